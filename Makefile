@@ -1,0 +1,93 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PACKAGES := lms courses assessments certificates
+export FLASK_APP := wsgi:app
+
+.PHONY: run test install install-test assets translations extract-messages db demo serve \
+        chromium system-tools lint format bench clean
+
+run: install assets translations db demo serve
+
+test: install-test assets translations system-tools
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# Bootstrap Italia is copied from the npm package into the static folder (not committed).
+assets: node_modules/.package-lock.json
+	rm -rf lms/static/vendor/bootstrap-italia
+	mkdir -p lms/static/vendor/bootstrap-italia
+	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/js \
+	      node_modules/bootstrap-italia/dist/fonts node_modules/bootstrap-italia/dist/svg \
+	      lms/static/vendor/bootstrap-italia/
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: $(BIN)/python
+	@for p in $(PACKAGES); do \
+	  if [ -d $$p/translations ]; then $(BIN)/pybabel -q compile -d $$p/translations || exit 1; fi; \
+	done
+
+# Refresh the Italian catalogues after adding strings (then translate the new entries).
+# English needs no catalogue: the source strings are English.
+extract-messages: $(BIN)/python
+	@for p in $(PACKAGES); do \
+	  $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o $$p/messages.pot $$p || exit 1; \
+	  if grep -q '^msgid "[^"]' $$p/messages.pot; then \
+	    if [ -f $$p/translations/it/LC_MESSAGES/messages.po ]; then \
+	      $(BIN)/pybabel -q update --no-fuzzy-matching -i $$p/messages.pot -d $$p/translations -l it; \
+	    else \
+	      $(BIN)/pybabel -q init -i $$p/messages.pot -d $$p/translations -l it; \
+	    fi; \
+	  fi; rm -f $$p/messages.pot; \
+	done
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+
+db: install instance/secret_key
+	LMS_CONFIG=local LMS_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask db upgrade
+
+demo: install instance/secret_key
+	LMS_CONFIG=local LMS_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask lms demo
+
+serve: instance/secret_key
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	LMS_CONFIG=local LMS_SECRET_KEY="$$(cat instance/secret_key)" \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT) --no-reload --no-debugger
+
+# Browser tests need Debian's Chromium; PDF checks need poppler-utils.
+system-tools:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium poppler-utils; fi; }
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules lms/static/vendor instance .pytest_cache

@@ -1,0 +1,95 @@
+"""Rencontrer LMS platform: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+FEATURE_PACKAGES = ("courses", "assessments", "certificates")
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Build the Flask application; config is a config name or a mapping of overrides."""
+    import importlib
+
+    from lms import cli, navigation
+    from lms.accounts import auth
+    from lms.api import blueprint as api_blueprint
+    from lms.audit.context import client_address
+    from lms.config import fatal_problems, load_config
+    from lms.errors import register_error_handlers
+    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.i18n import select_locale, translation_directories
+    from lms.security import register_security_headers
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    fatal = fatal_problems(app)
+    if fatal:
+        raise RuntimeError("Refusing to start: " + " ".join(fatal))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    babel.init_app(app, locale_selector=select_locale)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    auth.init_login_manager(login_manager)
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    navigation.init_app(app)
+
+    from lms.accounts.views import bp as accounts_bp
+    from lms.audit.views import bp as audit_bp
+    from lms.organisations.views import bp as organisations_bp
+    from lms.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(audit_bp)
+
+    from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
+    from lms.organisations import api as _organisations_api  # noqa: F401
+
+    for name in FEATURE_PACKAGES:
+        module = importlib.import_module(name)
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
+
+    # Registered last: the feature packages add their API routes to it first.
+    app.register_blueprint(api_blueprint)
+    cli.init_app(app)
+
+    @app.before_request
+    def remember_client():
+        g.client_token = client_address.set(request.remote_addr)
+
+    @app.teardown_request
+    def forget_client(exc=None):
+        token = g.pop("client_token", None)
+        if token is not None:
+            client_address.reset(token)
+
+    from lms.accounts.labels import role_label
+
+    app.jinja_env.globals["role_label"] = role_label
+
+    @app.context_processor
+    def inject_globals():
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    _ = current_user  # keep the import: templates rely on Flask-Login's context processor
+    return app

@@ -1,0 +1,39 @@
+"""Flask-Login wiring: session users by alternative id, API users by bearer token."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from lms.accounts.models import User
+from lms.db import db
+
+
+def init_login_manager(manager: LoginManager) -> None:
+    manager.login_view = "accounts.login"
+    manager.login_message = _l("Log in to see this page.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def load_user(alt_id: str):
+        try:
+            user_id, version = (int(p) for p in alt_id.split(":", 1))
+        except (ValueError, AttributeError):
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.auth_version != version or not user.active:
+            return None
+        return user
+
+    @manager.request_loader
+    def load_user_from_request(request):
+        header = request.headers.get("Authorization", "")
+        if not request.path.startswith("/api/") or not header.startswith("Bearer "):
+            return None
+        from lms.accounts.services import user_for_api_token
+
+        user = user_for_api_token(header[len("Bearer ") :].strip())
+        if user is not None:
+            request.environ["lms.token_auth"] = True
+        return user

@@ -1,0 +1,148 @@
+"""Login, logout, one's own password and API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from lms.accounts import services
+from lms.accounts.forms import ChangePasswordForm, LoginForm, SetPasswordForm, TokenForm
+from lms.accounts.models import ApiToken
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.extensions import limiter
+from lms.security import login_required, public
+from lms.views import safe_next
+
+bp = Blueprint("accounts", __name__, template_folder="../templates")
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _login_limit_enabled() -> bool:
+    from flask import current_app
+
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def apply_field_errors(form, err: ValidationFailed) -> bool:
+    """Attach a service's field errors to a form; True when any field took one."""
+    placed = False
+    for name, messages in err.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+            placed = True
+    return placed
+
+
+@bp.route("/accesso", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], exempt_when=_login_limit_enabled)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Email or password not correct, or account not active."), "danger")
+            return render_template("accounts/login.html", form=form), 200
+        session.clear()
+        login_user(user, remember=form.remember.data)
+        session["locale"] = user.locale
+        db.session.commit()
+        return redirect(safe_next(form.next.data, url_for("core.dashboard")), 303)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/esci")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("accounts.login"), 303)
+
+
+@bp.route("/profilo/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as err:
+            apply_field_errors(form, err)
+            return render_template("accounts/change_password.html", form=form), 422
+        db.session.commit()
+        # auth_version changed: log in again on this device only.
+        login_user(current_user._get_current_object())
+        flash(_("Your password has been changed. Other devices have been logged out."), "success")
+        return redirect(url_for("core.dashboard"), 303)
+    status = 422 if form.errors else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.route("/password/imposta/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    link = services.find_password_link(token)
+    if link is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.use_password_link(token, form.new_password.data)
+        except ValidationFailed as err:
+            apply_field_errors(form, err)
+            return render_template("accounts/set_password.html", form=form), 422
+        db.session.commit()
+        logout_user()
+        flash(_("Your password is set. You can now log in."), "success")
+        return redirect(url_for("accounts.login"), 303)
+    status = 422 if form.errors else 200
+    return render_template("accounts/set_password.html", form=form), status
+
+
+@bp.route("/profilo/token", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    new_raw = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, new_raw = services.create_api_token(current_user, form.name.data)
+        except ValidationFailed as err:
+            apply_field_errors(form, err)
+            status = 422
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    elif form.errors:
+        status = 422
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template("accounts/tokens.html", form=form, tokens=rows, new_raw=new_raw), status
+
+
+@bp.post("/profilo/token/<int:token_id>/revoca")
+@login_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    services.revoke_api_token(current_user, token)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.tokens"), 303)

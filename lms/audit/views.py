@@ -1,0 +1,7 @@
+"""The admin page of the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/registro-modifiche")

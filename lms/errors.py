@@ -1,0 +1,164 @@
+"""Domain errors and the one place that turns them into pages or JSON problems."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is shown to the user."""
+
+    status = 400
+    code = "domain_error"
+    default_message = _l("The operation is not allowed.")
+
+    def __init__(self, message: str | None = None, fields: dict[str, list[str]] | None = None):
+        super().__init__(message or str(self.default_message))
+        self.message = message or str(self.default_message)
+        self.fields = fields or {}
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_failed"
+    default_message = _l("Some fields are not valid.")
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = _l("The page or object you asked for does not exist.")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = _l("You are not allowed to do this.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = _l("The operation conflicts with the current state.")
+
+
+class StaleEdit(Conflict):
+    code = "stale_edit"
+    default_message = _l(
+        "Someone else changed this record while you were editing it. "
+        "Reload the page to see their changes, then apply yours again."
+    )
+
+
+class NotEligible(DomainError):
+    status = 403
+    code = "not_eligible"
+    default_message = _l("The requirements for this operation are not met.")
+
+
+class AlreadyIssued(Conflict):
+    code = "already_issued"
+    default_message = _l("This document has already been issued.")
+
+
+def is_api_request() -> bool:
+    """True when the request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, code: str, message: str, fields: dict | None = None):
+    """A JSON problem response in the project's one error format."""
+    resp = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    resp.status_code = status
+    return resp
+
+
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("You need to log in to continue."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("The page you asked for does not exist."),
+    405: _l("This action is not allowed here."),
+    409: _l("The operation conflicts with the current state."),
+    413: _l("The file or form you sent is too large."),
+    429: _l("Too many attempts. Wait a minute and try again."),
+    500: _l("Something went wrong on our side. The error has been recorded."),
+}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn domain errors and HTTP errors into pages or JSON problems."""
+    from lms.db import db
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(err: DomainError):
+        db.session.rollback()
+        if is_api_request():
+            return problem(err.status, err.code, err.message, err.fields)
+        if err.status in (403, 404):
+            return render_error_page(err.status, err.message)
+        flash(err.message, "danger")
+        target = request.referrer or request.full_path
+        if request.method == "GET":
+            return render_error_page(err.status, err.message)
+        return redirect(target), 303
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(err: HTTPException):
+        status = err.code or 500
+        if status >= 500:
+            db.session.rollback()
+        message = str(HTTP_MESSAGES.get(status, err.description))
+        if is_api_request():
+            resp = problem(status, HTTP_CODES.get(status, "http_error"), message)
+            if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+                resp.headers["Allow"] = ", ".join(err.valid_methods)
+            return resp
+        return render_error_page(status, message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(err: Exception):
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise err
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        message = str(HTTP_MESSAGES[500])
+        if is_api_request():
+            return problem(500, "server_error", message)
+        return render_error_page(500, message)
+
+
+def render_error_page(status: int, message: str):
+    """Render the error page for an HTTP status."""
+    titles = {
+        400: _("Invalid request"),
+        401: _("Login required"),
+        403: _("Access denied"),
+        404: _("Page not found"),
+        405: _("Action not allowed"),
+        409: _("Conflict"),
+        413: _("Too large"),
+        422: _("Invalid data"),
+        429: _("Too many attempts"),
+        500: _("Server error"),
+    }
+    return (
+        render_template(
+            "errors/error.html", status=status, title=titles.get(status, _("Error")), message=message
+        ),
+        status,
+    )

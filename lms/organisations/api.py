@@ -1,0 +1,3 @@
+"""Organisation routes of the JSON API."""
+
+from __future__ import annotations

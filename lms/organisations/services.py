@@ -1,0 +1,80 @@
+"""Partner organisation operations."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.audit.services import changed, record, snapshot
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.organisations.models import Organisation, SizeBand
+from lms.organisations.validation import is_valid_tax_code, normalise
+
+AUDIT_FIELDS = ["name", "tax_code", "sector", "size_band", "active"]
+
+
+def _validate(name: str, tax_code: str, size_band, exclude_id: int | None = None):
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    code = normalise(tax_code)
+    if not name:
+        errors["name"] = [_("The name is required.")]
+    if not is_valid_tax_code(code):
+        errors["tax_code"] = [
+            _("Enter a valid VAT number (11 digits) or tax code (16 characters).")
+        ]
+    try:
+        band = SizeBand(size_band) if not isinstance(size_band, SizeBand) else size_band
+    except ValueError:
+        band = None
+        errors["size_band"] = [_("Choose a size band.")]
+    if name:
+        q = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+        if exclude_id is not None:
+            q = q.where(Organisation.id != exclude_id)
+        if db.session.scalar(q) is not None:
+            errors["name"] = [_("Another organisation already has this name.")]
+    if "tax_code" not in errors:
+        q = select(Organisation.id).where(Organisation.tax_code == code)
+        if exclude_id is not None:
+            q = q.where(Organisation.id != exclude_id)
+        if db.session.scalar(q) is not None:
+            errors["tax_code"] = [_("Another organisation already has this tax code.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return name, code, band
+
+
+def create_organisation(actor, *, name: str, tax_code: str, sector: str = "",
+                        size_band: SizeBand | str) -> Organisation:
+    """Register a partner organisation."""
+    name, code, band = _validate(name, tax_code, size_band)
+    org = Organisation(name=name, tax_code=code, sector=(sector or "").strip(), size_band=band,
+                       active=True)
+    db.session.add(org)
+    db.session.flush()
+    record(actor, "organisation.create", "organisation", org.id, None, snapshot(org, AUDIT_FIELDS))
+    return org
+
+
+def update_organisation(actor, org: Organisation, *, name: str, tax_code: str, sector: str,
+                        size_band: SizeBand | str, active: bool) -> Organisation:
+    """Change an organisation's details or deactivate it."""
+    before = snapshot(org, AUDIT_FIELDS)
+    name, code, band = _validate(name, tax_code, size_band, exclude_id=org.id)
+    org.name, org.tax_code, org.sector, org.size_band, org.active = (
+        name, code, (sector or "").strip(), band, active)
+    db.session.flush()
+    b, a = changed(before, snapshot(org, AUDIT_FIELDS))
+    if a:
+        record(actor, "organisation.update", "organisation", org.id, b, a)
+    return org
+
+
+def list_organisations(*, active_only: bool = False):
+    """A select of organisations ordered by name."""
+    q = select(Organisation).order_by(func.lower(Organisation.name))
+    if active_only:
+        q = q.where(Organisation.active.is_(True))
+    return q

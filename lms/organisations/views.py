@@ -1,0 +1,7 @@
+"""Admin pages for partner organisations."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("organisations", __name__, url_prefix="/admin/organizzazioni")

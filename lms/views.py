@@ -1,0 +1,51 @@
+"""Platform pages: the dashboard, the language switch, the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+from urllib.parse import urlsplit
+
+from lms.accounts import services as account_services
+from lms.db import db
+from lms.navigation import panels_for
+from lms.security import login_required, public
+
+bp = Blueprint("core", __name__)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths may be redirect targets."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    panels = panels_for(current_app, current_user)
+    return render_template("dashboard/index.html", panels=panels)
+
+
+@bp.post("/lingua")
+@public
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            account_services.set_locale(current_user, locale)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+@bp.get("/healthz")
+@public
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,208 @@
+"""Shared fixtures: a migrated database per test, an app, a client and data built by services.
+
+SQLite (default): the migrations run once into a template file that each test copies.
+PostgreSQL (LMS_TEST_DATABASE_URL): the migrations run once; each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from lms import create_app
+from lms.accounts.models import Role
+from lms.db import db
+
+PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
+TEST_PASSWORD = "correct horse battery"
+
+
+def _normalise_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def make_test_app(database_url: str, tmp_path: Path, **overrides):
+    """An app in testing mode on the given database."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def migrate_to_head(database_url: str, tmp_path: Path) -> None:
+    """Run every migration on an empty database."""
+    from flask_migrate import upgrade
+
+    app = make_test_app(database_url, tmp_path)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop everything in the public schema of the test database."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def truncate_postgres(url: str) -> None:
+    """Empty every table (triggers off for this cleanup session only)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        if tables:
+            conn.execute(text("SET session_replication_role = replica"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+            conn.execute(text("SET session_replication_role = DEFAULT"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database: a SQLite template file, or the PostgreSQL test database."""
+    base = tmp_path_factory.mktemp("db")
+    if PG_URL:
+        url = _normalise_url(PG_URL)
+        reset_postgres_schema(url)
+        migrate_to_head(url, base)
+        return url
+    path = base / "template.sqlite"
+    migrate_to_head(f"sqlite:///{path}", base)
+    return path
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    """A fresh, migrated, empty database for one test."""
+    if PG_URL:
+        truncate_postgres(database_template)
+        return database_template
+    path = tmp_path / "test.sqlite"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    The test's own session is expired afterwards, so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        def run():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+
+        resp = contextvars.copy_context().run(run)
+        if _cv_app.get(None) is not None:
+            db.session.expire_all()
+        return resp
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = make_test_app(database_url, tmp_path)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Factory:
+    """Builds data through the services, as users do."""
+
+    def __init__(self):
+        self.n = 0
+
+    def _next(self) -> int:
+        self.n += 1
+        return self.n
+
+    def organisation(self, name: str | None = None, **kw):
+        from lms.organisations.models import SizeBand
+        from lms.organisations.services import create_organisation
+        from lms.organisations.validation import make_partita_iva
+
+        i = self._next()
+        org = create_organisation(
+            None,
+            name=name or f"Azienda di prova {i}",
+            tax_code=kw.pop("tax_code", make_partita_iva(f"{1000000000 + i * 7}")),
+            sector=kw.pop("sector", "Servizi"),
+            size_band=kw.pop("size_band", SizeBand.SMALL),
+        )
+        db.session.commit()
+        return org
+
+    def user(self, *roles: Role, email: str | None = None, organisation=None, **kw):
+        from lms.accounts.services import create_user
+
+        i = self._next()
+        roles = set(roles) or {Role.TRAINEE}
+        if Role.REFERENT in roles and organisation is None:
+            organisation = self.organisation()
+        user = create_user(
+            None,
+            email=email or f"utente{i}@example.org",
+            full_name=kw.pop("full_name", f"Persona Prova {i}"),
+            roles=roles,
+            organisation_id=organisation.id if organisation is not None else None,
+            password=kw.pop("password", TEST_PASSWORD),
+            locale=kw.pop("locale", "it"),
+        )
+        db.session.commit()
+        return user
+
+
+@pytest.fixture
+def make():
+    return Factory()
+
+
+def login(client, user, password: str = TEST_PASSWORD):
+    """Log a user in through the real login form."""
+    resp = client.post("/accesso", data={"email": user.email, "password": password})
+    assert resp.status_code == 303, resp.get_data(as_text=True)[:500]
+    return resp
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user, password: str = TEST_PASSWORD):
+        login(client, user, password)
+        return client
+
+    return _login
