@@ -48,6 +48,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     register_security_headers(app)
     navigation.init_app(app)
 
+    from lms.accounts.admin_views import bp as users_bp
     from lms.accounts.views import bp as accounts_bp
     from lms.audit.views import bp as audit_bp
     from lms.organisations.views import bp as organisations_bp
@@ -55,11 +56,16 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(audit_bp)
 
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
     from lms.organisations import api as _organisations_api  # noqa: F401
+
+    from lms import panels
+
+    panels.init_app(app)
 
     for name in FEATURE_PACKAGES:
         module = importlib.import_module(name)
