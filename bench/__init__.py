@@ -1,0 +1,1 @@
+"""Benchmarks and the large-data generator; run with `make bench` (not part of the tests)."""
