@@ -8,5 +8,8 @@ bp = Blueprint("assessments", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's blueprint."""
+    """Register the blueprint, the API routes, navigation, dashboard panels and the demo step."""
+    from assessments import models as _models  # noqa: F401
+    from lms.files import models as _files_models  # noqa: F401 - stored_files in metadata
+
     app.register_blueprint(bp)

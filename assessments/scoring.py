@@ -112,3 +112,18 @@ def weighted_result(parts: list[tuple[Decimal, Decimal, Decimal]]) -> Decimal | 
         return None
     value = sum((s / m * 100 * w for s, m, w in parts if m > 0), Decimal(0)) / total_weight
     return q2(value)
+
+
+def scale(score: Decimal, from_max: Decimal, to_max: Decimal) -> Decimal:
+    """A score out of from_max expressed out of to_max (a rubric total on the assessment's
+    scale); unchanged when both maxima are equal."""
+    if from_max == to_max or from_max <= 0:
+        return q2(score)
+    return q2(score * to_max / from_max)
+
+
+def passed(score: Decimal | None, pass_mark: Decimal) -> bool | None:
+    """Whether a score reaches the pass mark; None without a score."""
+    if score is None:
+        return None
+    return score >= pass_mark

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("courses", __name__, template_folder="templates")
+bp = Blueprint(
+    "courses",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/courses",
+)
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's blueprint."""
+    """Register the blueprint, the API routes, navigation, dashboard panels and the demo step."""
+    from lms.standards import models as _standards_models  # noqa: F401 - tables in metadata
+    from courses import models as _models  # noqa: F401
+    from courses import views as _views  # noqa: F401 - routes on bp
+    from courses import api as _api  # noqa: F401 - routes on the api blueprint
+    from courses.navigation import register
+
     app.register_blueprint(bp)
+    register(app)

@@ -62,6 +62,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
     from lms.organisations import api as _organisations_api  # noqa: F401
+    from lms.audit import api as _audit_api  # noqa: F401
 
     from lms import panels
 

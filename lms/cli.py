@@ -50,6 +50,34 @@ def token_create(email: str, name: str):
     click.echo(raw)
 
 
+@lms_cli.command("create-admin")
+@click.argument("email")
+@click.argument("full_name")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Public address of the app, used to print the link.")
+def create_admin(email: str, full_name: str, base_url: str):
+    """Create an administrator and print a one-time link to set the password."""
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_password_link, create_user, get_user_by_email
+    from lms.db import db
+    from lms.errors import DomainError
+
+    client_address.set("cli")
+    user = get_user_by_email(email)
+    try:
+        if user is None:
+            user = create_user(None, email=email, full_name=full_name, roles={Role.ADMIN})
+        elif not user.has_role(Role.ADMIN):
+            click.echo(f"{email} exists and is not an administrator.", err=True)
+            sys.exit(1)
+        raw = create_password_link(None, user)
+    except DomainError as err:
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{base_url.rstrip('/')}/password/imposta/{raw}")
+
+
 @lms_cli.command("demo")
 def demo_command():
     """Load the invented demo programme (safe to run again)."""

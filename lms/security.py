@@ -77,9 +77,10 @@ def access_rule_of(app: Flask, endpoint: str) -> AccessRule | None:
     return getattr(view, "access_rule", None)
 
 
+# font-src allows data: for the icon font that Bootstrap Italia's CSS embeds (video.js).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'; frame-ancestors 'none'"
 )
 

@@ -186,6 +186,148 @@ class Factory:
         db.session.commit()
         return user
 
+    # --- courses (added by the courses package) -------------------------------------------
+
+    def module(self, topic_area=None, **kw):
+        from courses.models import TopicArea
+        from courses.services.catalogue import create_module
+
+        i = self._next()
+        module = create_module(
+            None,
+            code=kw.pop("code", f"MOD{i:03d}"),
+            title=kw.pop("title", f"Modulo di prova {i}"),
+            topic_area=topic_area or TopicArea.REGULATORY,
+            planned_minutes=kw.pop("planned_minutes", 240),
+            **kw,
+        )
+        db.session.commit()
+        return module
+
+    def course(self, *, trainers=(), modules=None, **kw):
+        """A running course from 60 days ago to 60 days ahead, with one module by default."""
+        import datetime as dt
+
+        from courses.models import CourseStatus
+        from courses.services.courses import create_course
+        from courses.services.enrolments import today as rome_today
+
+        i = self._next()
+        today = rome_today()
+        if modules is None:
+            modules = [self.module()]
+        course = create_course(
+            None,
+            title=kw.pop("title", f"Percorso di prova {i}"),
+            edition=kw.pop("edition", "I edizione"),
+            start_date=kw.pop("start_date", today - dt.timedelta(days=60)),
+            end_date=kw.pop("end_date", today + dt.timedelta(days=60)),
+            trainer_ids=[t.id for t in trainers],
+            module_ids=[m.id for m in modules],
+            status=kw.pop("status", CourseStatus.RUNNING),
+            **kw,
+        )
+        db.session.commit()
+        return course
+
+    def lesson(self, course, *, trainer, date, start="09:00", end="13:00", module=None, **kw):
+        """One lesson (or a weekly series with weeks=n) of a course; returns the first."""
+        import datetime as dt
+
+        from courses.models import SessionMode
+        from courses.services.courses import load_module_links
+        from courses.services.lessons import schedule_lessons
+
+        module_id = module.id if module is not None else load_module_links(course)[0].module_id
+        lessons = schedule_lessons(
+            None,
+            course,
+            module_id=module_id,
+            date=date,
+            start_time=dt.time.fromisoformat(start),
+            end_time=dt.time.fromisoformat(end),
+            mode=kw.pop("mode", SessionMode.IN_PERSON),
+            place=kw.pop("place", "Aula 1, via Dante 1, Milano"),
+            trainer_id=trainer.id,
+            **kw,
+        )
+        db.session.commit()
+        return lessons[0]
+
+    def enrolment(self, course, user=None, *, enrolled_on=None):
+        from courses.services.enrolments import enrol
+
+        user = user or self.user(Role.TRAINEE)
+        enrolment = enrol(None, course, user, enrolled_on=enrolled_on or course.start_date)
+        db.session.commit()
+        return enrolment
+
+    # --- assessments (added by the assessments package) -----------------------------------
+
+    def assessment(self, course, kind=None, *, actor=None, **kw):
+        """A published assessment of a course, open from yesterday to next week."""
+        import datetime as dt
+
+        from assessments.models import AssessmentKind
+        from assessments.services.authoring import AssessmentInput, create_assessment
+        from lms.db import utcnow
+
+        now = utcnow()
+        data = AssessmentInput(
+            title=kw.pop("title", f"Prova {self._next()}"),
+            kind=kind or AssessmentKind.ASSIGNMENT,
+            opens_at=kw.pop("opens_at", now - dt.timedelta(days=1)),
+            closes_at=kw.pop("closes_at", now + dt.timedelta(days=7)),
+            max_points=kw.pop("max_points", "10"),
+            pass_mark=kw.pop("pass_mark", "6"),
+            published=kw.pop("published", True),
+            **kw,
+        )
+        actor = actor or self.user(Role.COORDINATOR)
+        assessment = create_assessment(actor, course, data)
+        db.session.commit()
+        return assessment
+
+    def question(self, assessment, kind=None, *, actor=None, **kw):
+        """A quiz question; single choice with the second of three choices right by default."""
+        from assessments.scoring import QuestionType
+        from assessments.services.authoring import QuestionInput, add_question
+
+        kind = kind or QuestionType.SINGLE
+        if "choices" not in kw and kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            kw["choices"] = [("Risposta A", False), ("Risposta B", True), ("Risposta C", False)]
+        if "choices" not in kw and kind == QuestionType.TRUE_FALSE:
+            kw["choices"] = [("Vero", True), ("Falso", False)]
+        data = QuestionInput(kind=kind, prompt=kw.pop("prompt", f"Domanda {self._next()}"),
+                             points=kw.pop("points", "2"), **kw)
+        question = add_question(actor or self.user(Role.COORDINATOR), assessment, data)
+        db.session.commit()
+        return question
+
+    def rubric(self, assessment=None, *, criteria=2, actor=None, items=()):
+        """A rubric template with criteria of three levels (0, 3, 5 points), copied into the
+        assessment when one is given; returns the assessment's copy or the template."""
+        from assessments.services.authoring import (
+            CriterionInput,
+            LevelInput,
+            add_criterion,
+            attach_rubric,
+            create_template,
+        )
+
+        actor = actor or self.user(Role.COORDINATOR)
+        template = create_template(actor, title=f"Griglia {self._next()}")
+        for i in range(criteria):
+            add_criterion(actor, template, CriterionInput(
+                title=f"Criterio {i + 1}",
+                levels=[LevelInput("Non adeguato", "0"), LevelInput("Adeguato", "3"),
+                        LevelInput("Ottimo", "5")],
+                framework_item_ids=[it.id for it in items],
+            ))
+        rubric = attach_rubric(actor, assessment, template) if assessment else template
+        db.session.commit()
+        return rubric
+
 
 @pytest.fixture
 def make():

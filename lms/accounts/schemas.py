@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from lms.accounts.models import Role
 
 
 class RoleListField(fields.Field):
@@ -35,3 +37,52 @@ class ApiTokenSchema(Schema):
     created_at = fields.AwareDateTime()
     last_used_at = fields.AwareDateTime(allow_none=True)
     revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+ROLE_VALUES = [r.value for r in Role]
+LOCALE_VALUES = ["it", "en"]
+
+
+class UserCreateSchema(Schema):
+    """Input of POST /users: explicit fields, unknown keys refused."""
+
+    class Meta:
+        unknown = RAISE
+
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    roles = fields.List(
+        fields.String(validate=validate.OneOf(ROLE_VALUES)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    organisation_id = fields.Integer(allow_none=True, load_default=None)
+    locale = fields.String(validate=validate.OneOf(LOCALE_VALUES), load_default="it")
+
+
+class UserUpdateSchema(Schema):
+    """Input of PATCH /users/<id>: any subset of the fields."""
+
+    class Meta:
+        unknown = RAISE
+
+    email = fields.String(validate=validate.Length(min=1, max=254))
+    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    roles = fields.List(
+        fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)
+    )
+    organisation_id = fields.Integer(allow_none=True)
+    locale = fields.String(validate=validate.OneOf(LOCALE_VALUES))
+    active = fields.Boolean()
+
+
+class UserFilterSchema(Schema):
+    """Query string of GET /users; pagination arguments are left to paginate()."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(load_default="", validate=validate.Length(max=200))
+    role = fields.String(validate=validate.OneOf(ROLE_VALUES))
+    organisation_id = fields.Integer()
+    active = fields.Boolean()

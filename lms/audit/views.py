@@ -1,7 +1,214 @@
-"""The admin page of the audit trail."""
+"""The admin page of the audit trail: read only, filtered, newest first."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import DateField, Form, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from lms.accounts.labels import role_label
+from lms.accounts.models import Role, User
+from lms.audit.models import AuditEntry
+from lms.audit.queries import actors_by_id, audit_query, distinct_values
+from lms.db import db
+from lms.organisations.models import Organisation
+from lms.security import roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/registro-modifiche")
+
+PER_PAGE = 50
+ROLE_VALUES = {r.value for r in Role}
+
+ACTION_LABELS = {
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.activate": _l("Account reactivated"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.locale": _l("Language changed"),
+    "user.password_change": _l("Password changed"),
+    "user.password_link": _l("Access link generated"),
+    "user.password_set": _l("Password set with an access link"),
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
+    "organisation.create": _l("Organisation registered"),
+    "organisation.update": _l("Organisation changed"),
+}
+OBJECT_LABELS = {
+    "user": _l("Account"),
+    "organisation": _l("Organisation"),
+    "api_token": _l("API token"),
+}
+FIELD_LABELS = {
+    "email": _l("Email"),
+    "full_name": _l("Full name"),
+    "locale": _l("Language"),
+    "active": _l("Active"),
+    "organisation_id": _l("Organisation"),
+    "role_names": _l("Roles"),
+    "name": _l("Name"),
+    "tax_code": _l("VAT number or tax code"),
+    "sector": _l("Sector"),
+    "size_band": _l("Size"),
+    "expires_in_hours": _l("Expires in (hours)"),
+    "prefix": _l("Starts with"),
+    "revoked": _l("Revoked"),
+}
+
+
+def action_label(action: str) -> str:
+    """The translated name of an audited action, or its code."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label else action
+
+
+def object_label(object_type: str) -> str:
+    """The translated name of an audited object type, or its code."""
+    label = OBJECT_LABELS.get(object_type)
+    return str(label) if label else object_type
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def change_lines(
+    before: dict | None, after: dict | None, org_names: dict | None = None
+) -> list[dict]:
+    """Readable changes: one line per key with its old and new value."""
+    before, after, org_names = before or {}, after or {}, org_names or {}
+
+    def show(key, value):
+        if key == "organisation_id" and value in org_names:
+            return f"{org_names[value]} (#{value})"
+        if key == "role_names" and isinstance(value, list):
+            return ", ".join(role_label(v) if v in ROLE_VALUES else str(v) for v in value) or "—"
+        return _show(value)
+
+    lines = []
+    for key in dict.fromkeys([*before, *after]):
+        label = FIELD_LABELS.get(key)
+        lines.append(
+            {
+                "key": str(label) if label else key,
+                "old": show(key, before[key]) if key in before else None,
+                "new": show(key, after[key]) if key in after else None,
+            }
+        )
+    return lines
+
+
+def organisation_names(entries) -> dict[int, str]:
+    """Names of the organisations that the entries' changes mention, in one query."""
+    ids = {
+        side["organisation_id"]
+        for e in entries
+        for side in (e.before, e.after)
+        if isinstance(side, dict) and isinstance(side.get("organisation_id"), int)
+    }
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    )
+    return dict(rows.all())
+
+
+class AuditFilterForm(Form):
+    """Filters read from the query string."""
+
+    person = StringField(_l("Person (name or email)"), validators=[Optional(), Length(max=200)])
+    object_type = SelectField(_l("Object type"), default="")
+    object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=60)])
+    action = SelectField(_l("Action"), default="")
+    date_from = DateField(_l("From (date)"), validators=[Optional()])
+    date_to = DateField(_l("To (date, included)"), validators=[Optional()])
+
+    def __init__(self, formdata=None, **kwargs):
+        super().__init__(formdata, **kwargs)
+        all_label = str(_l("All"))
+        self.object_type.choices = [("", all_label)] + [
+            (t, object_label(t)) for t in distinct_values(AuditEntry.object_type)
+        ]
+        self.action.choices = [("", all_label)] + [
+            (a, f"{action_label(a)} ({a})" if a in ACTION_LABELS else a)
+            for a in distinct_values(AuditEntry.action)
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
+            self.date_to.errors = [
+                *self.date_to.errors,
+                _("The end date is before the start date."),
+            ]
+            ok = False
+        return ok
+
+
+def _actor_id_arg() -> int | None:
+    try:
+        return int(request.args["actor_id"])
+    except (KeyError, ValueError):
+        return None
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def index():
+    form = AuditFilterForm(request.args)
+    form.validate()
+    bad = set(form.errors)
+    actor_id = _actor_id_arg()
+    query = audit_query(
+        actor_id=actor_id,
+        person=form.person.data if "person" not in bad else "",
+        object_type=form.object_type.data if "object_type" not in bad else "",
+        object_id=form.object_id.data if "object_id" not in bad else "",
+        action=form.action.data if "action" not in bad else "",
+        date_from=form.date_from.data if not bad & {"date_from", "date_to"} else None,
+        date_to=form.date_to.data if not bad & {"date_from", "date_to"} else None,
+    )
+    pager = db.paginate(query, per_page=PER_PAGE, max_per_page=200, error_out=False)
+    actors = actors_by_id(pager.items)
+    actor_filter = None
+    if actor_id is not None:
+        actor_filter = actors.get(actor_id) or db.session.get(User, actor_id)
+    org_names = organisation_names(pager.items)
+    entries = [
+        {
+            "entry": e,
+            "actor": actors.get(e.actor_id),
+            "action": action_label(e.action),
+            "object": object_label(e.object_type),
+            "changes": change_lines(e.before, e.after, org_names),
+        }
+        for e in pager.items
+    ]
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    status = 422 if form.errors else 200
+    return render_template(
+        "audit/index.html",
+        form=form,
+        pager=pager,
+        entries=entries,
+        actor_filter=actor_filter,
+        actor_id=actor_id,
+        filtered=bool(args),
+        page_args=args,
+        breadcrumbs=[(_("Home"), url_for("core.dashboard")), (_("Change log"), None)],
+    ), status

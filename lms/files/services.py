@@ -116,13 +116,27 @@ def read_bytes(stored: StoredFile) -> bytes:
     return data
 
 
+def discard_stored(stored: StoredFile) -> None:
+    """Delete a stored file's record; its bytes go once the transaction commits (a rollback
+    keeps them, with the record)."""
+    db.session.info.setdefault("lms_discarded_files", []).append(path_of(stored))
+    db.session.delete(stored)
+    db.session.flush()
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_files(session):
     session.info.pop("lms_new_files", None)
+    for path in session.info.pop("lms_discarded_files", []):
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_files(session):
+    session.info.pop("lms_discarded_files", None)
     for path in session.info.pop("lms_new_files", []):
         try:
             Path(path).unlink(missing_ok=True)

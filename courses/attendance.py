@@ -1,0 +1,343 @@
+"""The attendance rules, in one place: pages, exports, the API, assessments and certification
+all read attendance through these functions.
+
+Rules:
+- only lessons held (started, not cancelled) on or after the enrolment date, and not after a
+  withdrawal, count for a trainee;
+- excused absences are shown apart and never count as attended;
+- attended minutes never exceed the lesson's length;
+- lessons in the future and people not enrolled have no attendance;
+- eligibility compares attended minutes with the course's threshold applied to the minutes of
+  every lesson planned for the trainee (held and still to come).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from lms.accounts.models import User
+from lms.db import db, utcnow
+from courses.models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Session,
+)
+
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One requirement (admission to the final assessment, or certification)."""
+
+    pct: int
+    required_minutes: int
+    attended_minutes: int
+    remaining_minutes: int  # minutes of counted lessons not held yet
+
+    @property
+    def met(self) -> bool:
+        return self.required_minutes > 0 and self.attended_minutes >= self.required_minutes
+
+    @property
+    def missing_minutes(self) -> int:
+        return max(0, self.required_minutes - self.attended_minutes)
+
+    @property
+    def reachable(self) -> bool:
+        """False when even full attendance of the remaining lessons is not enough."""
+        return self.attended_minutes + self.remaining_minutes >= self.required_minutes
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    assessment: Threshold
+    certification: Threshold
+
+
+@dataclass
+class AttendanceSummary:
+    """Attendance of one enrolment: minutes and lessons, as the rules count them."""
+
+    enrolment_id: int
+    planned_minutes: int = 0  # every counted lesson, held or not
+    held_minutes: int = 0  # counted lessons already held: the base of the percentage
+    attended_minutes: int = 0
+    excused_minutes: int = 0
+    absent_minutes: int = 0
+    unrecorded_minutes: int = 0  # held lessons with no record yet
+    held_lessons: int = 0
+    attended_lessons: int = 0
+    excused_lessons: int = 0
+    planned_lessons: int = 0
+    # session id -> (status or None, counted minutes); only for counted, held lessons.
+    cells: dict[int, tuple[AttendanceStatus | None, int]] = field(default_factory=dict)
+
+    @property
+    def remaining_minutes(self) -> int:
+        return self.planned_minutes - self.held_minutes
+
+    @property
+    def percentage(self) -> float | None:
+        """Attended share of the hours held so far, or None before the first lesson."""
+        if self.held_minutes == 0:
+            return None
+        return round(100 * self.attended_minutes / self.held_minutes, 1)
+
+    @property
+    def planned_percentage(self) -> float:
+        """Attended share of all planned hours: what the progress bar shows."""
+        if self.planned_minutes == 0:
+            return 0.0
+        return round(100 * self.attended_minutes / self.planned_minutes, 1)
+
+    def below(self, pct: int) -> bool:
+        """True when the attendance so far is under a threshold percentage."""
+        return self.percentage is not None and self.percentage < pct
+
+
+def counted_minutes(record: AttendanceRecord | None, session: Session) -> int:
+    """Minutes a record counts as attended: none for absences, never over the lesson's length."""
+    if record is None or record.status not in ATTENDED:
+        return 0
+    return max(0, min(record.minutes, session.length_minutes))
+
+
+def is_held(session: Session, now: dt.datetime) -> bool:
+    """A lesson is held once it has started and was not cancelled."""
+    return not session.is_cancelled and session.starts_at <= now
+
+
+def summarise(
+    enrolment: Enrolment,
+    sessions: list[Session],
+    records: dict[int, AttendanceRecord],
+    now: dt.datetime,
+) -> AttendanceSummary:
+    """Apply the rules to one enrolment, given its course's lessons and its records by lesson."""
+    s = AttendanceSummary(enrolment_id=enrolment.id)
+    if enrolment.status == EnrolmentStatus.WAITING:
+        return s
+    for lesson in sessions:
+        if lesson.is_cancelled or not enrolment.counts_on(lesson.date):
+            continue
+        length = lesson.length_minutes
+        s.planned_minutes += length
+        s.planned_lessons += 1
+        if not is_held(lesson, now):
+            continue
+        s.held_minutes += length
+        s.held_lessons += 1
+        rec = records.get(lesson.id)
+        minutes = counted_minutes(rec, lesson)
+        status = rec.status if rec is not None else None
+        if status is None:
+            s.unrecorded_minutes += length
+        elif status == AttendanceStatus.EXCUSED:
+            s.excused_minutes += length
+            s.excused_lessons += 1
+        elif status == AttendanceStatus.ABSENT:
+            s.absent_minutes += length
+        if minutes > 0:
+            s.attended_lessons += 1
+        s.attended_minutes += minutes
+        s.cells[lesson.id] = (status, minutes)
+    return s
+
+
+def _threshold(pct: int, summary: AttendanceSummary) -> Threshold:
+    return Threshold(
+        pct=pct,
+        required_minutes=math.ceil(summary.planned_minutes * pct / 100),
+        attended_minutes=summary.attended_minutes,
+        remaining_minutes=summary.remaining_minutes,
+    )
+
+
+def eligibility_from(course: Course, summary: AttendanceSummary) -> Eligibility:
+    """Eligibility for the final assessment and for certification, from a summary."""
+    return Eligibility(
+        assessment=_threshold(course.assessment_threshold_pct, summary),
+        certification=_threshold(course.certification_threshold_pct, summary),
+    )
+
+
+def _lessons_of(course_ids: list[int]) -> dict[int, list[Session]]:
+    by_course: dict[int, list[Session]] = defaultdict(list)
+    if not course_ids:
+        return by_course
+    rows = db.session.scalars(
+        select(Session)
+        .where(Session.course_id.in_(course_ids))
+        .order_by(Session.date, Session.start_time, Session.id)
+    )
+    for lesson in rows:
+        by_course[lesson.course_id].append(lesson)
+    return by_course
+
+
+def _records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecord]]:
+    """Records by enrolment, then by lesson; one query whatever the number of enrolments."""
+    out: dict[int, dict[int, AttendanceRecord]] = defaultdict(dict)
+    if not enrolment_ids:
+        return out
+    rows = db.session.scalars(
+        select(AttendanceRecord).where(AttendanceRecord.enrolment_id.in_(enrolment_ids))
+    )
+    for rec in rows:
+        out[rec.enrolment_id][rec.session_id] = rec
+    return out
+
+
+def attendance_summary(enrolment: Enrolment, now: dt.datetime | None = None) -> AttendanceSummary:
+    """The attendance of one enrolment (a few queries)."""
+    now = now or utcnow()
+    lessons = _lessons_of([enrolment.course_id])[enrolment.course_id]
+    records = _records_of([enrolment.id])[enrolment.id]
+    return summarise(enrolment, lessons, records, now)
+
+
+def eligibility(enrolment: Enrolment, now: dt.datetime | None = None) -> Eligibility:
+    """Whether an enrolment reaches the attendance needed for the assessment and certification."""
+    course = db.session.get(Course, enrolment.course_id)
+    return eligibility_from(course, attendance_summary(enrolment, now))
+
+
+@dataclass
+class ReportRow:
+    enrolment: Enrolment
+    user: User
+    summary: AttendanceSummary
+    eligibility: Eligibility
+    records: dict[int, AttendanceRecord]
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.summary.below(self.eligibility.assessment.pct)
+
+
+@dataclass
+class LessonTotal:
+    present: int = 0
+    excused: int = 0
+    absent: int = 0
+    unrecorded: int = 0
+    minutes: int = 0
+
+
+@dataclass
+class CourseReport:
+    course: Course
+    lessons: list[Session]
+    rows: list[ReportRow]
+    now: dt.datetime
+    totals: dict[int, LessonTotal] = field(default_factory=dict)
+
+    @property
+    def held_lessons(self) -> list[Session]:
+        return [s for s in self.lessons if is_held(s, self.now)]
+
+    @property
+    def below_count(self) -> int:
+        return sum(1 for r in self.rows if r.below_threshold)
+
+
+def course_report(
+    course: Course,
+    *,
+    organisation_id: int | None = None,
+    include_withdrawn: bool = True,
+    now: dt.datetime | None = None,
+) -> CourseReport:
+    """Every enrolled trainee by every lesson of a course, in a fixed number of queries.
+
+    organisation_id limits the rows to that organisation's employees (company referents).
+    """
+    now = now or utcnow()
+    lessons = _lessons_of([course.id])[course.id]
+    q = (
+        select(Enrolment)
+        .join(Enrolment.user)
+        .options(contains_eager(Enrolment.user))
+        .where(Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WAITING)
+        .order_by(User.full_name, User.id)
+    )
+    if organisation_id is not None:
+        q = q.where(User.organisation_id == organisation_id)
+    if not include_withdrawn:
+        q = q.where(Enrolment.status == EnrolmentStatus.ACTIVE)
+    enrolments = list(db.session.scalars(q).unique())
+    rec_q = select(AttendanceRecord).join(Session).where(Session.course_id == course.id)
+    if organisation_id is not None:
+        rec_q = rec_q.where(AttendanceRecord.enrolment_id.in_([e.id for e in enrolments] or [-1]))
+    records: dict[int, dict[int, AttendanceRecord]] = defaultdict(dict)
+    for rec in db.session.scalars(rec_q):
+        records[rec.enrolment_id][rec.session_id] = rec
+    rows = []
+    totals = {s.id: LessonTotal() for s in lessons}
+    for e in enrolments:
+        summary = summarise(e, lessons, records[e.id], now)
+        rows.append(ReportRow(e, e.user, summary, eligibility_from(course, summary), records[e.id]))
+        for sid, (status, minutes) in summary.cells.items():
+            t = totals[sid]
+            t.minutes += minutes
+            if status is None:
+                t.unrecorded += 1
+            elif status in ATTENDED:
+                t.present += 1
+            elif status == AttendanceStatus.EXCUSED:
+                t.excused += 1
+            else:
+                t.absent += 1
+    return CourseReport(course=course, lessons=lessons, rows=rows, now=now, totals=totals)
+
+
+@dataclass
+class TraineeCourse:
+    enrolment: Enrolment
+    course: Course
+    summary: AttendanceSummary
+    eligibility: Eligibility
+    next_lesson: Session | None
+
+
+def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[TraineeCourse]:
+    """A trainee's enrolments with their attendance, in a fixed number of queries."""
+    now = now or utcnow()
+    enrolments = list(
+        db.session.scalars(
+            select(Enrolment)
+            .join(Enrolment.course)
+            .options(contains_eager(Enrolment.course))
+            .where(Enrolment.user_id == user.id)
+            .order_by(Course.start_date.desc(), Course.id)
+        ).unique()
+    )
+    lessons = _lessons_of([e.course_id for e in enrolments])
+    records = _records_of([e.id for e in enrolments])
+    out = []
+    for e in enrolments:
+        summary = summarise(e, lessons[e.course_id], records[e.id], now)
+        upcoming = [
+            s for s in lessons[e.course_id]
+            if not s.is_cancelled and s.ends_at > now and e.counts_on(s.date)
+        ]
+        out.append(TraineeCourse(e, e.course, summary, eligibility_from(e.course, summary),
+                                 upcoming[0] if upcoming else None))
+    return out
+
+
+def format_minutes(minutes: int) -> str:
+    """Minutes as hours and minutes, e.g. 90 -> '1:30'."""
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"

@@ -1,0 +1,139 @@
+"""The module catalogue: create, edit, retire; a module in use is never deleted."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.audit.services import changed, record, snapshot
+from lms.db import db, utcnow
+from lms.errors import Conflict, ValidationFailed
+from lms.standards.models import FrameworkItem
+from courses.models import CourseModule, Module, Session, TopicArea
+
+
+FIELDS = ["code", "title", "topic_area", "description", "objectives", "planned_minutes",
+          "retired_at"]
+
+
+def _snap(module: Module) -> dict:
+    data = snapshot(module, FIELDS)
+    data["framework_item_ids"] = sorted(i.id for i in module.framework_items)
+    return data
+
+
+def _clean(code, title, topic_area, planned_minutes, exclude_id=None):
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip().upper()
+    if not code:
+        errors["code"] = [_("This field is required.")]
+    else:
+        q = select(Module.id).where(func.upper(Module.code) == code)
+        if exclude_id is not None:
+            q = q.where(Module.id != exclude_id)
+        if db.session.scalar(q) is not None:
+            errors["code"] = [_("Another module already has this code.")]
+    if not (title or "").strip():
+        errors["title"] = [_("This field is required.")]
+    try:
+        topic = topic_area if isinstance(topic_area, TopicArea) else TopicArea(topic_area)
+    except ValueError:
+        topic = None
+        errors["topic_area"] = [_("Choose a topic area.")]
+    if not isinstance(planned_minutes, int) or planned_minutes <= 0:
+        errors["planned_hours"] = [_("Enter the planned hours, more than zero.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return code, title.strip(), topic
+
+
+def _items(ids) -> list[FrameworkItem]:
+    ids = sorted({int(i) for i in ids or []})
+    if not ids:
+        return []
+    items = list(db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(ids))))
+    if len(items) != len(ids):
+        msg = _("Some framework items do not exist.")
+        raise ValidationFailed(msg, {"framework_items": [msg]})
+    return items
+
+
+def create_module(actor, *, code: str, title: str, topic_area, planned_minutes: int,
+                  description: str = "", objectives: str = "",
+                  framework_item_ids=()) -> Module:
+    """Add a module to the catalogue."""
+    code, title, topic = _clean(code, title, topic_area, planned_minutes)
+    module = Module(code=code, title=title, topic_area=topic, planned_minutes=planned_minutes,
+                    description=(description or "").strip(),
+                    objectives=(objectives or "").strip())
+    module.framework_items = _items(framework_item_ids)
+    db.session.add(module)
+    db.session.flush()
+    record(actor, "module.create", "module", module.id, None, _snap(module))
+    return module
+
+
+def update_module(actor, module: Module, *, code: str, title: str, topic_area,
+                  planned_minutes: int, description: str = "", objectives: str = "",
+                  framework_item_ids=()) -> Module:
+    """Change a module of the catalogue (framework_items must be loaded)."""
+    before = _snap(module)
+    code, title, topic = _clean(code, title, topic_area, planned_minutes, exclude_id=module.id)
+    module.code, module.title, module.topic_area = code, title, topic
+    module.planned_minutes = planned_minutes
+    module.description = (description or "").strip()
+    module.objectives = (objectives or "").strip()
+    module.framework_items = _items(framework_item_ids)
+    db.session.flush()
+    b, a = changed(before, _snap(module))
+    if a:
+        record(actor, "module.update", "module", module.id, b, a)
+    return module
+
+
+def set_retired(actor, module: Module, retired: bool) -> Module:
+    """Retire a module (no longer offered) or bring it back."""
+    if module.is_retired == retired:
+        return module
+    module.retired_at = utcnow() if retired else None
+    db.session.flush()
+    record(actor, "module.retire" if retired else "module.restore", "module", module.id,
+           None, {"retired_at": module.retired_at})
+    return module
+
+
+def module_in_use(module: Module) -> bool:
+    """True when a course or a lesson refers to the module."""
+    in_course = db.session.scalar(
+        select(CourseModule.course_id).where(CourseModule.module_id == module.id).limit(1)
+    )
+    in_lesson = db.session.scalar(select(Session.id).where(Session.module_id == module.id).limit(1))
+    return in_course is not None or in_lesson is not None
+
+
+def modules_in_use() -> set[int]:
+    """Ids of the modules a course or a lesson refers to (one query)."""
+    return set(db.session.scalars(
+        select(CourseModule.module_id).union(select(Session.module_id))
+    ))
+
+
+def delete_module(actor, module: Module) -> None:
+    """Delete a module no course or lesson uses; otherwise retire it instead."""
+    if module_in_use(module):
+        raise Conflict(_("This module is used by a course: it cannot be deleted. Retire it instead."))
+    before = snapshot(module, ["code", "title"])
+    module_id = module.id
+    db.session.delete(module)
+    db.session.flush()
+    record(actor, "module.delete", "module", module_id, before, None)
+
+
+def list_modules(*, include_retired: bool = True):
+    """A select of modules ordered by code."""
+    q = select(Module).order_by(Module.code)
+    if not include_retired:
+        q = q.where(Module.retired_at.is_(None))
+    return q
+
+

@@ -1,0 +1,249 @@
+"""Courses (percorsi): details, status, ordered modules, trainers, thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from lms.accounts.models import Role, User
+from lms.audit.services import changed, record, snapshot
+from lms.db import db
+from lms.errors import Conflict, ValidationFailed
+from courses.models import Course, CourseModule, CourseStatus, CourseTrainer, Module
+from courses.services.common import ensure_not_closed
+
+FIELDS = ["title", "edition", "description", "start_date", "end_date", "status", "capacity",
+          "assessment_threshold_pct", "certification_threshold_pct"]
+
+# The status moves forward; a coordinator may step back one state, except out of closed.
+ALLOWED_STATUS = {
+    CourseStatus.DRAFT: {CourseStatus.OPEN, CourseStatus.RUNNING},
+    CourseStatus.OPEN: {CourseStatus.DRAFT, CourseStatus.RUNNING, CourseStatus.CLOSED},
+    CourseStatus.RUNNING: {CourseStatus.OPEN, CourseStatus.CLOSED},
+    CourseStatus.CLOSED: set(),
+}
+
+
+def _snap(course: Course) -> dict:
+    data = snapshot(course, FIELDS)
+    data["trainer_ids"] = sorted(course.trainer_ids)
+    return data
+
+
+def _validate(title, edition, start_date, end_date, capacity, a_pct, c_pct, exclude_id=None):
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    edition = (edition or "").strip()
+    if not title:
+        errors["title"] = [_("This field is required.")]
+    if not isinstance(start_date, dt.date):
+        errors["start_date"] = [_("Enter a valid date.")]
+    if not isinstance(end_date, dt.date):
+        errors["end_date"] = [_("Enter a valid date.")]
+    elif isinstance(start_date, dt.date) and end_date < start_date:
+        errors["end_date"] = [_("The end date comes before the start date.")]
+    if capacity is not None and capacity <= 0:
+        errors["capacity"] = [_("The capacity must be more than zero, or left empty.")]
+    for name, pct in (("assessment_threshold_pct", a_pct), ("certification_threshold_pct", c_pct)):
+        if not isinstance(pct, int) or not 0 <= pct <= 100:
+            errors[name] = [_("Enter a percentage between 0 and 100.")]
+    if title:
+        q = select(Course.id).where(func.lower(Course.title) == title.lower(),
+                                    func.lower(Course.edition) == edition.lower())
+        if exclude_id is not None:
+            q = q.where(Course.id != exclude_id)
+        if db.session.scalar(q) is not None:
+            errors["edition"] = [_("A course with this title and edition already exists.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return title, edition
+
+
+def _trainers(ids) -> list[User]:
+    ids = sorted({int(i) for i in ids or []})
+    if not ids:
+        return []
+    users = list(db.session.scalars(select(User).where(User.id.in_(ids))))
+    if len(users) != len(ids) or not all(u.has_role(Role.TRAINER) for u in users):
+        msg = _("Only people with the trainer role can be assigned as trainers.")
+        raise ValidationFailed(msg, {"trainer_ids": [msg]})
+    return users
+
+
+def create_course(actor, *, title: str, edition: str = "", description: str = "",
+                  start_date: dt.date, end_date: dt.date, capacity: int | None = None,
+                  assessment_threshold_pct: int = 70, certification_threshold_pct: int = 75,
+                  trainer_ids=(), module_ids=(), status: CourseStatus = CourseStatus.DRAFT
+                  ) -> Course:
+    """Create a course, in draft unless told otherwise."""
+    title, edition = _validate(title, edition, start_date, end_date, capacity,
+                               assessment_threshold_pct, certification_threshold_pct)
+    course = Course(title=title, edition=edition, description=(description or "").strip(),
+                    start_date=start_date, end_date=end_date, capacity=capacity, status=status,
+                    assessment_threshold_pct=assessment_threshold_pct,
+                    certification_threshold_pct=certification_threshold_pct,
+                    trainer_links=[], module_links=[])
+    for u in _trainers(trainer_ids):
+        course.trainer_links.append(CourseTrainer(user_id=u.id))
+    db.session.add(course)
+    db.session.flush()
+    if module_ids:
+        _set_modules(course, list(module_ids))
+    record(actor, "course.create", "course", course.id, None, _snap(course))
+    return course
+
+
+def update_course(actor, course: Course, *, title: str, edition: str, description: str,
+                  start_date: dt.date, end_date: dt.date, capacity: int | None,
+                  assessment_threshold_pct: int, certification_threshold_pct: int,
+                  trainer_ids) -> Course:
+    """Change a course's details, thresholds and trainers."""
+    ensure_not_closed(course)
+    before = _snap(course)
+    title, edition = _validate(title, edition, start_date, end_date, capacity,
+                               assessment_threshold_pct, certification_threshold_pct,
+                               exclude_id=course.id)
+    course.title, course.edition = title, edition
+    course.description = (description or "").strip()
+    course.start_date, course.end_date, course.capacity = start_date, end_date, capacity
+    course.assessment_threshold_pct = assessment_threshold_pct
+    course.certification_threshold_pct = certification_threshold_pct
+    wanted = {u.id for u in _trainers(trainer_ids)}
+    for link in list(course.trainer_links):
+        if link.user_id not in wanted:
+            course.trainer_links.remove(link)
+    for uid in wanted - course.trainer_ids:
+        course.trainer_links.append(CourseTrainer(user_id=uid))
+    db.session.flush()
+    b, a = changed(before, _snap(course))
+    if a:
+        record(actor, "course.update", "course", course.id, b, a)
+    return course
+
+
+def set_status(actor, course: Course, status: CourseStatus) -> Course:
+    """Move a course to another status; a closed course stays closed."""
+    if status == course.status:
+        return course
+    if status not in ALLOWED_STATUS[course.status]:
+        ensure_not_closed(course)
+        raise Conflict(_("A course cannot go from this status to the one chosen."))
+    before = course.status
+    course.status = status
+    db.session.flush()
+    record(actor, "course.status", "course", course.id, {"status": before}, {"status": status})
+    return course
+
+
+def _set_modules(course: Course, module_ids: list[int]) -> None:
+    ids = [int(i) for i in module_ids]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(_("A module appears twice in the course."))
+    found = {m.id for m in db.session.scalars(select(Module).where(Module.id.in_(ids or [-1])))}
+    if set(ids) - found:
+        raise ValidationFailed(_("Some modules do not exist."))
+    links = {link.module_id: link for link in load_module_links(course)}
+    for mid, link in links.items():
+        if mid not in ids:
+            db.session.delete(link)
+    for pos, mid in enumerate(ids, start=1):
+        if mid in links:
+            links[mid].position = pos
+        else:
+            db.session.add(CourseModule(course_id=course.id, module_id=mid, position=pos))
+    db.session.flush()
+
+
+def load_module_links(course: Course) -> list[CourseModule]:
+    return list(
+        db.session.scalars(
+            select(CourseModule)
+            .where(CourseModule.course_id == course.id)
+            .options(selectinload(CourseModule.module))
+            .order_by(CourseModule.position)
+        )
+    )
+
+
+def set_modules(actor, course: Course, module_ids: list[int]) -> None:
+    """Set the course's modules, in order; a module with lessons cannot be removed."""
+    ensure_not_closed(course)
+    from courses.models import Session
+
+    before = [link.module_id for link in load_module_links(course)]
+    removed = set(before) - {int(i) for i in module_ids}
+    if removed:
+        used = db.session.scalar(
+            select(Session.id).where(Session.course_id == course.id,
+                                     Session.module_id.in_(removed)).limit(1)
+        )
+        if used is not None:
+            raise Conflict(_("A module with lessons scheduled cannot be removed from the course."))
+    _set_modules(course, module_ids)
+    after = [int(i) for i in module_ids]
+    if before != after:
+        record(actor, "course.modules", "course", course.id, {"module_ids": before},
+               {"module_ids": after})
+
+
+def add_module(actor, course: Course, module: Module) -> None:
+    """Append a module at the end of the course."""
+    ids = [link.module_id for link in load_module_links(course)]
+    if module.id in ids:
+        return
+    if module.is_retired:
+        raise Conflict(_("This module is retired and cannot be added to a course."))
+    set_modules(actor, course, [*ids, module.id])
+
+
+def move_module(actor, course: Course, module_id: int, offset: int) -> None:
+    """Move a module up (-1) or down (+1) in the course order."""
+    ids = [link.module_id for link in load_module_links(course)]
+    if module_id not in ids:
+        return
+    i = ids.index(module_id)
+    j = max(0, min(len(ids) - 1, i + offset))
+    ids[i], ids[j] = ids[j], ids[i]
+    set_modules(actor, course, ids)
+
+
+def list_courses_for(user):
+    """A select of the courses a user may see in the course list."""
+    from courses.permissions import is_staff
+
+    q = select(Course).order_by(Course.start_date.desc(), Course.id.desc())
+    if is_staff(user):
+        return q
+    if user.has_role(Role.TRAINER):
+        return q.where(Course.id.in_(select(CourseTrainer.course_id)
+                                     .where(CourseTrainer.user_id == user.id)))
+    if user.has_role(Role.REFERENT) and user.organisation_id is not None:
+        return q.where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
+    return q.where(False)
+
+
+def courses_with_employees_of(organisation_id: int):
+    """A select of the ids of courses with an enrolment from an organisation."""
+    from courses.models import Enrolment
+
+    return (
+        select(Enrolment.course_id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(User.organisation_id == organisation_id)
+    )
+
+
+def has_employees_of(course: Course, organisation_id: int | None) -> bool:
+    if organisation_id is None:
+        return False
+    from courses.models import Enrolment
+
+    return db.session.scalar(
+        select(Enrolment.id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.course_id == course.id, User.organisation_id == organisation_id)
+        .limit(1)
+    ) is not None

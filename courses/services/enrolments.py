@@ -1,0 +1,254 @@
+"""Enrolment: one by one, by organisation, by CSV (dry run first); withdrawal; waiting list."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.accounts.models import Role, User
+from lms.audit.services import record, snapshot
+from lms.db import db
+from lms.errors import Conflict, ValidationFailed
+from courses.models import ROME, Course, Enrolment, EnrolmentStatus
+from courses.services.common import ensure_not_closed, required_reason
+
+FIELDS = ["course_id", "user_id", "status", "enrolled_on", "withdrawn_on", "withdraw_reason"]
+MAX_CSV_ROWS = 2000
+
+
+def today() -> dt.date:
+    return dt.datetime.now(ROME).date()
+
+
+def active_count(course: Course) -> int:
+    return db.session.scalar(
+        select(func.count(Enrolment.id)).where(Enrolment.course_id == course.id,
+                                               Enrolment.status == EnrolmentStatus.ACTIVE)
+    )
+
+
+def _check_trainee(user: User) -> None:
+    if not user.active or not user.has_role(Role.TRAINEE):
+        msg = _("%(name)s is not an active trainee.", name=user.full_name)
+        raise ValidationFailed(msg, {"user_id": [msg]})
+
+
+def _existing(course: Course, user: User) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)
+    )
+
+
+def enrol(actor, course: Course, user: User, *, enrolled_on: dt.date | None = None) -> Enrolment:
+    """Enrol a trainee; when the course is full the trainee goes on the waiting list."""
+    ensure_not_closed(course)
+    _check_trainee(user)
+    enrolled_on = enrolled_on or today()
+    existing = _existing(course, user)
+    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
+        msg = _("%(name)s is already enrolled in this course.", name=user.full_name)
+        raise ValidationFailed(msg, {"user_id": [msg]})
+    full = course.capacity is not None and active_count(course) >= course.capacity
+    status = EnrolmentStatus.WAITING if full else EnrolmentStatus.ACTIVE
+    if existing is not None:
+        # Coming back after a withdrawal: the earlier record stays in the audit trail, and
+        # lessons between withdrawal and return do not count.
+        before = snapshot(existing, FIELDS)
+        existing.status, existing.enrolled_on = status, max(enrolled_on, existing.enrolled_on)
+        existing.withdrawn_on = existing.withdraw_reason = None
+        db.session.flush()
+        record(actor, "enrolment.reinstate", "enrolment", existing.id, before,
+               snapshot(existing, FIELDS))
+        return existing
+    enrolment = Enrolment(course_id=course.id, user_id=user.id, status=status,
+                          enrolled_on=enrolled_on)
+    db.session.add(enrolment)
+    db.session.flush()
+    record(actor, "enrolment.create", "enrolment", enrolment.id, None, snapshot(enrolment, FIELDS))
+    return enrolment
+
+
+def enrol_organisation(actor, course: Course, organisation_id: int, *,
+                       enrolled_on: dt.date | None = None) -> tuple[list[Enrolment], int]:
+    """Enrol every active trainee of an organisation not yet enrolled; returns (new, skipped)."""
+    ensure_not_closed(course)
+    users = db.session.scalars(
+        select(User).where(User.organisation_id == organisation_id, User.active.is_(True))
+        .order_by(User.full_name)
+    ).all()
+    enrolled_ids = set(db.session.scalars(
+        select(Enrolment.user_id).where(Enrolment.course_id == course.id,
+                                        Enrolment.status != EnrolmentStatus.WITHDRAWN)
+    ))
+    created, skipped = [], 0
+    for u in users:
+        if not u.has_role(Role.TRAINEE):
+            continue
+        if u.id in enrolled_ids:
+            skipped += 1
+            continue
+        created.append(enrol(actor, course, u, enrolled_on=enrolled_on))
+    return created, skipped
+
+
+def withdraw(actor, enrolment: Enrolment, course: Course, reason: str, *,
+             on: dt.date | None = None) -> Enrolment:
+    """Withdraw a trainee with a reason; the enrolment is kept, the waiting list moves up."""
+    ensure_not_closed(course)
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise Conflict(_("This trainee has already withdrawn."))
+    reason = required_reason(reason)
+    on = on or today()
+    was_active = enrolment.status == EnrolmentStatus.ACTIVE
+    before = snapshot(enrolment, FIELDS)
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_on = max(on, enrolment.enrolled_on)
+    enrolment.withdraw_reason = reason
+    db.session.flush()
+    record(actor, "enrolment.withdraw", "enrolment", enrolment.id, before,
+           snapshot(enrolment, FIELDS), reason)
+    if was_active:
+        promote_waiting(actor, course)
+    return enrolment
+
+
+def promote_waiting(actor, course: Course) -> list[Enrolment]:
+    """Move trainees from the waiting list into free places, first come first served."""
+    promoted = []
+    free = None if course.capacity is None else course.capacity - active_count(course)
+    waiting = db.session.scalars(
+        select(Enrolment).where(Enrolment.course_id == course.id,
+                                Enrolment.status == EnrolmentStatus.WAITING)
+        .order_by(Enrolment.created_at, Enrolment.id)
+    ).all()
+    for e in waiting:
+        if free is not None and free <= 0:
+            break
+        e.status = EnrolmentStatus.ACTIVE
+        e.enrolled_on = max(today(), e.enrolled_on)
+        db.session.flush()
+        record(actor, "enrolment.promote", "enrolment", e.id, {"status": "waiting"},
+               {"status": "active", "enrolled_on": e.enrolled_on})
+        promoted.append(e)
+        if free is not None:
+            free -= 1
+    return promoted
+
+
+@dataclass
+class CsvRow:
+    line: int
+    email: str
+    enrolled_on: dt.date | None
+    user: User | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class CsvResult:
+    rows: list[CsvRow]
+    applied: bool = False
+    errors: list[str] = field(default_factory=list)  # problems with the file itself
+
+    @property
+    def row_errors(self) -> list[CsvRow]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.row_errors
+
+
+def _parse_date(raw: str) -> dt.date:
+    raw = raw.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def parse_enrolment_csv(data: bytes) -> CsvResult:
+    """Read a CSV of trainees to enrol: column email, optional enrolment date."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return CsvResult([], errors=[_("The file is not UTF-8 text. Save it as CSV UTF-8.")])
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = list(reader)
+    if not rows:
+        return CsvResult([], errors=[_("The file is empty.")])
+    header = [h.strip().lower() for h in rows[0]]
+    email_keys = ("email", "e-mail", "mail")
+    date_keys = ("enrolled_on", "data_iscrizione", "data iscrizione", "date")
+    if not any(k in header for k in email_keys):
+        return CsvResult([], errors=[_("The first line must name the columns, with one called 'email'.")])
+    ei = next(header.index(k) for k in email_keys if k in header)
+    di = next((header.index(k) for k in date_keys if k in header), None)
+    if len(rows) - 1 > MAX_CSV_ROWS:
+        return CsvResult([], errors=[_("At most %(n)d rows per file.", n=MAX_CSV_ROWS)])
+    out: list[CsvRow] = []
+    for n, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        email = cells[ei].strip().lower() if ei < len(cells) else ""
+        row = CsvRow(line=n, email=email, enrolled_on=None)
+        if di is not None and di < len(cells) and cells[di].strip():
+            try:
+                row.enrolled_on = _parse_date(cells[di])
+            except ValueError:
+                row.errors.append(_("The date '%(value)s' is not valid (use 2025-03-31 or 31/03/2025).",
+                                    value=cells[di].strip()))
+        out.append(row)
+    return CsvResult(out)
+
+
+def check_csv(course: Course, result: CsvResult) -> CsvResult:
+    """Check every row against the accounts and the course, changing nothing."""
+    emails = [r.email for r in result.rows if r.email]
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails or [""])))}
+    enrolled = set(db.session.scalars(
+        select(Enrolment.user_id).where(Enrolment.course_id == course.id,
+                                        Enrolment.status != EnrolmentStatus.WITHDRAWN)
+    ))
+    seen: set[str] = set()
+    for r in result.rows:
+        if not r.email:
+            r.errors.append(_("The email is missing."))
+            continue
+        if r.email in seen:
+            r.errors.append(_("This email appears twice in the file."))
+            continue
+        seen.add(r.email)
+        r.user = users.get(r.email)
+        if r.user is None:
+            r.errors.append(_("No account has this email."))
+        elif not r.user.active or not r.user.has_role(Role.TRAINEE):
+            r.errors.append(_("This account is not an active trainee."))
+        elif r.user.id in enrolled:
+            r.errors.append(_("Already enrolled in this course."))
+    return result
+
+
+def import_csv(actor, course: Course, data: bytes, *, dry_run: bool = True) -> CsvResult:
+    """Enrol the trainees of a CSV file; a dry run only reports, and errors block the import."""
+    ensure_not_closed(course)
+    result = check_csv(course, parse_enrolment_csv(data))
+    if dry_run or not result.ok:
+        return result
+    for r in result.rows:
+        enrol(actor, course, r.user, enrolled_on=r.enrolled_on)
+    result.applied = True
+    return result

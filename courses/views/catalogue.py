@@ -1,0 +1,112 @@
+"""Module catalogue pages (coordinators edit; trainers read)."""
+
+from __future__ import annotations
+
+import decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.accounts.models import Role
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.security import roles_required
+from lms.standards.models import Framework, FrameworkItem
+from courses import bp
+from courses.forms import ModuleForm
+from courses.models import Module
+from courses.services import catalogue
+from courses.views.common import apply_field_errors, hours_to_minutes, user
+
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _item_choices():
+    frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
+    items = db.session.scalars(select(FrameworkItem).order_by(FrameworkItem.framework_id,
+                                                              FrameworkItem.code))
+    return [(i.id, f"{i.code} · {i.kind_label}: {i.title}"
+             + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""))
+            for i in items]
+
+
+@bp.get("/moduli")
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.TRAINER)
+def modules():
+    rows = db.session.scalars(
+        catalogue.list_modules().options(selectinload(Module.framework_items))
+    ).all()
+    in_use = catalogue.modules_in_use()
+    return render_template("courses/modules.html", modules=rows, in_use=in_use,
+                           can_edit=user().has_role(*STAFF))
+
+
+def _save_module(module: Module | None):
+    form = ModuleForm(obj=None)
+    form.framework_items.choices = _item_choices()
+    if request.method == "GET" and module is not None:
+        form.code.data, form.title.data = module.code, module.title
+        form.topic_area.data = module.topic_area.value
+        form.planned_hours.data = decimal.Decimal(module.planned_minutes) / 60
+        form.description.data, form.objectives.data = module.description, module.objectives
+        form.framework_items.data = [i.id for i in module.framework_items]
+    status = 200
+    if form.validate_on_submit():
+        args = dict(code=form.code.data, title=form.title.data, topic_area=form.topic_area.data,
+                    planned_minutes=hours_to_minutes(form.planned_hours.data),
+                    description=form.description.data or "", objectives=form.objectives.data or "",
+                    framework_item_ids=form.framework_items.data or [])
+        try:
+            if module is None:
+                module = catalogue.create_module(user(), **args)
+            else:
+                catalogue.update_module(user(), module, **args)
+        except ValidationFailed as err:
+            apply_field_errors(form, err)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("The module has been saved."), "success")
+            return redirect(url_for("courses.modules"), 303)
+    elif form.errors:
+        status = 422
+    return render_template("courses/module_form.html", form=form, module=module), status
+
+
+@bp.route("/moduli/nuovo", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_module():
+    return _save_module(None)
+
+
+@bp.route("/moduli/<int:module_id>/modifica", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_module(module_id: int):
+    module = db.first_or_404(
+        select(Module).where(Module.id == module_id).options(selectinload(Module.framework_items))
+    )
+    return _save_module(module)
+
+
+@bp.post("/moduli/<int:module_id>/ritira")
+@roles_required(*STAFF)
+def retire_module(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    retired = request.form.get("retired", "1") == "1"
+    catalogue.set_retired(user(), module, retired)
+    db.session.commit()
+    flash(_("The module has been retired.") if retired else _("The module is offered again."),
+          "success")
+    return redirect(url_for("courses.modules"), 303)
+
+
+@bp.post("/moduli/<int:module_id>/elimina")
+@roles_required(*STAFF)
+def delete_module(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    catalogue.delete_module(user(), module)
+    db.session.commit()
+    flash(_("The module has been deleted."), "success")
+    return redirect(url_for("courses.modules"), 303)

@@ -1,0 +1,65 @@
+"""JSON shapes of organisations."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from lms.organisations.models import SizeBand
+
+SIZE_VALUES = [b.value for b in SizeBand]
+
+
+class OrganisationSchema(Schema):
+    class Meta:
+        fields = (
+            "id",
+            "name",
+            "tax_code",
+            "sector",
+            "size_band",
+            "active",
+            "created_at",
+            "updated_at",
+        )
+        ordered = True
+
+    id = fields.Integer()
+    name = fields.String()
+    tax_code = fields.String()
+    sector = fields.String()
+    size_band = fields.Enum(SizeBand, by_value=True)
+    active = fields.Boolean()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class OrganisationCreateSchema(Schema):
+    """Input of POST /organisations: explicit fields, unknown keys refused."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    tax_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    sector = fields.String(load_default="", validate=validate.Length(max=120))
+    size_band = fields.String(required=True, validate=validate.OneOf(SIZE_VALUES))
+
+
+class OrganisationUpdateSchema(Schema):
+    """Input of PATCH /organisations/<id>: any subset of the fields."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    tax_code = fields.String(validate=validate.Length(min=1, max=20))
+    sector = fields.String(validate=validate.Length(max=120))
+    size_band = fields.String(validate=validate.OneOf(SIZE_VALUES))
+    active = fields.Boolean()
+
+
+class OrganisationFilterSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    active = fields.Boolean()
