@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("assessments", __name__, template_folder="templates")
+bp = Blueprint(
+    "assessments",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/assessments",
+)
 
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the API routes, navigation, dashboard panels and the demo step."""
+    from assessments import api as _api  # noqa: F401 - routes on the api blueprint
     from assessments import models as _models  # noqa: F401
+    from assessments import views as _views  # noqa: F401 - routes on bp
+    from assessments.navigation import register
     from lms.files import models as _files_models  # noqa: F401 - stored_files in metadata
 
     app.register_blueprint(bp)
+    register(app)

@@ -185,13 +185,23 @@ def _lessons_of(course_ids: list[int]) -> dict[int, list[Session]]:
     return by_course
 
 
+# The rules read only these columns: plain rows are several times faster than ORM objects
+# on a large course.
+RECORD_COLUMNS = (
+    AttendanceRecord.enrolment_id,
+    AttendanceRecord.session_id,
+    AttendanceRecord.status,
+    AttendanceRecord.minutes,
+)
+
+
 def _records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecord]]:
     """Records by enrolment, then by lesson; one query whatever the number of enrolments."""
     out: dict[int, dict[int, AttendanceRecord]] = defaultdict(dict)
     if not enrolment_ids:
         return out
-    rows = db.session.scalars(
-        select(AttendanceRecord).where(AttendanceRecord.enrolment_id.in_(enrolment_ids))
+    rows = db.session.execute(
+        select(*RECORD_COLUMNS).where(AttendanceRecord.enrolment_id.in_(enrolment_ids))
     )
     for rec in rows:
         out[rec.enrolment_id][rec.session_id] = rec
@@ -276,11 +286,15 @@ def course_report(
     if not include_withdrawn:
         q = q.where(Enrolment.status == EnrolmentStatus.ACTIVE)
     enrolments = list(db.session.scalars(q).unique())
-    rec_q = select(AttendanceRecord).join(Session).where(Session.course_id == course.id)
+    rec_q = (
+        select(*RECORD_COLUMNS)
+        .join(Session, Session.id == AttendanceRecord.session_id)
+        .where(Session.course_id == course.id)
+    )
     if organisation_id is not None:
         rec_q = rec_q.where(AttendanceRecord.enrolment_id.in_([e.id for e in enrolments] or [-1]))
     records: dict[int, dict[int, AttendanceRecord]] = defaultdict(dict)
-    for rec in db.session.scalars(rec_q):
+    for rec in db.session.execute(rec_q):
         records[rec.enrolment_id][rec.session_id] = rec
     rows = []
     totals = {s.id: LessonTotal() for s in lessons}

@@ -37,9 +37,17 @@ from assessments.services.common import (
     required_reason,
     write_history,
 )
+from courses.attendance import eligibility
 from courses.models import Course
 from lms.db import db, utcnow
-from lms.errors import Conflict, NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from lms.errors import (
+    Conflict,
+    NotEligible,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+    ValidationFailed,
+)
 
 MARK_FIELDS = ["role", "score", "feedback", "note", "observed_on", "completed_at"]
 
@@ -88,6 +96,20 @@ def grade_for_marking(actor, assessment: Assessment, trainee_id: int) -> Grade:
             raise NotFound()
         grade = grade_of(assessment, trainee_id, create=True)
     return grade
+
+
+def check_final_eligibility(assessment: Assessment, trainee_id: int,
+                            now: dt.datetime | None = None) -> None:
+    """An observed final test (practical or oral) is only for trainees whose attendance meets
+    the course's threshold, as the courses package counts it."""
+    if not (assessment.is_final and assessment.is_observed):
+        return
+    enrolment = active_enrolment(assessment, trainee_id)
+    if enrolment is None or not eligibility(enrolment, now).assessment.met:
+        course = course_of(assessment)
+        raise NotEligible(_(
+            "This trainee's attendance is below %(pct)d%% of the course hours: they are not "
+            "admitted to the final assessment.", pct=course.assessment_threshold_pct))
 
 
 def my_role(actor, assessment: Assessment, marks: list[Mark]) -> MarkerRole | None:
@@ -147,6 +169,7 @@ def save_mark(actor, assessment: Assessment, grade: Grade, data: MarkInput,
         raise NotFound()
     if assessment.kind.value == "assignment" and grade.status == GradeStatus.NOT_SUBMITTED:
         raise Conflict(_("Nothing was submitted yet: there is nothing to grade."))
+    check_final_eligibility(assessment, grade.trainee_id, now)
     marks = marks_of(grade)
     role = my_role(actor, assessment, marks)
     if role is None:

@@ -35,7 +35,8 @@ def course_report(course_id: int):
     org = db.session.get(Organisation, scope) if scope else None
     return render_template("courses/report.html", course=course, report=report,
                            organisation=org, labels=ATTENDANCE_LABELS,
-                           codes=ATTENDANCE_CODES)
+                           # plain strings: translated once, not once per cell
+                           codes={k: str(v) for k, v in ATTENDANCE_CODES.items()})
 
 
 @bp.get("/percorsi/<int:course_id>/presenze.csv")

@@ -9,8 +9,8 @@ from courses.demo import COURSE_EDITION, COURSE_TITLE
 
 def _demo_lessons(live_server):
     """(course id, last unsigned past lesson id, lesson running now id) of the demo course."""
-    from lms.db import db, utcnow
     from courses.models import Course, Register, Session
+    from lms.db import db, utcnow
 
     with live_server.app.app_context():
         course = db.session.scalar(select(Course).where(Course.title == COURSE_TITLE,

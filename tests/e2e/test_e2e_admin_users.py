@@ -22,7 +22,10 @@ def test_admin_creates_a_referent(page, login, visit, submit, live_server):
     email = f"nuova.referente.{secrets.token_hex(4)}@example.org"
     page.locator("#email").fill(email)
     page.locator("#full_name").fill("Ornella Brivio")
-    page.locator("input[name=roles][value=referent]").check()
+    # Bootstrap Italia draws the checkbox on its label, which is what people click.
+    referent = page.locator("input[name=roles][value=referent]")
+    page.locator(f"label[for='{referent.get_attribute('id')}']").click()
+    assert referent.is_checked()
     page.locator("#locale").select_option("it")
     # A referent without an organisation is refused by the service; the data typed stays.
     submit(page, page.locator("main form button[type=submit]"), status=422)

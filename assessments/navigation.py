@@ -1,0 +1,117 @@
+"""Navigation entries, dashboard panels, template helpers and the demo step of the assessments
+package, registered through lms.navigation (lms may not import this package)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.accounts.models import Role
+from lms.db import db
+from lms.navigation import NavItem, Panel, add_demo_step, add_nav, add_panel
+
+
+def _is_staff(user) -> bool:
+    return user.has_role(Role.ADMIN, Role.COORDINATOR)
+
+
+def _is_grader(user) -> bool:
+    return user.has_role(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+
+
+def format_points(value) -> str:
+    """Points the Italian way: 7, 7,5, 7,25."""
+    if value is None:
+        return ""
+    return format_decimal(Decimal(value), format="#,##0.##")
+
+
+HISTORY_LABELS = {
+    "grade.submitted": _l("Work submitted"),
+    "grade.auto": _l("Graded automatically"),
+    "mark.draft": _l("Marking saved as a draft"),
+    "mark.complete": _l("Mark given"),
+    "grade.agree": _l("Agreed mark recorded"),
+    "grade.release": _l("Released to the trainee"),
+}
+
+
+def history_label(action: str) -> str:
+    return str(HISTORY_LABELS.get(action, action))
+
+
+def history_summary(snap: dict | None) -> str:
+    """A grade history snapshot in a few words: state and score (and the mark's score)."""
+    from assessments.models import STATUS_LABELS, GradeStatus
+
+    if not snap:
+        return "—"
+    grade = snap.get("grade", snap)
+    parts = []
+    if grade.get("status"):
+        parts.append(str(STATUS_LABELS[GradeStatus(grade["status"])]))
+    if grade.get("score") is not None:
+        parts.append(str(_l("grade %(s)s", s=format_points(grade["score"]))))
+    mark = snap.get("mark")
+    if mark and mark.get("score") is not None:
+        parts.append(str(_l("mark %(s)s", s=format_points(mark["score"]))))
+    return ", ".join(parts) or "—"
+
+
+def _trainer_context(user) -> dict:
+    from assessments.services.results import worklist
+
+    items = worklist(user)
+    return {"work": items[:8], "total": len(items)}
+
+
+def _trainee_context(user) -> dict:
+    from assessments.services.results import my_assessments
+
+    rows = my_assessments(user)
+    todo = [r for r in rows if r.status.value == "not_submitted" and not r.assessment.is_observed]
+    released = [r for r in rows if r.grade is not None]
+    return {"todo": todo[:6], "released": released[:6]}
+
+
+def _coordinator_context(user) -> dict:
+    from courses.models import Course, CourseStatus
+
+    courses = db.session.scalars(
+        select(Course).where(Course.status != CourseStatus.CLOSED)
+        .order_by(Course.start_date.desc()).limit(10)
+    ).all()
+    return {"courses": courses}
+
+
+def register(app: Flask) -> None:
+    from assessments.demo import load_demo
+    from assessments.models import STATUS_LABELS
+
+    app.jinja_env.filters["pts"] = format_points
+    app.jinja_env.globals["status_label"] = lambda s: str(STATUS_LABELS[s])
+    app.jinja_env.globals["history_label"] = history_label
+    app.jinja_env.globals["history_summary"] = history_summary
+
+    add_nav(app, NavItem("assessments.my_assessments", lambda: str(_l("Assessments")),
+                         lambda u: u.has_role(Role.TRAINEE), order=30))
+    add_nav(app, NavItem("assessments.my_results", lambda: str(_l("My results")),
+                         lambda u: u.has_role(Role.TRAINEE), order=31))
+    add_nav(app, NavItem("assessments.worklist", lambda: str(_l("To grade")),
+                         lambda u: u.has_role(Role.TRAINER), order=30))
+    add_nav(app, NavItem("assessments.gradebooks", lambda: str(_l("Gradebooks")), _is_grader,
+                         order=31))
+    add_nav(app, NavItem("assessments.templates", lambda: str(_l("Rubrics")), _is_grader,
+                         order=32))
+
+    add_panel(app, Panel("assessments/panels/trainee.html", lambda u: u.has_role(Role.TRAINEE),
+                         _trainee_context, order=45))
+    add_panel(app, Panel("assessments/panels/trainer.html", lambda u: u.has_role(Role.TRAINER),
+                         _trainer_context, order=45))
+    add_panel(app, Panel("assessments/panels/coordinator.html", _is_staff, _coordinator_context,
+                         order=45))
+    add_demo_step(app, load_demo, order=30)

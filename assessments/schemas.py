@@ -1,0 +1,176 @@
+"""JSON shapes of the assessments API, with explicit field lists."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from assessments.models import AssessmentKind, LatePolicy
+from assessments.scoring import PartialCredit, QuestionType
+
+Points = fields.Decimal(as_string=True, allow_none=True)
+
+
+class EnumValue(fields.Field):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.value
+
+
+class ItemIds(fields.Field):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return [i.id for i in value]
+
+
+class AssessmentSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    course_id = fields.Integer()
+    module_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    instructions = fields.String()
+    kind = EnumValue()
+    opens_at = fields.AwareDateTime()
+    closes_at = fields.AwareDateTime()
+    max_points = fields.Decimal(as_string=True)
+    pass_mark = fields.Decimal(as_string=True)
+    weight = fields.Decimal(as_string=True)
+    attempts_allowed = fields.Integer(allow_none=True)
+    late_policy = EnumValue()
+    late_until = fields.AwareDateTime(allow_none=True)
+    is_final = fields.Boolean()
+    published = fields.Boolean()
+    time_limit_minutes = fields.Integer(allow_none=True)
+    shuffle_questions = fields.Boolean()
+    show_answers = fields.Boolean()
+    double_marking = fields.Boolean()
+    marking_tolerance = fields.Decimal(as_string=True)
+
+
+class AssessmentInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in AssessmentKind]))
+    opens_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+    max_points = fields.Decimal(required=True)
+    pass_mark = fields.Decimal(required=True)
+    instructions = fields.String(load_default="")
+    module_id = fields.Integer(allow_none=True, load_default=None)
+    weight = fields.Decimal(load_default=1)
+    attempts_allowed = fields.Integer(allow_none=True, load_default=None)
+    late_policy = fields.String(validate=validate.OneOf([p.value for p in LatePolicy]),
+                                load_default="refuse")
+    late_until = fields.AwareDateTime(allow_none=True, load_default=None)
+    is_final = fields.Boolean(load_default=False)
+    published = fields.Boolean(load_default=False)
+    time_limit_minutes = fields.Integer(allow_none=True, load_default=None)
+    shuffle_questions = fields.Boolean(load_default=True)
+    show_answers = fields.Boolean(load_default=False)
+    double_marking = fields.Boolean(load_default=False)
+    marking_tolerance = fields.Decimal(load_default=0)
+    framework_item_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class ChoiceSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    text = fields.String()
+
+
+class ChoiceKeySchema(ChoiceSchema):
+    correct = fields.Boolean()
+
+
+class QuestionPublicSchema(Schema):
+    """A question as the trainee sees it during an attempt: no answers."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    kind = EnumValue()
+    prompt = fields.String()
+    points = fields.Decimal(as_string=True)
+    partial_credit = EnumValue()
+    choices = fields.List(fields.Nested(ChoiceSchema))
+
+
+class QuestionSchema(QuestionPublicSchema):
+    """A question with its key, for the course's trainers only."""
+
+    choices = fields.List(fields.Nested(ChoiceKeySchema))
+    accepted_answers = fields.Function(lambda q: q.accepted_list)
+    expected_number = fields.Decimal(as_string=True, allow_none=True)
+    tolerance = fields.Decimal(as_string=True)
+    feedback = fields.String()
+    framework_item_ids = ItemIds(attribute="framework_items")
+
+
+class ChoiceInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(required=True)
+    correct = fields.Boolean(load_default=False)
+
+
+class QuestionInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in QuestionType]))
+    prompt = fields.String(required=True)
+    points = fields.Decimal(required=True)
+    choices = fields.List(fields.Nested(ChoiceInSchema), load_default=list)
+    partial_credit = fields.String(validate=validate.OneOf([p.value for p in PartialCredit]),
+                                   load_default="all_or_nothing")
+    accepted_answers = fields.List(fields.String(), load_default=list)
+    expected_number = fields.Decimal(allow_none=True, load_default=None)
+    tolerance = fields.Decimal(load_default=0)
+    feedback = fields.String(load_default="")
+    framework_item_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class AnswerInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    selected = fields.List(fields.Integer(), load_default=list)
+    text = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class MarkInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    version = fields.Integer(required=True)  # the mark's version seen; 0 for a new mark
+    score = fields.Decimal(allow_none=True, load_default=None)
+    levels = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    comments = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    feedback = fields.String(load_default="")
+    note = fields.String(load_default="")
+    observed_on = fields.Date(allow_none=True, load_default=None)
+    complete = fields.Boolean(load_default=True)
+    reason = fields.String(load_default="")
+
+
+class AgreementInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    version = fields.Integer(required=True)  # the grade's version seen
+    score = fields.Decimal(required=True)
+    reason = fields.String(required=True)
+    feedback = fields.String(load_default="")
+
+
+class ReleaseInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    grade_ids = fields.List(fields.Integer(), allow_none=True, load_default=None)

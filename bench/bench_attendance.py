@@ -1,0 +1,193 @@
+"""Benchmark of the attendance report: a large course (300 trainees x 60 lessons by default).
+
+Not a test. Builds the course through the services (attendance rows in bulk, for speed), then
+times the report service, the report page, the exports, a trainee's page and the register PDF,
+and writes the figures to bench/results/attendance.md.
+
+    python -m bench attendance            # SQLite in a temporary folder
+    BENCH_TRAINEES=500 BENCH_LESSONS=80 LMS_BENCH_DATABASE_URL=postgresql+psycopg://... \
+        python -m bench attendance
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event, insert, select
+
+RESULTS = Path(__file__).parent / "results" / "attendance.md"
+PASSWORD = "bench-password-123"
+
+
+def _timed(fn, repeat: int = 5) -> tuple[float, float]:
+    """Median and best wall time of fn() in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), min(times)
+
+
+class _Counter:
+    def __init__(self, engine):
+        self.engine, self.n = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *a, **k):
+        self.n += 1
+
+
+def _build(n_trainees: int, n_lessons: int):
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_user
+    from lms.db import db, utcnow
+    from lms.organisations.models import SizeBand
+    from lms.organisations.services import create_organisation
+    from lms.organisations.validation import make_partita_iva
+    from courses.models import AttendanceRecord, AttendanceSource, AttendanceStatus, TopicArea
+    from courses.services.catalogue import create_module
+    from courses.services.courses import create_course
+    from courses.services.enrolments import enrol, today
+    from courses.services.lessons import schedule_lessons
+
+    t0 = time.perf_counter()
+    trainer = create_user(None, email="docente@bench.example", full_name="Docente Bench",
+                          roles={Role.TRAINER}, password=PASSWORD)
+    orgs = [create_organisation(None, name=f"Azienda Bench {i}",
+                                tax_code=make_partita_iva(f"{2000000000 + i * 7}"),
+                                size_band=SizeBand.MEDIUM) for i in range(12)]
+    module = create_module(None, code="BENCH-01", title="Modulo bench",
+                           topic_area=TopicArea.REGULATORY, planned_minutes=240)
+    start = today() - dt.timedelta(days=n_lessons + 10)
+    course = create_course(None, title="Percorso bench", edition="I", start_date=start,
+                           end_date=today() + dt.timedelta(days=30), trainer_ids=[trainer.id],
+                           module_ids=[module.id])
+    lessons = []
+    for i in range(n_lessons):
+        lessons += schedule_lessons(None, course, module_id=module.id,
+                                    date=start + dt.timedelta(days=i + 1),
+                                    start_time=dt.time(9), end_time=dt.time(13),
+                                    mode="in_person", place="Aula", trainer_id=trainer.id)
+    enrolments = []
+    for i in range(n_trainees):
+        user = create_user(None, email=f"corsista{i}@bench.example",
+                           full_name=f"Corsista Bench {i:04d}", roles={Role.TRAINEE},
+                           organisation_id=orgs[i % 12].id,
+                           password=PASSWORD if i == 0 else None)
+        enrolments.append(enrol(None, course, user, enrolled_on=start))
+    statuses = [AttendanceStatus.PRESENT] * 7 + [AttendanceStatus.LATE, AttendanceStatus.ABSENT,
+                                                 AttendanceStatus.EXCUSED]
+    rows = []
+    for li, lesson in enumerate(lessons):
+        for ei, e in enumerate(enrolments):
+            st = statuses[(li * 7 + ei * 3) % len(statuses)]
+            minutes = {AttendanceStatus.PRESENT: 240, AttendanceStatus.LATE: 200}.get(st, 0)
+            rows.append({"session_id": lesson.id, "enrolment_id": e.id, "status": st,
+                         "minutes": minutes, "note": "", "source": AttendanceSource.REGISTER,
+                         "version_id": 1, "created_at": utcnow(), "updated_at": utcnow()})
+    for i in range(0, len(rows), 5000):
+        db.session.execute(insert(AttendanceRecord), rows[i : i + 5000])
+    db.session.commit()
+    return course, lessons, trainer, enrolments[0], time.perf_counter() - t0
+
+
+def main() -> None:
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.db import db
+
+    n_trainees = int(os.environ.get("BENCH_TRAINEES", 300))
+    n_lessons = int(os.environ.get("BENCH_LESSONS", 60))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-attendance-"))
+    url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "SECRET_KEY": "bench-secret-key-0123456789", "WTF_CSRF_ENABLED": False,
+                      "UPLOAD_FOLDER": str(tmp / "uploads"), "PROPAGATE_TEST_ERRORS": True})
+    figures: list[tuple[str, str]] = []
+    with app.app_context():
+        upgrade()
+        course, lessons, trainer, first_enrolment, build_s = _build(n_trainees, n_lessons)
+        course_id, lesson_id = course.id, lessons[-1].id
+        figures.append(("build (services + bulk attendance rows)", f"{build_s:.1f} s"))
+
+        from courses.attendance import course_report
+        from courses.models import Course, Session
+        from courses.exports import register_pdf, report_csv, report_xlsx
+
+        def service():
+            db.session.expire_all()
+            return course_report(db.session.get(Course, course_id))
+
+        with _Counter(db.engine) as qc:
+            report = service()
+        figures.append(("course_report() queries", str(qc.n)))
+        med, best = _timed(service)
+        figures.append(("course_report() service", f"{med:.0f} ms (best {best:.0f})"))
+        med, best = _timed(lambda: report_csv(report), 3)
+        figures.append(("CSV export build", f"{med:.0f} ms"))
+        med, best = _timed(lambda: report_xlsx(report), 3)
+        figures.append(("XLSX export build", f"{med:.0f} ms"))
+
+    client = app.test_client()
+    client.post("/accesso", data={"email": "docente@bench.example", "password": PASSWORD})
+    trainee = app.test_client()
+    trainee.post("/accesso", data={"email": "corsista0@bench.example", "password": PASSWORD})
+    for label, c, path in [
+        ("report page GET /percorsi/<id>/presenze", client, f"/percorsi/{course_id}/presenze"),
+        ("CSV download", client, f"/percorsi/{course_id}/presenze.csv"),
+        ("trainee page GET /i-miei-percorsi", trainee, "/i-miei-percorsi"),
+        ("register page GET /lezioni/<id>", client, f"/lezioni/{lesson_id}"),
+    ]:
+        assert c.get(path).status_code == 200, path
+        with app.app_context(), _Counter(db.engine) as qc:
+            c.get(path)
+        med, best = _timed(lambda c=c, path=path: c.get(path), 3)
+        figures.append((label, f"{med:.0f} ms (best {best:.0f}), {qc.n} queries"))
+    resp = client.get(f"/percorsi/{course_id}/presenze")
+    figures.append(("report page size", f"{len(resp.data) / 1024:.0f} KiB"))
+    with app.test_request_context():
+        lesson = db.session.get(Session, lesson_id)
+        c_obj = db.session.get(Course, course_id)
+        t = time.perf_counter()
+        pdf = register_pdf(lesson, c_obj)
+        figures.append(("register PDF, one lesson", f"{(time.perf_counter() - t) * 1000:.0f} ms, "
+                        f"{len(pdf) / 1024:.0f} KiB"))
+    with app.app_context():
+        db.engine.dispose()
+
+    backend = url.split(":", 1)[0]
+    lines = [
+        "# Attendance report benchmark",
+        "",
+        f"Course of {n_trainees} trainees x {n_lessons} lessons "
+        f"({n_trainees * n_lessons} attendance records), database `{backend}`, "
+        f"Python {platform.python_version()}, {platform.machine()}; measured "
+        f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by `python -m bench attendance`.",
+        "Times are wall-clock medians of a few runs in one process (test client, no network).",
+        "",
+        "| measure | result |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in figures],
+        "",
+    ]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

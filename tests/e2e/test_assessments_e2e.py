@@ -1,0 +1,90 @@
+"""A trainee takes the quiz and submits the assignment; a trainer grades it with the rubric and
+releases it; the trainee reads the feedback. Every page goes through axe."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import DEMO_ACCOUNTS
+
+QUIZ = "Quiz: Legge 68/1999 e collocamento mirato"
+PROJECT = "Progetto personalizzato di inserimento: il caso di M."
+TRAINEE_NAME = "Giulia Brambilla"  # corsista1 in lms/demo.py
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FEEDBACK = "Progetto chiaro: ottima la rete degli attori, rafforza il monitoraggio."
+
+
+def log_out(page, submit):
+    submit(page, page.locator("header form[action$='/esci'] button"))
+
+
+def answer_every_question(page):
+    for fieldset in page.locator("fieldset[data-question]").all():
+        labels = fieldset.locator("label.form-check-label")
+        if labels.count():
+            labels.first.click()  # Bootstrap Italia draws the label over the input
+        else:
+            fieldset.locator("input[type=text]").fill("collocamento mirato")
+
+
+def test_quiz_assignment_grading_release_and_feedback(page, login, visit, submit, tmp_path,
+                                                      artifacts):
+    # The trainee takes the quiz: answers are kept on the server across a reload.
+    login(page, DEMO_ACCOUNTS["corsista1"])
+    visit(page, "/valutazioni")
+    submit(page, page.get_by_role("link", name=QUIZ))
+    quiz_url = page.url
+    submit(page, page.locator("main form button[type=submit]"))
+    assert re.search(r"/tentativi/\d+$", page.url)
+    attempt_url = page.url
+    answer_every_question(page)
+    submit(page, page.locator("button[name=action][value=save]"))
+    visit(page, attempt_url)  # a reload: the answers are still there
+    first = page.locator("fieldset[data-question]").first
+    if first.locator("input[type=radio], input[type=checkbox]").count():
+        assert first.locator("input:checked").count() >= 1
+    else:
+        assert first.locator("input[type=text]").input_value() == "collocamento mirato"
+    submit(page, page.locator("button[name=action][value=submit]"))
+    assert page.url == quiz_url
+    assert page.locator("h1").inner_text() == QUIZ
+
+    # The trainee submits the assignment with a file.
+    visit(page, "/valutazioni")
+    submit(page, page.get_by_role("link", name=PROJECT))
+    project_url = page.url
+    page.locator("#text").fill("Il mio progetto per M.: postazione adattata e tutor di reparto.")
+    pdf = tmp_path / "progetto-giulia.pdf"
+    pdf.write_bytes(PDF)
+    page.locator("#files").set_input_files(str(pdf))
+    submit(page, page.locator("form[action$='/consegna'] button[type=submit]"))
+    assert page.get_by_role("link", name="progetto-giulia.pdf").count() == 1
+    log_out(page, submit)
+
+    # A trainer finds it in the list to grade, grades it with the rubric and releases it.
+    login(page, DEMO_ACCOUNTS["docente1"])
+    visit(page, "/da-correggere")
+    row = page.locator("tbody tr", has_text=TRAINEE_NAME).filter(has_text=PROJECT)
+    submit(page, row.get_by_role("link"))
+    assert page.get_by_role("link", name="progetto-giulia.pdf").count() == 1
+    for criterion in page.locator("section[aria-labelledby=correzione] fieldset").all():
+        criterion.locator("label.form-check-label").last.click()
+    page.locator("#feedback").fill(FEEDBACK)
+    submit(page, page.locator("section[aria-labelledby=correzione] button[value=complete]"))
+    page.screenshot(path=str(artifacts / "assessments-grade-rubric.png"), full_page=True)
+    visit(page, project_url)
+    trainee_row = page.locator("section[aria-labelledby=corsisti] tbody tr", has_text=TRAINEE_NAME)
+    trainee_row.locator("input[name=grade_id]").check(force=True)
+    submit(page, page.locator("section[aria-labelledby=corsisti] button[value=selected]"))
+    assert "Rilasciato" in page.locator("section[aria-labelledby=corsisti] tbody tr", has_text=TRAINEE_NAME).inner_text()
+    log_out(page, submit)
+
+    # The trainee reads the released grade and the feedback.
+    login(page, DEMO_ACCOUNTS["corsista1"])
+    visit(page, project_url)
+    result = page.locator("section[aria-labelledby=esito]")
+    assert FEEDBACK in result.inner_text()
+    assert "20 / 20" in result.inner_text()
+    visit(page, "/risultati")
+    assert FEEDBACK in page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts / "assessments-trainee-feedback.png"), full_page=True)
