@@ -87,9 +87,12 @@ def course_assessments(course_id: int):
         from courses.models import Enrolment, EnrolmentStatus
 
         enrolled = db.session.scalar(
-            select(Enrolment.id).where(Enrolment.course_id == course.id,
-                                       Enrolment.user_id == me.id,
-                                       Enrolment.status == EnrolmentStatus.ACTIVE))
+            select(Enrolment.id).where(
+                Enrolment.course_id == course.id,
+                Enrolment.user_id == me.id,
+                Enrolment.status == EnrolmentStatus.ACTIVE,
+            )
+        )
         if enrolled is None:
             raise NotFound()
         q = q.where(Assessment.published.is_(True))
@@ -104,20 +107,38 @@ def create_assessment(course_id: int):
     if not can_view_assessments(_me(), course):
         raise NotFound()
     data = load_or_fail(AssessmentInSchema(), json_body())
-    a = authoring.create_assessment(_me(), course, authoring.AssessmentInput(
-        title=data["title"], kind=AssessmentKind(data["kind"]), opens_at=data["opens_at"],
-        closes_at=data["closes_at"], max_points=data["max_points"], pass_mark=data["pass_mark"],
-        instructions=data["instructions"], module_id=data["module_id"], weight=data["weight"],
-        attempts_allowed=data["attempts_allowed"], late_policy=LatePolicy(data["late_policy"]),
-        late_until=data["late_until"], is_final=data["is_final"], published=data["published"],
-        time_limit_minutes=data["time_limit_minutes"],
-        shuffle_questions=data["shuffle_questions"], show_answers=data["show_answers"],
-        double_marking=data["double_marking"], marking_tolerance=data["marking_tolerance"],
-        framework_item_ids=data["framework_item_ids"],
-    ))
+    a = authoring.create_assessment(
+        _me(),
+        course,
+        authoring.AssessmentInput(
+            title=data["title"],
+            kind=AssessmentKind(data["kind"]),
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            max_points=data["max_points"],
+            pass_mark=data["pass_mark"],
+            instructions=data["instructions"],
+            module_id=data["module_id"],
+            weight=data["weight"],
+            attempts_allowed=data["attempts_allowed"],
+            late_policy=LatePolicy(data["late_policy"]),
+            late_until=data["late_until"],
+            is_final=data["is_final"],
+            published=data["published"],
+            time_limit_minutes=data["time_limit_minutes"],
+            shuffle_questions=data["shuffle_questions"],
+            show_answers=data["show_answers"],
+            double_marking=data["double_marking"],
+            marking_tolerance=data["marking_tolerance"],
+            framework_item_ids=data["framework_item_ids"],
+        ),
+    )
     db.session.commit()
-    return AssessmentSchema().dump(a), 201, {
-        "Location": url_for("api.get_assessment", assessment_id=a.id)}
+    return (
+        AssessmentSchema().dump(a),
+        201,
+        {"Location": url_for("api.get_assessment", assessment_id=a.id)},
+    )
 
 
 @api.get("/assessments/<int:assessment_id>")
@@ -140,14 +161,22 @@ def list_questions(assessment_id: int):
 def create_question(assessment_id: int):
     a, _course, _staff = _assessment(assessment_id, staff=True)
     data = load_or_fail(QuestionInSchema(), json_body())
-    q = authoring.add_question(_me(), a, authoring.QuestionInput(
-        kind=QuestionType(data["kind"]), prompt=data["prompt"], points=data["points"],
-        choices=[(c["text"], c["correct"]) for c in data["choices"]],
-        partial_credit=PartialCredit(data["partial_credit"]),
-        accepted_answers="\n".join(data["accepted_answers"]),
-        expected_number=data["expected_number"], tolerance=data["tolerance"],
-        feedback=data["feedback"], framework_item_ids=data["framework_item_ids"],
-    ))
+    q = authoring.add_question(
+        _me(),
+        a,
+        authoring.QuestionInput(
+            kind=QuestionType(data["kind"]),
+            prompt=data["prompt"],
+            points=data["points"],
+            choices=[(c["text"], c["correct"]) for c in data["choices"]],
+            partial_credit=PartialCredit(data["partial_credit"]),
+            accepted_answers="\n".join(data["accepted_answers"]),
+            expected_number=data["expected_number"],
+            tolerance=data["tolerance"],
+            feedback=data["feedback"],
+            framework_item_ids=data["framework_item_ids"],
+        ),
+    )
     db.session.commit()
     q = next(x for x in authoring.load_for_edit(a.id).questions if x.id == q.id)
     return QuestionSchema().dump(q), 201
@@ -188,8 +217,11 @@ def start_attempt(assessment_id: int):
     a, _course, _staff = _assessment(assessment_id)
     attempt = taking.start_attempt(_me(), a)
     db.session.commit()
-    return _attempt_json(attempt), 201, {
-        "Location": url_for("api.get_attempt", attempt_id=attempt.id)}
+    return (
+        _attempt_json(attempt),
+        201,
+        {"Location": url_for("api.get_attempt", attempt_id=attempt.id)},
+    )
 
 
 @api.get("/attempts/<int:attempt_id>")
@@ -206,14 +238,18 @@ def get_attempt(attempt_id: int):
 def attempt_answer(attempt_id: int, question_id: int):
     attempt = _own_attempt(attempt_id)
     data = load_or_fail(AnswerInSchema(), json_body())
-    in_time = taking.save_answers(_me(), attempt,
-                                  [AnswerInput(question_id, data["selected"], data["text"])])
+    in_time = taking.save_answers(
+        _me(), attempt, [AnswerInput(question_id, data["selected"], data["text"])]
+    )
     db.session.commit()
     if not in_time:
         from lms.errors import problem
 
-        return problem(409, "time_up", "The time is up: the attempt was submitted with the "
-                                       "answers saved before.")
+        return problem(
+            409,
+            "time_up",
+            "The time is up: the attempt was submitted with the answers saved before.",
+        )
     return {"saved": True, "question_id": question_id}
 
 
@@ -240,9 +276,14 @@ def _submission_json(sub: Submission) -> dict:
         "times_submitted": sub.times_submitted,
         "version": sub.version_id,
         "files": [
-            {"id": f.id, "name": f.stored.original_name, "kind": f.stored.kind,
-             "size": f.stored.size, "sha256": f.stored.sha256,
-             "url": url_for("api.submission_file", submission_id=sub.id, file_id=f.id)}
+            {
+                "id": f.id,
+                "name": f.stored.original_name,
+                "kind": f.stored.kind,
+                "size": f.stored.size,
+                "sha256": f.stored.sha256,
+                "url": url_for("api.submission_file", submission_id=sub.id, file_id=f.id),
+            }
             for f in sub.files
         ],
     }
@@ -265,9 +306,14 @@ def submit_work(assessment_id: int):
     a, _course, _staff = _assessment(assessment_id)
     version = request.form.get("version", "")
     taking.submit_work(
-        _me(), a, text=request.form.get("text", ""),
-        uploads=[Upload(f.filename or "", f.read()) for f in request.files.getlist("files")
-                 if f and (f.filename or "").strip()],
+        _me(),
+        a,
+        text=request.form.get("text", ""),
+        uploads=[
+            Upload(f.filename or "", f.read())
+            for f in request.files.getlist("files")
+            if f and (f.filename or "").strip()
+        ],
         remove_file_ids=[int(v) for v in request.form.getlist("remove_file") if v.isdigit()],
         seen_version=int(version) if version.isdigit() else None,
     )
@@ -296,28 +342,45 @@ def submission_file(submission_id: int, file_id: int):
 
 def _mark_json(m) -> dict:
     return {
-        "id": m.id, "role": m.role.value, "marker_id": m.marker_id, "score": _num(m.score),
-        "feedback": m.feedback, "note": m.note,
+        "id": m.id,
+        "role": m.role.value,
+        "marker_id": m.marker_id,
+        "score": _num(m.score),
+        "feedback": m.feedback,
+        "note": m.note,
         "observed_on": m.observed_on.isoformat() if m.observed_on else None,
-        "completed": m.completed, "version": m.version_id,
-        "levels": {str(lv.criterion_id): {"level_id": lv.level_id, "points": _num(lv.points),
-                                          "comment": lv.comment} for lv in m.levels},
+        "completed": m.completed,
+        "version": m.version_id,
+        "levels": {
+            str(lv.criterion_id): {
+                "level_id": lv.level_id,
+                "points": _num(lv.points),
+                "comment": lv.comment,
+            }
+            for lv in m.levels
+        },
     }
 
 
 def _grade_json(grade: Grade, a, *, marks=None) -> dict:
     out = {
-        "id": grade.id, "assessment_id": grade.assessment_id, "trainee_id": grade.trainee_id,
-        "status": grade.status.value, "score": _num(grade.score), "feedback": grade.feedback,
+        "id": grade.id,
+        "assessment_id": grade.assessment_id,
+        "trainee_id": grade.trainee_id,
+        "status": grade.status.value,
+        "score": _num(grade.score),
+        "feedback": grade.feedback,
         "released_at": grade.released_at.isoformat() if grade.released_at else None,
         "version": grade.version_id,
     }
     if marks is not None:
-        out.update({
-            "discrepancy": grade.discrepancy,
-            "agreed_reason": grade.agreed_reason,
-            "marks": [_mark_json(m) for m in marks],
-        })
+        out.update(
+            {
+                "discrepancy": grade.discrepancy,
+                "agreed_reason": grade.agreed_reason,
+                "marks": [_mark_json(m) for m in marks],
+            }
+        )
     return out
 
 
@@ -348,8 +411,15 @@ def list_grades(assessment_id: int):
             continue
         visible = grading.visible_marks(me, a, r.marks)
         item = _grade_json(r.grade, a, marks=[])
-        item["marks"] = [{"role": m.role.value, "marker_id": m.marker_id,
-                          "score": _num(m.score), "completed": m.completed} for m in visible]
+        item["marks"] = [
+            {
+                "role": m.role.value,
+                "marker_id": m.marker_id,
+                "score": _num(m.score),
+                "completed": m.completed,
+            }
+            for m in visible
+        ]
         item["trainee_name"] = r.trainee.full_name
         items.append(item)
     return {"items": items}
@@ -377,11 +447,22 @@ def put_mark(grade_id: int):
         comments = {int(k): v for k, v in data["comments"].items()}
     except ValueError as exc:
         raise ValidationFailed(fields={"levels": ["Criterion ids are numbers."]}) from exc
-    mark = grading.save_mark(_me(), a, grade, MarkInput(
-        score=data["score"], levels=levels, comments=comments, feedback=data["feedback"],
-        note=data["note"], observed_on=data["observed_on"], complete=data["complete"],
-        reason=data["reason"], seen_version=data["version"],
-    ))
+    mark = grading.save_mark(
+        _me(),
+        a,
+        grade,
+        MarkInput(
+            score=data["score"],
+            levels=levels,
+            comments=comments,
+            feedback=data["feedback"],
+            note=data["note"],
+            observed_on=data["observed_on"],
+            complete=data["complete"],
+            reason=data["reason"],
+            seen_version=data["version"],
+        ),
+    )
     db.session.commit()
     marks = grading.marks_of(grade)
     out = _grade_json(grade, a, marks=grading.visible_marks(_me(), a, marks))
@@ -396,8 +477,15 @@ def post_agreement(grade_id: int):
     if not staff:
         raise NotFound()
     data = load_or_fail(AgreementInSchema(), json_body())
-    grading.record_agreement(_me(), a, grade, score=data["score"], reason=data["reason"],
-                             feedback=data["feedback"], seen_version=data["version"])
+    grading.record_agreement(
+        _me(),
+        a,
+        grade,
+        score=data["score"],
+        reason=data["reason"],
+        feedback=data["feedback"],
+        seen_version=data["version"],
+    )
     db.session.commit()
     return _grade_json(grade, a, marks=grading.marks_of(grade))
 
@@ -421,16 +509,30 @@ def gradebook(course_id: int):
     book = results.gradebook(course)
     return {
         "course_id": course.id,
-        "assessments": [{"id": a.id, "title": a.title, "kind": a.kind.value,
-                         "max_points": _num(a.max_points), "pass_mark": _num(a.pass_mark),
-                         "weight": _num(a.weight)} for a in book.assessments],
+        "assessments": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "kind": a.kind.value,
+                "max_points": _num(a.max_points),
+                "pass_mark": _num(a.pass_mark),
+                "weight": _num(a.weight),
+            }
+            for a in book.assessments
+        ],
         "rows": [
             {
-                "trainee_id": r.trainee.id, "trainee_name": r.trainee.full_name,
-                "grades": {str(aid): ({"status": g.status.value, "score": _num(g.score)}
-                                      if g else None) for aid, g in r.cells.items()},
-                "result": _num(r.result), "complete": r.complete, "passed": r.passed,
-                "attendance_pct": r.attendance_pct, "eligible_for_final": r.eligible,
+                "trainee_id": r.trainee.id,
+                "trainee_name": r.trainee.full_name,
+                "grades": {
+                    str(aid): ({"status": g.status.value, "score": _num(g.score)} if g else None)
+                    for aid, g in r.cells.items()
+                },
+                "result": _num(r.result),
+                "complete": r.complete,
+                "passed": r.passed,
+                "attendance_pct": r.attendance_pct,
+                "eligible_for_final": r.eligible,
             }
             for r in book.rows
         ],
@@ -441,8 +543,15 @@ def gradebook(course_id: int):
 @login_required
 def my_results():
     rows = results.my_results(_me())
-    return {"items": [
-        {**_grade_json(g, a), "assessment_title": a.title, "course_id": c.id,
-         "max_points": _num(a.max_points), "pass_mark": _num(a.pass_mark)}
-        for g, a, c in rows
-    ]}
+    return {
+        "items": [
+            {
+                **_grade_json(g, a),
+                "assessment_title": a.title,
+                "course_id": c.id,
+                "max_points": _num(a.max_points),
+                "pass_mark": _num(a.pass_mark),
+            }
+            for g, a, c in rows
+        ]
+    }

@@ -38,60 +38,132 @@ FRAMEWORK_CODE = "DM-ILLUSTRATIVO"
 
 QUIZ = [
     # (kind, prompt, points, choices [(text, right)], extra, item codes)
-    (QuestionType.SINGLE,
-     "Un'azienda privata con 40 dipendenti computabili: quanti lavoratori con disabilità deve "
-     "assumere secondo la Legge 68/1999?", "1",
-     [("Nessuno", False), ("Uno", False), ("Due", True), ("Il 7% dei dipendenti", False)], {},
-     ["C1.A1", "C1.K1"]),
-    (QuestionType.NUMERIC,
-     "Un'azienda ha 60 dipendenti computabili. Quante unità deve riservare ai lavoratori con "
-     "disabilità (quota del 7%, arrotondata per difetto)?", "2", [],
-     {"expected_number": "4", "tolerance": "0"}, ["C1.A1"]),
-    (QuestionType.TRUE_FALSE,
-     "Il prospetto informativo va inviato ogni anno dai datori di lavoro obbligati.", "1",
-     [("Vero", True), ("Falso", False)], {}, ["C1.A2", "C1.K1"]),
-    (QuestionType.MULTIPLE,
-     "Quali strumenti prevede la Legge 68/1999 per favorire l'inserimento? (più risposte)", "3",
-     [("Convenzioni ex art. 11", True), ("Collocamento mirato", True),
-      ("Esonero parziale con contributo", True), ("Licenziamento senza preavviso", False)],
-     {"partial_credit": PartialCredit.RIGHT_MINUS_WRONG}, ["C1.A3", "C1.K1"]),
-    (QuestionType.SHORT_TEXT,
-     "Come si chiama l'insieme di strumenti che permette di valutare le capacità lavorative "
-     "delle persone con disabilità e di inserirle nel posto adatto?", "2", [],
-     {"accepted_answers": "collocamento mirato\nil collocamento mirato"}, ["C2.K1"]),
-    (QuestionType.SINGLE,
-     "Quale documento nazionale del 2022 orienta il collocamento mirato?", "1",
-     [("Le Linee guida sul collocamento mirato", True), ("Il Testo unico sulla sicurezza", False),
-      ("Il CCNL del commercio", False)], {}, ["C1.K2"]),
+    (
+        QuestionType.SINGLE,
+        "Un'azienda privata con 40 dipendenti computabili: quanti lavoratori con disabilità deve "
+        "assumere secondo la Legge 68/1999?",
+        "1",
+        [("Nessuno", False), ("Uno", False), ("Due", True), ("Il 7% dei dipendenti", False)],
+        {},
+        ["C1.A1", "C1.K1"],
+    ),
+    (
+        QuestionType.NUMERIC,
+        "Un'azienda ha 60 dipendenti computabili. Quante unità deve riservare ai lavoratori con "
+        "disabilità (quota del 7%, arrotondata per difetto)?",
+        "2",
+        [],
+        {"expected_number": "4", "tolerance": "0"},
+        ["C1.A1"],
+    ),
+    (
+        QuestionType.TRUE_FALSE,
+        "Il prospetto informativo va inviato ogni anno dai datori di lavoro obbligati.",
+        "1",
+        [("Vero", True), ("Falso", False)],
+        {},
+        ["C1.A2", "C1.K1"],
+    ),
+    (
+        QuestionType.MULTIPLE,
+        "Quali strumenti prevede la Legge 68/1999 per favorire l'inserimento? (più risposte)",
+        "3",
+        [
+            ("Convenzioni ex art. 11", True),
+            ("Collocamento mirato", True),
+            ("Esonero parziale con contributo", True),
+            ("Licenziamento senza preavviso", False),
+        ],
+        {"partial_credit": PartialCredit.RIGHT_MINUS_WRONG},
+        ["C1.A3", "C1.K1"],
+    ),
+    (
+        QuestionType.SHORT_TEXT,
+        "Come si chiama l'insieme di strumenti che permette di valutare le capacità lavorative "
+        "delle persone con disabilità e di inserirle nel posto adatto?",
+        "2",
+        [],
+        {"accepted_answers": "collocamento mirato\nil collocamento mirato"},
+        ["C2.K1"],
+    ),
+    (
+        QuestionType.SINGLE,
+        "Quale documento nazionale del 2022 orienta il collocamento mirato?",
+        "1",
+        [
+            ("Le Linee guida sul collocamento mirato", True),
+            ("Il Testo unico sulla sicurezza", False),
+            ("Il CCNL del commercio", False),
+        ],
+        {},
+        ["C1.K2"],
+    ),
 ]
 
 PROJECT_RUBRIC = [
-    ("Analisi del caso e dei bisogni", ["C3.A1"],
-     [("0", "Assente", "Il caso non è analizzato."),
-      ("2", "Parziale", "Analisi generica, bisogni non collegati alla mansione."),
-      ("4", "Adeguata", "Bisogni e risorse individuati e collegati alla mansione."),
-      ("5", "Completa", "Analisi completa, con fonti e coinvolgimento della persona.")]),
-    ("Accomodamenti ragionevoli proposti", ["C4.A1", "C4.A2"],
-     [("0", "Assenti", ""), ("2", "Generici", "Proposte non motivate."),
-      ("4", "Pertinenti", "Proposte motivate e sostenibili."),
-      ("5", "Eccellenti", "Proposte motivate, sostenibili e con fonti di finanziamento.")]),
-    ("Tutoraggio e monitoraggio", ["C3.A2"],
-     [("0", "Assenti", ""), ("2", "Accennati", ""), ("4", "Pianificati", "Tempi e ruoli chiari."),
-      ("5", "Pianificati e verificabili", "Indicatori e momenti di verifica definiti.")]),
-    ("Rete degli attori", ["C6.A1", "C6.A2"],
-     [("0", "Assente", ""), ("2", "Parziale", ""), ("4", "Completa", ""),
-      ("5", "Completa e coordinata", "Ruoli e passaggi tra attori interni ed esterni.")]),
+    (
+        "Analisi del caso e dei bisogni",
+        ["C3.A1"],
+        [
+            ("0", "Assente", "Il caso non è analizzato."),
+            ("2", "Parziale", "Analisi generica, bisogni non collegati alla mansione."),
+            ("4", "Adeguata", "Bisogni e risorse individuati e collegati alla mansione."),
+            ("5", "Completa", "Analisi completa, con fonti e coinvolgimento della persona."),
+        ],
+    ),
+    (
+        "Accomodamenti ragionevoli proposti",
+        ["C4.A1", "C4.A2"],
+        [
+            ("0", "Assenti", ""),
+            ("2", "Generici", "Proposte non motivate."),
+            ("4", "Pertinenti", "Proposte motivate e sostenibili."),
+            ("5", "Eccellenti", "Proposte motivate, sostenibili e con fonti di finanziamento."),
+        ],
+    ),
+    (
+        "Tutoraggio e monitoraggio",
+        ["C3.A2"],
+        [
+            ("0", "Assenti", ""),
+            ("2", "Accennati", ""),
+            ("4", "Pianificati", "Tempi e ruoli chiari."),
+            ("5", "Pianificati e verificabili", "Indicatori e momenti di verifica definiti."),
+        ],
+    ),
+    (
+        "Rete degli attori",
+        ["C6.A1", "C6.A2"],
+        [
+            ("0", "Assente", ""),
+            ("2", "Parziale", ""),
+            ("4", "Completa", ""),
+            ("5", "Completa e coordinata", "Ruoli e passaggi tra attori interni ed esterni."),
+        ],
+    ),
 ]
 
 INTERVIEW_RUBRIC = [
-    ("Accoglienza e linguaggio inclusivo", ["C5.A1"],
-     [("0", "Non adeguati", ""), ("3", "Adeguati", ""), ("5", "Esemplari", "")]),
-    ("Domande sulle competenze, non sulla disabilità", ["C2.A2"],
-     [("0", "Non adeguate", ""), ("3", "Adeguate", ""), ("5", "Esemplari", "")]),
-    ("Esplorazione degli accomodamenti necessari", ["C4.A1"],
-     [("0", "Assente", ""), ("3", "Presente", ""), ("5", "Approfondita", "")]),
-    ("Chiusura e restituzione", ["C2.A2"],
-     [("0", "Assente", ""), ("3", "Chiara", ""), ("5", "Chiara e condivisa", "")]),
+    (
+        "Accoglienza e linguaggio inclusivo",
+        ["C5.A1"],
+        [("0", "Non adeguati", ""), ("3", "Adeguati", ""), ("5", "Esemplari", "")],
+    ),
+    (
+        "Domande sulle competenze, non sulla disabilità",
+        ["C2.A2"],
+        [("0", "Non adeguate", ""), ("3", "Adeguate", ""), ("5", "Esemplari", "")],
+    ),
+    (
+        "Esplorazione degli accomodamenti necessari",
+        ["C4.A1"],
+        [("0", "Assente", ""), ("3", "Presente", ""), ("5", "Approfondita", "")],
+    ),
+    (
+        "Chiusura e restituzione",
+        ["C2.A2"],
+        [("0", "Assente", ""), ("3", "Chiara", ""), ("5", "Chiara e condivisa", "")],
+    ),
 ]
 
 PROJECT_TEXT = (
@@ -138,7 +210,9 @@ def _items() -> dict[str, int]:
         return {}
     return {
         i.code: i.id
-        for i in db.session.scalars(select(FrameworkItem).where(FrameworkItem.framework_id == fw.id))
+        for i in db.session.scalars(
+            select(FrameworkItem).where(FrameworkItem.framework_id == fw.id)
+        )
     }
 
 
@@ -149,9 +223,15 @@ def _ids(items: dict[str, int], codes) -> list[int]:
 def _template(actor, title, description, criteria, items):
     rubric = authoring.create_template(actor, title=title, description=description)
     for name, codes, levels in criteria:
-        authoring.add_criterion(actor, rubric, CriterionInput(
-            title=name, framework_item_ids=_ids(items, codes),
-            levels=[LevelInput(title=t, points=p, descriptor=d) for p, t, d in levels]))
+        authoring.add_criterion(
+            actor,
+            rubric,
+            CriterionInput(
+                title=name,
+                framework_item_ids=_ids(items, codes),
+                levels=[LevelInput(title=t, points=p, descriptor=d) for p, t, d in levels],
+            ),
+        )
     return rubric
 
 
@@ -182,28 +262,55 @@ def load_demo() -> None:
     day = dt.timedelta(days=1)
 
     project_tpl = _template(
-        t1, "Progetto personalizzato di inserimento",
+        t1,
+        "Progetto personalizzato di inserimento",
         "Griglia per valutare un progetto di inserimento lavorativo su un caso.",
-        PROJECT_RUBRIC, items)
+        PROJECT_RUBRIC,
+        items,
+    )
     interview_tpl = _template(
-        t1, "Colloquio di selezione inclusivo (osservazione)",
-        "Griglia di osservazione di un colloquio simulato.", INTERVIEW_RUBRIC, items)
+        t1,
+        "Colloquio di selezione inclusivo (osservazione)",
+        "Griglia di osservazione di un colloquio simulato.",
+        INTERVIEW_RUBRIC,
+        items,
+    )
 
     # --- the quiz --------------------------------------------------------------------------
-    quiz = authoring.create_assessment(t1, course, AssessmentInput(
-        title="Quiz: Legge 68/1999 e collocamento mirato", kind=AssessmentKind.QUIZ,
-        opens_at=now - 28 * day, closes_at=now + 14 * day, max_points="10", pass_mark=Decimal("6"),
-        weight="1", attempts_allowed=2, time_limit_minutes=30, show_answers=True,
-        published=True,
-        instructions="Sei domande sulla quota di riserva, il prospetto informativo e gli "
-                     "strumenti del collocamento mirato. Hai 30 minuti e due tentativi: conta il "
-                     "migliore. Le risposte si salvano man mano.",
-        framework_item_ids=_ids(items, ["C1.K1", "C1.A1", "C2.K1"]),
-    ))
+    quiz = authoring.create_assessment(
+        t1,
+        course,
+        AssessmentInput(
+            title="Quiz: Legge 68/1999 e collocamento mirato",
+            kind=AssessmentKind.QUIZ,
+            opens_at=now - 28 * day,
+            closes_at=now + 14 * day,
+            max_points="10",
+            pass_mark=Decimal("6"),
+            weight="1",
+            attempts_allowed=2,
+            time_limit_minutes=30,
+            show_answers=True,
+            published=True,
+            instructions="Sei domande sulla quota di riserva, il prospetto informativo e gli "
+            "strumenti del collocamento mirato. Hai 30 minuti e due tentativi: conta il "
+            "migliore. Le risposte si salvano man mano.",
+            framework_item_ids=_ids(items, ["C1.K1", "C1.A1", "C2.K1"]),
+        ),
+    )
     for kind, prompt, pts, choices, extra, codes in QUIZ:
-        authoring.add_question(t1, quiz, QuestionInput(
-            kind=kind, prompt=prompt, points=pts, choices=choices,
-            framework_item_ids=_ids(items, codes), **extra))
+        authoring.add_question(
+            t1,
+            quiz,
+            QuestionInput(
+                kind=kind,
+                prompt=prompt,
+                points=pts,
+                choices=choices,
+                framework_item_ids=_ids(items, codes),
+                **extra,
+            ),
+        )
     questions = taking.load_questions(quiz.id)
     for n in range(2, 31):
         started = now - (20 - n % 10) * day
@@ -222,51 +329,80 @@ def load_demo() -> None:
                 answers.append(AnswerInput(q.id, [], "4" if good else "5"))
             else:
                 answers.append(AnswerInput(q.id, [], "collocamento mirato" if good else "CPI"))
-        taking.submit_attempt(trainees[n], attempt, answers,
-                              now=started + dt.timedelta(minutes=12))
+        taking.submit_attempt(trainees[n], attempt, answers, now=started + dt.timedelta(minutes=12))
     grading.release(t1, quiz, now=now - 2 * day)
 
     # --- the assignment --------------------------------------------------------------------
-    project = authoring.create_assessment(t1, course, AssessmentInput(
-        title="Progetto personalizzato di inserimento: il caso di M.",
-        kind=AssessmentKind.ASSIGNMENT, opens_at=now - 35 * day, closes_at=now + 10 * day,
-        late_policy=LatePolicy.ACCEPT, late_until=now + 13 * day, max_points="20",
-        pass_mark=Decimal("12"), weight="2", attempts_allowed=3, published=True,
-        instructions="Leggi il caso di M. (magazziniere, 34 anni, esiti di un trauma alla "
-                     "colonna) e scrivi un progetto personalizzato di inserimento: analisi, "
-                     "accomodamenti ragionevoli, tutoraggio e monitoraggio, rete degli attori. "
-                     "Puoi scrivere qui sotto e allegare un documento (PDF, ODT o DOCX).",
-        framework_item_ids=_ids(items, ["C3.A1", "C3.A2", "C4.A1"]),
-    ))
+    project = authoring.create_assessment(
+        t1,
+        course,
+        AssessmentInput(
+            title="Progetto personalizzato di inserimento: il caso di M.",
+            kind=AssessmentKind.ASSIGNMENT,
+            opens_at=now - 35 * day,
+            closes_at=now + 10 * day,
+            late_policy=LatePolicy.ACCEPT,
+            late_until=now + 13 * day,
+            max_points="20",
+            pass_mark=Decimal("12"),
+            weight="2",
+            attempts_allowed=3,
+            published=True,
+            instructions="Leggi il caso di M. (magazziniere, 34 anni, esiti di un trauma alla "
+            "colonna) e scrivi un progetto personalizzato di inserimento: analisi, "
+            "accomodamenti ragionevoli, tutoraggio e monitoraggio, rete degli attori. "
+            "Puoi scrivere qui sotto e allegare un documento (PDF, ODT o DOCX).",
+            framework_item_ids=_ids(items, ["C3.A1", "C3.A2", "C4.A1"]),
+        ),
+    )
     authoring.attach_rubric(t1, project, project_tpl)
     rubric = grading.assessment_rubric(project)
     for n in range(2, 26):
-        uploads = [Upload(f"progetto-{n}.pdf", _pdf(f"Progetto di inserimento - corsista {n}"))] \
-            if n % 3 == 0 else []
-        taking.submit_work(trainees[n], project, text=PROJECT_TEXT, uploads=uploads,
-                           now=now - (12 - n % 10) * day)
+        uploads = (
+            [Upload(f"progetto-{n}.pdf", _pdf(f"Progetto di inserimento - corsista {n}"))]
+            if n % 3 == 0
+            else []
+        )
+        taking.submit_work(
+            trainees[n], project, text=PROJECT_TEXT, uploads=uploads, now=now - (12 - n % 10) * day
+        )
     for n in range(2, 21):
         grade = grading.grade_for_marking(t1, project, trainees[n].id)
         levels = {}
         for crit in rubric.criteria:
             ordered = sorted(crit.levels, key=lambda lv: lv.points)
             levels[crit.id] = ordered[min(len(ordered) - 1, 1 + rnd.randrange(3))].id
-        grading.save_mark(t1, project, grade, MarkInput(
-            levels=levels, feedback=FEEDBACK[n % len(FEEDBACK)]), now=now - 3 * day)
+        grading.save_mark(
+            t1,
+            project,
+            grade,
+            MarkInput(levels=levels, feedback=FEEDBACK[n % len(FEEDBACK)]),
+            now=now - 3 * day,
+        )
     ids = [grading.grade_for_marking(t1, project, trainees[n].id).id for n in range(2, 17)]
     grading.release(t1, project, ids, now=now - 1 * day)  # 17-20 stay drafts; 21-25 to grade
 
     # --- the observed practical test, double marked ----------------------------------------
-    interview = authoring.create_assessment(t2, course, AssessmentInput(
-        title="Prova pratica: colloquio di selezione inclusivo simulato",
-        kind=AssessmentKind.PRACTICAL, opens_at=now - 21 * day, closes_at=now + 21 * day,
-        max_points="20", pass_mark=Decimal("12"), weight="2", double_marking=True,
-        marking_tolerance="3", published=True,
-        instructions="Colloquio simulato di 20 minuti con un candidato con disabilità "
-                     "(interpretato da un attore). Due docenti osservano e valutano in modo "
-                     "indipendente con la griglia.",
-        framework_item_ids=_ids(items, ["C2.A2", "C5.A1"]),
-    ))
+    interview = authoring.create_assessment(
+        t2,
+        course,
+        AssessmentInput(
+            title="Prova pratica: colloquio di selezione inclusivo simulato",
+            kind=AssessmentKind.PRACTICAL,
+            opens_at=now - 21 * day,
+            closes_at=now + 21 * day,
+            max_points="20",
+            pass_mark=Decimal("12"),
+            weight="2",
+            double_marking=True,
+            marking_tolerance="3",
+            published=True,
+            instructions="Colloquio simulato di 20 minuti con un candidato con disabilità "
+            "(interpretato da un attore). Due docenti osservano e valutano in modo "
+            "indipendente con la griglia.",
+            framework_item_ids=_ids(items, ["C2.A2", "C5.A1"]),
+        ),
+    )
     authoring.attach_rubric(t2, interview, interview_tpl)
     irubric = grading.assessment_rubric(interview)
 
@@ -276,11 +412,18 @@ def load_demo() -> None:
         for k, crit in enumerate(irubric.criteria):
             ordered = sorted(crit.levels, key=lambda lv: lv.points)
             levels[crit.id] = ordered[max(0, min(len(ordered) - 1, 1 + shift + (n + k) % 2))].id
-        grading.save_mark(marker, interview, grade, MarkInput(
-            levels=levels, observed_on=(now - (14 - n % 7) * day).date(),
-            note="Colloquio svolto in aula Brera, candidato simulato.",
-            feedback="Accoglienza curata; domande centrate sulle competenze."),
-            now=now - 5 * day)
+        grading.save_mark(
+            marker,
+            interview,
+            grade,
+            MarkInput(
+                levels=levels,
+                observed_on=(now - (14 - n % 7) * day).date(),
+                note="Colloquio svolto in aula Brera, candidato simulato.",
+                feedback="Accoglienza curata; domande centrate sulle competenze.",
+            ),
+            now=now - 5 * day,
+        )
         return grade
 
     for n in range(2, 13):
@@ -289,11 +432,15 @@ def load_demo() -> None:
     agreed = observe(t2, 13, 1)
     observe(t3, 13, -1)
     grading.record_agreement(
-        coordinator, interview, agreed, score=Decimal("14"),
+        coordinator,
+        interview,
+        agreed,
+        score=Decimal("14"),
         reason="Confronto tra i due osservatori: la chiusura del colloquio era adeguata ma non "
-               "condivisa con il candidato.",
+        "condivisa con il candidato.",
         feedback="Buona accoglienza e domande pertinenti; curare la restituzione finale.",
-        now=now - 4 * day)
+        now=now - 4 * day,
+    )
     observe(t2, 14, 1)
     observe(t3, 14, -1)  # differs: the agreement is still to record
     observe(t2, 15, 0)  # the second marker has not observed yet
@@ -301,13 +448,23 @@ def load_demo() -> None:
 
     # --- the final assessment --------------------------------------------------------------
     end = dt.datetime.combine(course.end_date, dt.time(18), tzinfo=dt.UTC)
-    authoring.create_assessment(coordinator, course, AssessmentInput(
-        title="Prova finale: colloquio orale sul progetto di inserimento",
-        kind=AssessmentKind.ORAL, opens_at=end - 7 * day, closes_at=end, max_points="30",
-        pass_mark=Decimal("18"), weight="3", is_final=True, published=True,
-        instructions="Colloquio con la commissione sul progetto personalizzato e sui casi "
-                     "discussi nel percorso. Sono ammessi i corsisti che hanno frequentato "
-                     "almeno il 70% delle ore.",
-        framework_item_ids=_ids(items, ["C1.K1", "C3.A1", "C4.A1", "C6.A1"]),
-    ))
+    authoring.create_assessment(
+        coordinator,
+        course,
+        AssessmentInput(
+            title="Prova finale: colloquio orale sul progetto di inserimento",
+            kind=AssessmentKind.ORAL,
+            opens_at=end - 7 * day,
+            closes_at=end,
+            max_points="30",
+            pass_mark=Decimal("18"),
+            weight="3",
+            is_final=True,
+            published=True,
+            instructions="Colloquio con la commissione sul progetto personalizzato e sui casi "
+            "discussi nel percorso. Sono ammessi i corsisti che hanno frequentato "
+            "almeno il 70% delle ore.",
+            framework_item_ids=_ids(items, ["C1.K1", "C3.A1", "C4.A1", "C6.A1"]),
+        ),
+    )
     db.session.flush()

@@ -25,19 +25,29 @@ def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
     header = [_("Trainee"), _("Email")]
     for a in book.assessments:
         header += [f"{a.title} ({_('points')} /{a.max_points:.2f})", f"{a.title} ({_('state')})"]
-    header += [_("Weighted result %"), _("Outcome"), _("Attendance %"),
-               _("Admitted to the final assessment")]
+    header += [
+        _("Weighted result %"),
+        _("Outcome"),
+        _("Attendance %"),
+        _("Admitted to the final assessment"),
+    ]
     rows = []
     for r in book.rows:
         line = [r.trainee.full_name, r.trainee.email]
         for a in book.assessments:
             g = r.cells.get(a.id)
             status = g.status if g else GradeStatus.NOT_SUBMITTED
-            score = g.score if g is not None and status in (GradeStatus.GRADED,
-                                                            GradeStatus.RELEASED) else None
+            score = (
+                g.score
+                if g is not None and status in (GradeStatus.GRADED, GradeStatus.RELEASED)
+                else None
+            )
             line += [score, str(STATUS_LABELS[status])]
-        outcome = (_("passed") if r.passed else _("not passed")) if r.passed is not None else (
-            _("incomplete"))
+        outcome = (
+            (_("passed") if r.passed else _("not passed"))
+            if r.passed is not None
+            else (_("incomplete"))
+        )
         line += [r.result, outcome, r.attendance_pct, _("yes") if r.eligible else _("no")]
         rows.append(line)
     return header, rows
@@ -49,8 +59,9 @@ def gradebook_csv(book: Gradebook) -> bytes:
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_num(v) if isinstance(v, Decimal | float) else
-                         ("" if v is None else v) for v in row])
+        writer.writerow(
+            [_num(v) if isinstance(v, Decimal | float) else ("" if v is None else v) for v in row]
+        )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

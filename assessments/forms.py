@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from assessments.models import (
@@ -39,17 +40,25 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def item_choices() -> list[tuple[int, str]]:
+def make_choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def item_choices() -> list[SelectChoice]:
     """Framework items for pick lists: code, kind and title."""
     frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
     items = db.session.scalars(
         select(FrameworkItem).order_by(FrameworkItem.framework_id, FrameworkItem.code)
     )
-    return [
-        (i.id, f"{i.code} · {i.kind_label}: {i.title}"
-         + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""))
+    return make_choices(
+        (
+            i.id,
+            f"{i.code} · {i.kind_label}: {i.title}"
+            + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""),
+        )
         for i in items
-    ]
+    )
 
 
 def to_utc(local: dt.datetime | None) -> dt.datetime | None:
@@ -68,71 +77,110 @@ def to_local(value: dt.datetime | None) -> dt.datetime | None:
 
 class AssessmentForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, KIND_LABELS[k]) for k in AssessmentKind])
-    module_id = SelectField(_l("Module"), coerce=lambda v: int(v) if v not in (None, "") else None,
-                            validate_choice=False,
-                            description=_l("Optional: the module this assessment belongs to."))
-    instructions = TextAreaField(_l("Instructions for the trainees"),
-                                 validators=[Optional(), Length(max=20000)])
-    opens_at = DateTimeLocalField(_l("Opens at"), validators=[InputRequired()],
-                                  format="%Y-%m-%dT%H:%M",
-                                  description=_l("Date and time, Italian time."))
-    closes_at = DateTimeLocalField(_l("Closes at"), validators=[InputRequired()],
-                                   format="%Y-%m-%dT%H:%M",
-                                   description=_l("Date and time, Italian time."))
+    kind = SelectField(
+        _l("Kind"), choices=make_choices((k.value, KIND_LABELS[k]) for k in AssessmentKind)
+    )
+    module_id = SelectField(
+        _l("Module"),
+        coerce=lambda v: int(v) if v not in (None, "") else None,
+        validate_choice=False,
+        description=_l("Optional: the module this assessment belongs to."),
+    )
+    instructions = TextAreaField(
+        _l("Instructions for the trainees"), validators=[Optional(), Length(max=20000)]
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens at"),
+        validators=[InputRequired()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Date and time, Italian time."),
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at"),
+        validators=[InputRequired()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Date and time, Italian time."),
+    )
     max_points = StringField(_l("Maximum points"), validators=[DataRequired()], default="10")
     pass_mark = StringField(_l("Pass mark (points)"), validators=[DataRequired()], default="6")
-    weight = StringField(_l("Weight in the course result"), validators=[DataRequired()],
-                         default="1",
-                         description=_l("Relative weight, e.g. 1 or 2. Zero leaves it out."))
+    weight = StringField(
+        _l("Weight in the course result"),
+        validators=[DataRequired()],
+        default="1",
+        description=_l("Relative weight, e.g. 1 or 2. Zero leaves it out."),
+    )
     attempts_allowed = IntegerField(
-        _l("Attempts or submissions allowed"), validators=[Optional(), NumberRange(min=1)],
-        description=_l("Leave empty for no limit."))
-    late_policy = SelectField(_l("Late work"),
-                              choices=[(p.value, LATE_LABELS[p]) for p in LatePolicy])
-    late_until = DateTimeLocalField(_l("Late work accepted until"), validators=[Optional()],
-                                    format="%Y-%m-%dT%H:%M",
-                                    description=_l("Only when late work is accepted."))
+        _l("Attempts or submissions allowed"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("Leave empty for no limit."),
+    )
+    late_policy = SelectField(
+        _l("Late work"), choices=make_choices((p.value, LATE_LABELS[p]) for p in LatePolicy)
+    )
+    late_until = DateTimeLocalField(
+        _l("Late work accepted until"),
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Only when late work is accepted."),
+    )
     is_final = BooleanField(
-        _l("Final assessment (open only to trainees who reach the course's attendance "
-           "threshold)"))
-    time_limit_minutes = IntegerField(_l("Time limit (minutes, quizzes)"),
-                                      validators=[Optional(), NumberRange(min=1, max=600)],
-                                      description=_l("Leave empty for no time limit."))
+        _l("Final assessment (open only to trainees who reach the course's attendance threshold)")
+    )
+    time_limit_minutes = IntegerField(
+        _l("Time limit (minutes, quizzes)"),
+        validators=[Optional(), NumberRange(min=1, max=600)],
+        description=_l("Leave empty for no time limit."),
+    )
     shuffle_questions = BooleanField(_l("Shuffle the questions for each attempt"), default=True)
     show_answers = BooleanField(
-        _l("After release, show the trainees the right answers and the feedback"))
+        _l("After release, show the trainees the right answers and the feedback")
+    )
     double_marking = BooleanField(
-        _l("Double marking: a second marker grades without seeing the first mark"))
+        _l("Double marking: a second marker grades without seeing the first mark")
+    )
     marking_tolerance = StringField(
-        _l("Tolerance between the two marks (points)"), default="0",
-        description=_l("A larger difference is flagged and needs an agreed mark."))
+        _l("Tolerance between the two marks (points)"),
+        default="0",
+        description=_l("A larger difference is flagged and needs an agreed mark."),
+    )
     published = BooleanField(_l("Published: visible to the course's trainees"))
-    framework_items = MultiCheckboxField(_l("Framework items assessed"), coerce=int,
-                                         validate_choice=False)
+    framework_items = MultiCheckboxField(
+        _l("Framework items assessed"), coerce=int, validate_choice=False
+    )
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Question type"),
-                       choices=[(k.value, QUESTION_LABELS[k]) for k in QuestionType])
+    kind = SelectField(
+        _l("Question type"),
+        choices=make_choices((k.value, QUESTION_LABELS[k]) for k in QuestionType),
+    )
     prompt = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
     points = StringField(_l("Points"), validators=[DataRequired()], default="1")
     choices = TextAreaField(
-        _l("Choices (choice questions)"), validators=[Optional(), Length(max=5000)],
-        description=_l("One choice per line; start the right ones with an asterisk, e.g. "
-                       "* Centri per l'impiego. For true or false, write * True or * False."))
-    partial_credit = SelectField(_l("Partial credit (multiple choice)"),
-                                 choices=[(p.value, PARTIAL_LABELS[p]) for p in PartialCredit])
-    accepted_answers = TextAreaField(_l("Accepted answers (short answer)"),
-                                     validators=[Optional(), Length(max=2000)],
-                                     description=_l("One per line; case and extra spaces are "
-                                                    "ignored."))
+        _l("Choices (choice questions)"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l(
+            "One choice per line; start the right ones with an asterisk, e.g. "
+            "* Centri per l'impiego. For true or false, write * True or * False."
+        ),
+    )
+    partial_credit = SelectField(
+        _l("Partial credit (multiple choice)"),
+        choices=make_choices((p.value, PARTIAL_LABELS[p]) for p in PartialCredit),
+    )
+    accepted_answers = TextAreaField(
+        _l("Accepted answers (short answer)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One per line; case and extra spaces are ignored."),
+    )
     expected_number = StringField(_l("Expected number (numeric)"), validators=[Optional()])
     tolerance = StringField(_l("Tolerance (numeric)"), validators=[Optional()], default="0")
-    feedback = TextAreaField(_l("Feedback shown after release"),
-                             validators=[Optional(), Length(max=5000)])
-    framework_items = MultiCheckboxField(_l("Framework items tested"), coerce=int,
-                                         validate_choice=False)
+    feedback = TextAreaField(
+        _l("Feedback shown after release"), validators=[Optional(), Length(max=5000)]
+    )
+    framework_items = MultiCheckboxField(
+        _l("Framework items tested"), coerce=int, validate_choice=False
+    )
 
 
 class TemplateForm(FlaskForm):
@@ -144,11 +192,16 @@ class CriterionForm(FlaskForm):
     title = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     levels = TextAreaField(
-        _l("Levels"), validators=[DataRequired(), Length(max=5000)],
-        description=_l("One level per line: points | name | descriptor, e.g. "
-                       "3 | Adeguato | Individua gli attori principali."))
-    framework_items = MultiCheckboxField(_l("Framework items assessed"), coerce=int,
-                                         validate_choice=False)
+        _l("Levels"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l(
+            "One level per line: points | name | descriptor, e.g. "
+            "3 | Adeguato | Individua gli attori principali."
+        ),
+    )
+    framework_items = MultiCheckboxField(
+        _l("Framework items assessed"), coerce=int, validate_choice=False
+    )
 
 
 class AttachRubricForm(FlaskForm):

@@ -82,8 +82,10 @@ def _coordinator_context(user) -> dict:
     from courses.models import Course, CourseStatus
 
     courses = db.session.scalars(
-        select(Course).where(Course.status != CourseStatus.CLOSED)
-        .order_by(Course.start_date.desc()).limit(10)
+        select(Course)
+        .where(Course.status != CourseStatus.CLOSED)
+        .order_by(Course.start_date.desc())
+        .limit(10)
     ).all()
     return {"courses": courses}
 
@@ -97,21 +99,57 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["history_label"] = history_label
     app.jinja_env.globals["history_summary"] = history_summary
 
-    add_nav(app, NavItem("assessments.my_assessments", lambda: str(_l("Assessments")),
-                         lambda u: u.has_role(Role.TRAINEE), order=30))
-    add_nav(app, NavItem("assessments.my_results", lambda: str(_l("My results")),
-                         lambda u: u.has_role(Role.TRAINEE), order=31))
-    add_nav(app, NavItem("assessments.worklist", lambda: str(_l("To grade")),
-                         lambda u: u.has_role(Role.TRAINER), order=30))
-    add_nav(app, NavItem("assessments.gradebooks", lambda: str(_l("Gradebooks")), _is_grader,
-                         order=31))
-    add_nav(app, NavItem("assessments.templates", lambda: str(_l("Rubrics")), _is_grader,
-                         order=32))
+    add_nav(
+        app,
+        NavItem(
+            "assessments.my_assessments",
+            lambda: str(_l("Assessments")),
+            lambda u: u.has_role(Role.TRAINEE),
+            order=30,
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "assessments.my_results",
+            lambda: str(_l("My results")),
+            lambda u: u.has_role(Role.TRAINEE),
+            order=31,
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "assessments.worklist",
+            lambda: str(_l("To grade")),
+            lambda u: u.has_role(Role.TRAINER),
+            order=30,
+        ),
+    )
+    add_nav(
+        app, NavItem("assessments.gradebooks", lambda: str(_l("Gradebooks")), _is_grader, order=31)
+    )
+    add_nav(app, NavItem("assessments.templates", lambda: str(_l("Rubrics")), _is_grader, order=32))
 
-    add_panel(app, Panel("assessments/panels/trainee.html", lambda u: u.has_role(Role.TRAINEE),
-                         _trainee_context, order=45))
-    add_panel(app, Panel("assessments/panels/trainer.html", lambda u: u.has_role(Role.TRAINER),
-                         _trainer_context, order=45))
-    add_panel(app, Panel("assessments/panels/coordinator.html", _is_staff, _coordinator_context,
-                         order=45))
+    add_panel(
+        app,
+        Panel(
+            "assessments/panels/trainee.html",
+            lambda u: u.has_role(Role.TRAINEE),
+            _trainee_context,
+            order=45,
+        ),
+    )
+    add_panel(
+        app,
+        Panel(
+            "assessments/panels/trainer.html",
+            lambda u: u.has_role(Role.TRAINER),
+            _trainer_context,
+            order=45,
+        ),
+    )
+    add_panel(
+        app, Panel("assessments/panels/coordinator.html", _is_staff, _coordinator_context, order=45)
+    )
     add_demo_step(app, load_demo, order=30)

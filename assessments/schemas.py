@@ -61,8 +61,9 @@ class AssessmentInSchema(Schema):
     module_id = fields.Integer(allow_none=True, load_default=None)
     weight = fields.Decimal(load_default=1)
     attempts_allowed = fields.Integer(allow_none=True, load_default=None)
-    late_policy = fields.String(validate=validate.OneOf([p.value for p in LatePolicy]),
-                                load_default="refuse")
+    late_policy = fields.String(
+        validate=validate.OneOf([p.value for p in LatePolicy]), load_default="refuse"
+    )
     late_until = fields.AwareDateTime(allow_none=True, load_default=None)
     is_final = fields.Boolean(load_default=False)
     published = fields.Boolean(load_default=False)
@@ -127,8 +128,9 @@ class QuestionInSchema(Schema):
     prompt = fields.String(required=True)
     points = fields.Decimal(required=True)
     choices = fields.List(fields.Nested(ChoiceInSchema), load_default=list)
-    partial_credit = fields.String(validate=validate.OneOf([p.value for p in PartialCredit]),
-                                   load_default="all_or_nothing")
+    partial_credit = fields.String(
+        validate=validate.OneOf([p.value for p in PartialCredit]), load_default="all_or_nothing"
+    )
     accepted_answers = fields.List(fields.String(), load_default=list)
     expected_number = fields.Decimal(allow_none=True, load_default=None)
     tolerance = fields.Decimal(load_default=0)

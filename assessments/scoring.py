@@ -45,7 +45,11 @@ def parse_number(text: str) -> Decimal | None:
     if not raw:
         return None
     if "," in raw and "." in raw:
-        raw = raw.replace(".", "").replace(",", ".") if raw.rfind(",") > raw.rfind(".") else raw.replace(",", "")
+        raw = (
+            raw.replace(".", "").replace(",", ".")
+            if raw.rfind(",") > raw.rfind(".")
+            else raw.replace(",", "")
+        )
     else:
         raw = raw.replace(",", ".")
     try:
@@ -89,7 +93,11 @@ def score_choices(
 def score_text(points: Decimal, accepted: list[str], answer: str) -> Decimal:
     """Points for a short answer matched exactly (after normalising) to an accepted answer."""
     given = normalise_text(answer)
-    return q2(points) if given and any(given == normalise_text(a) for a in accepted) else Decimal("0.00")
+    return (
+        q2(points)
+        if given and any(given == normalise_text(a) for a in accepted)
+        else Decimal("0.00")
+    )
 
 
 def score_numeric(points: Decimal, expected: Decimal, tolerance: Decimal, answer: str) -> Decimal:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert
 
 RESULTS = Path(__file__).parent / "results" / "attendance.md"
 PASSWORD = "bench-password-123"
@@ -51,53 +51,99 @@ class _Counter:
 
 
 def _build(n_trainees: int, n_lessons: int):
+    from courses.models import AttendanceRecord, AttendanceSource, AttendanceStatus, TopicArea
+    from courses.services.catalogue import create_module
+    from courses.services.courses import create_course
+    from courses.services.enrolments import enrol, today
+    from courses.services.lessons import schedule_lessons
     from lms.accounts.models import Role
     from lms.accounts.services import create_user
     from lms.db import db, utcnow
     from lms.organisations.models import SizeBand
     from lms.organisations.services import create_organisation
     from lms.organisations.validation import make_partita_iva
-    from courses.models import AttendanceRecord, AttendanceSource, AttendanceStatus, TopicArea
-    from courses.services.catalogue import create_module
-    from courses.services.courses import create_course
-    from courses.services.enrolments import enrol, today
-    from courses.services.lessons import schedule_lessons
 
     t0 = time.perf_counter()
-    trainer = create_user(None, email="docente@bench.example", full_name="Docente Bench",
-                          roles={Role.TRAINER}, password=PASSWORD)
-    orgs = [create_organisation(None, name=f"Azienda Bench {i}",
-                                tax_code=make_partita_iva(f"{2000000000 + i * 7}"),
-                                size_band=SizeBand.MEDIUM) for i in range(12)]
-    module = create_module(None, code="BENCH-01", title="Modulo bench",
-                           topic_area=TopicArea.REGULATORY, planned_minutes=240)
+    trainer = create_user(
+        None,
+        email="docente@bench.example",
+        full_name="Docente Bench",
+        roles={Role.TRAINER},
+        password=PASSWORD,
+    )
+    orgs = [
+        create_organisation(
+            None,
+            name=f"Azienda Bench {i}",
+            tax_code=make_partita_iva(f"{2000000000 + i * 7}"),
+            size_band=SizeBand.MEDIUM,
+        )
+        for i in range(12)
+    ]
+    module = create_module(
+        None,
+        code="BENCH-01",
+        title="Modulo bench",
+        topic_area=TopicArea.REGULATORY,
+        planned_minutes=240,
+    )
     start = today() - dt.timedelta(days=n_lessons + 10)
-    course = create_course(None, title="Percorso bench", edition="I", start_date=start,
-                           end_date=today() + dt.timedelta(days=30), trainer_ids=[trainer.id],
-                           module_ids=[module.id])
+    course = create_course(
+        None,
+        title="Percorso bench",
+        edition="I",
+        start_date=start,
+        end_date=today() + dt.timedelta(days=30),
+        trainer_ids=[trainer.id],
+        module_ids=[module.id],
+    )
     lessons = []
     for i in range(n_lessons):
-        lessons += schedule_lessons(None, course, module_id=module.id,
-                                    date=start + dt.timedelta(days=i + 1),
-                                    start_time=dt.time(9), end_time=dt.time(13),
-                                    mode="in_person", place="Aula", trainer_id=trainer.id)
+        lessons += schedule_lessons(
+            None,
+            course,
+            module_id=module.id,
+            date=start + dt.timedelta(days=i + 1),
+            start_time=dt.time(9),
+            end_time=dt.time(13),
+            mode="in_person",
+            place="Aula",
+            trainer_id=trainer.id,
+        )
     enrolments = []
     for i in range(n_trainees):
-        user = create_user(None, email=f"corsista{i}@bench.example",
-                           full_name=f"Corsista Bench {i:04d}", roles={Role.TRAINEE},
-                           organisation_id=orgs[i % 12].id,
-                           password=PASSWORD if i == 0 else None)
+        user = create_user(
+            None,
+            email=f"corsista{i}@bench.example",
+            full_name=f"Corsista Bench {i:04d}",
+            roles={Role.TRAINEE},
+            organisation_id=orgs[i % 12].id,
+            password=PASSWORD if i == 0 else None,
+        )
         enrolments.append(enrol(None, course, user, enrolled_on=start))
-    statuses = [AttendanceStatus.PRESENT] * 7 + [AttendanceStatus.LATE, AttendanceStatus.ABSENT,
-                                                 AttendanceStatus.EXCUSED]
+    statuses = [AttendanceStatus.PRESENT] * 7 + [
+        AttendanceStatus.LATE,
+        AttendanceStatus.ABSENT,
+        AttendanceStatus.EXCUSED,
+    ]
     rows = []
     for li, lesson in enumerate(lessons):
         for ei, e in enumerate(enrolments):
             st = statuses[(li * 7 + ei * 3) % len(statuses)]
             minutes = {AttendanceStatus.PRESENT: 240, AttendanceStatus.LATE: 200}.get(st, 0)
-            rows.append({"session_id": lesson.id, "enrolment_id": e.id, "status": st,
-                         "minutes": minutes, "note": "", "source": AttendanceSource.REGISTER,
-                         "version_id": 1, "created_at": utcnow(), "updated_at": utcnow()})
+            rows.append(
+                {
+                    "session_id": lesson.id,
+                    "enrolment_id": e.id,
+                    "status": st,
+                    "minutes": minutes,
+                    "note": "",
+                    "source": AttendanceSource.REGISTER,
+                    "version_id": 1,
+                    "created_at": utcnow(),
+                    "updated_at": utcnow(),
+                }
+            )
     for i in range(0, len(rows), 5000):
         db.session.execute(insert(AttendanceRecord), rows[i : i + 5000])
     db.session.commit()
@@ -114,19 +160,26 @@ def main() -> None:
     n_lessons = int(os.environ.get("BENCH_LESSONS", 60))
     tmp = Path(tempfile.mkdtemp(prefix="bench-attendance-"))
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                      "SECRET_KEY": "bench-secret-key-0123456789", "WTF_CSRF_ENABLED": False,
-                      "UPLOAD_FOLDER": str(tmp / "uploads"), "PROPAGATE_TEST_ERRORS": True})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-0123456789",
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "PROPAGATE_TEST_ERRORS": True,
+        }
+    )
     figures: list[tuple[str, str]] = []
     with app.app_context():
         upgrade()
-        course, lessons, trainer, first_enrolment, build_s = _build(n_trainees, n_lessons)
+        course, lessons, _trainer, _first_enrolment, build_s = _build(n_trainees, n_lessons)
         course_id, lesson_id = course.id, lessons[-1].id
         figures.append(("build (services + bulk attendance rows)", f"{build_s:.1f} s"))
 
         from courses.attendance import course_report
-        from courses.models import Course, Session
         from courses.exports import register_pdf, report_csv, report_xlsx
+        from courses.models import Course, Session
 
         def service():
             db.session.expire_all()
@@ -164,8 +217,12 @@ def main() -> None:
         c_obj = db.session.get(Course, course_id)
         t = time.perf_counter()
         pdf = register_pdf(lesson, c_obj)
-        figures.append(("register PDF, one lesson", f"{(time.perf_counter() - t) * 1000:.0f} ms, "
-                        f"{len(pdf) / 1024:.0f} KiB"))
+        figures.append(
+            (
+                "register PDF, one lesson",
+                f"{(time.perf_counter() - t) * 1000:.0f} ms, {len(pdf) / 1024:.0f} KiB",
+            )
+        )
     with app.app_context():
         db.engine.dispose()
 

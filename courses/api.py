@@ -10,12 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.accounts.models import Role, User
-from lms.api import blueprint as api
-from lms.api.pagination import paginate
-from lms.db import db
-from lms.errors import ValidationFailed
-from lms.security import login_required, roles_required
 from courses.attendance import attendance_summary, course_report, eligibility_from
 from courses.models import AttendanceStatus, Course, Enrolment, Module, Session, SessionMode
 from courses.permissions import (
@@ -39,6 +33,12 @@ from courses.schemas import (
 )
 from courses.services import catalogue, enrolments, lessons, registers
 from courses.services.courses import create_course, has_employees_of, list_courses_for
+from lms.accounts.models import Role, User
+from lms.api import blueprint as api
+from lms.api.pagination import paginate
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.security import login_required, roles_required
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
@@ -104,8 +104,9 @@ def api_modules():
 @api.get("/modules/<int:module_id>")
 @roles_required(Role.ADMIN, Role.COORDINATOR, Role.TRAINER)
 def api_module(module_id: int):
-    module = db.first_or_404(select(Module).where(Module.id == module_id)
-                             .options(selectinload(Module.framework_items)))
+    module = db.first_or_404(
+        select(Module).where(Module.id == module_id).options(selectinload(Module.framework_items))
+    )
     return ModuleDetailSchema().dump(module)
 
 
@@ -114,15 +115,19 @@ def api_module(module_id: int):
 def api_create_module():
     data = _body()
     module = catalogue.create_module(
-        _user(), code=data.get("code", ""), title=data.get("title", ""),
+        _user(),
+        code=data.get("code", ""),
+        title=data.get("title", ""),
         topic_area=data.get("topic_area", ""),
         planned_minutes=_int(data.get("planned_minutes"), "planned_minutes"),
-        description=data.get("description", ""), objectives=data.get("objectives", ""),
+        description=data.get("description", ""),
+        objectives=data.get("objectives", ""),
         framework_item_ids=data.get("framework_item_ids") or [],
     )
     db.session.commit()
-    module = db.session.scalar(select(Module).where(Module.id == module.id)
-                               .options(selectinload(Module.framework_items)))
+    module = db.session.scalar(
+        select(Module).where(Module.id == module.id).options(selectinload(Module.framework_items))
+    )
     return ModuleDetailSchema().dump(module), 201
 
 
@@ -135,8 +140,11 @@ def api_courses():
     u = _user()
     q = list_courses_for(u)
     if u.has_role(Role.TRAINEE) and not (is_staff(u) or u.has_role(Role.TRAINER, Role.REFERENT)):
-        q = select(Course).where(Course.id.in_(
-            select(Enrolment.course_id).where(Enrolment.user_id == u.id))).order_by(Course.id)
+        q = (
+            select(Course)
+            .where(Course.id.in_(select(Enrolment.course_id).where(Enrolment.user_id == u.id)))
+            .order_by(Course.id)
+        )
     return paginate(q, CourseSchema(), "api.api_courses")
 
 
@@ -144,8 +152,12 @@ def _visible_course(course_id: int) -> Course:
     course = _course(course_id)
     u = _user()
     own = u.has_role(Role.REFERENT) and has_employees_of(course, u.organisation_id)
-    enrolled = db.session.scalar(select(Enrolment.id).where(
-        Enrolment.course_id == course.id, Enrolment.user_id == u.id)) is not None
+    enrolled = (
+        db.session.scalar(
+            select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == u.id)
+        )
+        is not None
+    )
     if not (can_view_course(u, course) or own or enrolled):
         abort(404)
     return course
@@ -162,16 +174,21 @@ def api_course(course_id: int):
 def api_create_course():
     data = _body()
     course = create_course(
-        _user(), title=data.get("title", ""), edition=data.get("edition", ""),
+        _user(),
+        title=data.get("title", ""),
+        edition=data.get("edition", ""),
         description=data.get("description", ""),
         start_date=_date(data.get("start_date"), "start_date"),
         end_date=_date(data.get("end_date"), "end_date"),
         capacity=_int(data.get("capacity"), "capacity", required=False),
-        assessment_threshold_pct=_int(data.get("assessment_threshold_pct", 70),
-                                      "assessment_threshold_pct"),
-        certification_threshold_pct=_int(data.get("certification_threshold_pct", 75),
-                                         "certification_threshold_pct"),
-        trainer_ids=data.get("trainer_ids") or [], module_ids=data.get("module_ids") or [],
+        assessment_threshold_pct=_int(
+            data.get("assessment_threshold_pct", 70), "assessment_threshold_pct"
+        ),
+        certification_threshold_pct=_int(
+            data.get("certification_threshold_pct", 75), "certification_threshold_pct"
+        ),
+        trainer_ids=data.get("trainer_ids") or [],
+        module_ids=data.get("module_ids") or [],
     )
     db.session.commit()
     return CourseSchema().dump(course), 201
@@ -184,8 +201,11 @@ def api_create_course():
 @login_required
 def api_sessions(course_id: int):
     course = _visible_course(course_id)
-    q = select(Session).where(Session.course_id == course.id).order_by(Session.date,
-                                                                      Session.start_time)
+    q = (
+        select(Session)
+        .where(Session.course_id == course.id)
+        .order_by(Session.date, Session.start_time)
+    )
     return paginate(q, SessionSchema(), "api.api_sessions", course_id=course.id)
 
 
@@ -197,13 +217,16 @@ def api_create_sessions(course_id: int):
         abort(404)
     data = _body()
     created = lessons.schedule_lessons(
-        _user(), course, module_id=_int(data.get("module_id"), "module_id"),
+        _user(),
+        course,
+        module_id=_int(data.get("module_id"), "module_id"),
         date=_date(data.get("date"), "date"),
         start_time=_time(data.get("start_time"), "start_time"),
         end_time=_time(data.get("end_time"), "end_time"),
         mode=data.get("mode", SessionMode.IN_PERSON.value),
         trainer_id=_int(data.get("trainer_id"), "trainer_id"),
-        place=data.get("place", ""), link=data.get("link", ""),
+        place=data.get("place", ""),
+        link=data.get("link", ""),
         weeks=_int(data.get("weeks", 1), "weeks"),
     )
     db.session.commit()
@@ -236,8 +259,9 @@ def api_enrol(course_id: int):
     user = db.session.get(User, _int(data.get("user_id"), "user_id"))
     if user is None:
         raise ValidationFailed(fields={"user_id": [_("No such user.")]})
-    e = enrolments.enrol(_user(), course, user,
-                         enrolled_on=_date(data.get("enrolled_on"), "enrolled_on"))
+    e = enrolments.enrol(
+        _user(), course, user, enrolled_on=_date(data.get("enrolled_on"), "enrolled_on")
+    )
     db.session.commit()
     return EnrolmentSchema().dump(e), 201
 
@@ -247,8 +271,13 @@ def api_enrol(course_id: int):
 def api_withdraw(enrolment_id: int):
     e = db.get_or_404(Enrolment, enrolment_id)
     data = _body()
-    enrolments.withdraw(_user(), e, _course(e.course_id), data.get("reason", ""),
-                        on=_date(data.get("withdrawn_on"), "withdrawn_on"))
+    enrolments.withdraw(
+        _user(),
+        e,
+        _course(e.course_id),
+        data.get("reason", ""),
+        on=_date(data.get("withdrawn_on"), "withdrawn_on"),
+    )
     db.session.commit()
     return EnrolmentSchema().dump(e)
 
@@ -264,8 +293,10 @@ def api_enrolment_attendance(enrolment_id: int):
     if not can_view_enrolment(_user(), e, course, trainee):
         abort(404)
     summary = attendance_summary(e)
-    return {"enrolment": EnrolmentSchema().dump(e),
-            **summary_json(summary, eligibility_from(course, summary))}
+    return {
+        "enrolment": EnrolmentSchema().dump(e),
+        **summary_json(summary, eligibility_from(course, summary)),
+    }
 
 
 # --- attendance ----------------------------------------------------------------------------
@@ -302,8 +333,13 @@ def api_course_attendance(course_id: int):
             for row in report.rows
         ],
         "totals": {
-            str(sid): {"present": t.present, "absent": t.absent, "excused": t.excused,
-                       "unrecorded": t.unrecorded, "minutes": t.minutes}
+            str(sid): {
+                "present": t.present,
+                "absent": t.absent,
+                "excused": t.excused,
+                "unrecorded": t.unrecorded,
+                "minutes": t.minutes,
+            }
             for sid, t in report.totals.items()
         },
     }
@@ -323,11 +359,17 @@ def _register_json(lesson: Session) -> dict:
     rows = registers.register_rows(lesson)
     return {
         "session": SessionSchema().dump(lesson),
-        "register": {"signed_at": reg.signed_at.isoformat() if reg.signed_at else None,
-                     "version": reg.version_id},
+        "register": {
+            "signed_at": reg.signed_at.isoformat() if reg.signed_at else None,
+            "version": reg.version_id,
+        },
         "records": [
-            {"enrolment_id": r.enrolment.id, "user_id": r.user.id, "full_name": r.user.full_name,
-             "record": AttendanceRecordSchema().dump(r.record) if r.record else None}
+            {
+                "enrolment_id": r.enrolment.id,
+                "user_id": r.user.id,
+                "full_name": r.user.full_name,
+                "record": AttendanceRecordSchema().dump(r.record) if r.record else None,
+            }
             for r in rows
         ],
     }
@@ -353,18 +395,23 @@ def api_write_attendance(session_id: int):
             status = AttendanceStatus(item.get("status"))
         except ValueError as exc:
             raise ValidationFailed(fields={f"records.{n}.status": [_("Unknown status.")]}) from exc
-        rows.append(registers.RowInput(
-            enrolment_id=_int(item.get("enrolment_id"), f"records.{n}.enrolment_id"),
-            status=status,
-            minutes=_int(item.get("minutes"), f"records.{n}.minutes", required=False),
-            note=str(item.get("note") or ""),
-            seen_version=_int(item.get("version") or 0, f"records.{n}.version"),
-        ))
+        rows.append(
+            registers.RowInput(
+                enrolment_id=_int(item.get("enrolment_id"), f"records.{n}.enrolment_id"),
+                status=status,
+                minutes=_int(item.get("minutes"), f"records.{n}.minutes", required=False),
+                note=str(item.get("note") or ""),
+                seen_version=_int(item.get("version") or 0, f"records.{n}.version"),
+            )
+        )
     if not can_take_register(u, lesson, course):
         abort(403)
     changed = registers.save_register(
-        u, lesson, course, rows, register_version=_int(data.get("register_version"),
-                                                       "register_version", required=False),
+        u,
+        lesson,
+        course,
+        rows,
+        register_version=_int(data.get("register_version"), "register_version", required=False),
         source=registers.AttendanceSource.API,
     )
     if data.get("sign"):
@@ -377,8 +424,10 @@ def api_write_attendance(session_id: int):
 @login_required
 def api_check_in():
     data = _body()
-    lesson, rec = registers.check_in(_user(), str(data.get("code", "")),
-                                     lesson_id=_int(data.get("session_id"), "session_id",
-                                                    required=False))
+    _lesson, rec = registers.check_in(
+        _user(),
+        str(data.get("code", "")),
+        lesson_id=_int(data.get("session_id"), "session_id", required=False),
+    )
     db.session.commit()
     return AttendanceRecordSchema().dump(rec), 201

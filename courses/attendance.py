@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from lms.accounts.models import User
-from lms.db import db, utcnow
 from courses.models import (
     AttendanceRecord,
     AttendanceStatus,
@@ -31,6 +29,8 @@ from courses.models import (
     EnrolmentStatus,
     Session,
 )
+from lms.accounts.models import User
+from lms.db import db, utcnow
 
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
 
@@ -342,11 +342,19 @@ def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[Train
     for e in enrolments:
         summary = summarise(e, lessons[e.course_id], records[e.id], now)
         upcoming = [
-            s for s in lessons[e.course_id]
+            s
+            for s in lessons[e.course_id]
             if not s.is_cancelled and s.ends_at > now and e.counts_on(s.date)
         ]
-        out.append(TraineeCourse(e, e.course, summary, eligibility_from(e.course, summary),
-                                 upcoming[0] if upcoming else None))
+        out.append(
+            TraineeCourse(
+                e,
+                e.course,
+                summary,
+                eligibility_from(e.course, summary),
+                upcoming[0] if upcoming else None,
+            )
+        )
     return out
 
 

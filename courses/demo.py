@@ -13,17 +13,6 @@ import random
 
 from sqlalchemy import select
 
-from lms.accounts.models import User
-from lms.accounts.services import get_user_by_email
-from lms.db import db
-from lms.standards.models import Framework
-from lms.standards.services import (
-    create_ability,
-    create_competence,
-    create_framework,
-    create_knowledge_item,
-    create_profile,
-)
 from courses.models import (
     ROME,
     AttendanceStatus,
@@ -38,6 +27,17 @@ from courses.services.courses import create_course
 from courses.services.enrolments import enrol, withdraw
 from courses.services.lessons import schedule_lessons
 from courses.services.registers import RowInput, save_register, sign_register
+from lms.accounts.models import User
+from lms.accounts.services import get_user_by_email
+from lms.db import db
+from lms.standards.models import Framework
+from lms.standards.services import (
+    create_ability,
+    create_competence,
+    create_framework,
+    create_knowledge_item,
+    create_profile,
+)
 
 FRAMEWORK_CODE = "DM-ILLUSTRATIVO"
 COURSE_TITLE = "Percorso Disability Manager"
@@ -45,53 +45,121 @@ COURSE_EDITION = "II edizione"
 
 # (code, title, abilities, knowledge items) - illustrative text written for the demo.
 COMPETENCES = [
-    ("C1", "Pianificare il processo di inclusione in azienda e gli adempimenti di legge",
-     ["Calcolare la quota di riserva ai sensi della Legge 68/1999",
-      "Predisporre il prospetto informativo annuale",
-      "Impostare una convenzione ex art. 11 con i servizi per il collocamento mirato"],
-     ["Legge 68/1999 e D.Lgs. 151/2015", "Linee guida nazionali 2022 sul collocamento mirato"]),
-    ("C2", "Gestire la ricerca e selezione inclusiva con i servizi del collocamento mirato",
-     ["Redigere annunci e profili di ruolo accessibili",
-      "Condurre colloqui di selezione inclusivi"],
-     ["Funzionamento dei Centri per l'impiego e del collocamento mirato",
-      "Principi di non discriminazione nella selezione"]),
-    ("C3", "Progettare, seguire e verificare l'inserimento e il mantenimento lavorativo",
-     ["Costruire un progetto personalizzato di inserimento",
-      "Organizzare il tutoraggio e il monitoraggio periodico"],
-     ["Strumenti di monitoraggio dell'inserimento", "Ruolo del tutor aziendale"]),
-    ("C4", "Individuare e proporre accomodamenti ragionevoli e soluzioni organizzative",
-     ["Analizzare la postazione e proporre adattamenti e tecnologie assistive",
-      "Proporre soluzioni di orario, lavoro agile e welfare"],
-     ["Accomodamento ragionevole: nozione e giurisprudenza",
-      "Finanziamenti INAIL e Fondo regionale disabili"]),
-    ("C5", "Favorire lo sviluppo professionale, la sensibilizzazione e il benessere organizzativo",
-     ["Progettare azioni di sensibilizzazione con linguaggio inclusivo",
-      "Gestire situazioni di conflitto nei gruppi di lavoro"],
-     ["Comunicazione inclusiva", "Clima e benessere organizzativo"]),
-    ("C6", "Gestire la rete degli attori interni ed esterni",
-     ["Coordinare medico competente, RSPP, RLS, HR e responsabili",
-      "Collaborare con CPI, INAIL, INPS e servizi socio-sanitari"],
-     ["Ruoli degli attori della salute e sicurezza", "Servizi territoriali per la disabilità"]),
+    (
+        "C1",
+        "Pianificare il processo di inclusione in azienda e gli adempimenti di legge",
+        [
+            "Calcolare la quota di riserva ai sensi della Legge 68/1999",
+            "Predisporre il prospetto informativo annuale",
+            "Impostare una convenzione ex art. 11 con i servizi per il collocamento mirato",
+        ],
+        ["Legge 68/1999 e D.Lgs. 151/2015", "Linee guida nazionali 2022 sul collocamento mirato"],
+    ),
+    (
+        "C2",
+        "Gestire la ricerca e selezione inclusiva con i servizi del collocamento mirato",
+        [
+            "Redigere annunci e profili di ruolo accessibili",
+            "Condurre colloqui di selezione inclusivi",
+        ],
+        [
+            "Funzionamento dei Centri per l'impiego e del collocamento mirato",
+            "Principi di non discriminazione nella selezione",
+        ],
+    ),
+    (
+        "C3",
+        "Progettare, seguire e verificare l'inserimento e il mantenimento lavorativo",
+        [
+            "Costruire un progetto personalizzato di inserimento",
+            "Organizzare il tutoraggio e il monitoraggio periodico",
+        ],
+        ["Strumenti di monitoraggio dell'inserimento", "Ruolo del tutor aziendale"],
+    ),
+    (
+        "C4",
+        "Individuare e proporre accomodamenti ragionevoli e soluzioni organizzative",
+        [
+            "Analizzare la postazione e proporre adattamenti e tecnologie assistive",
+            "Proporre soluzioni di orario, lavoro agile e welfare",
+        ],
+        [
+            "Accomodamento ragionevole: nozione e giurisprudenza",
+            "Finanziamenti INAIL e Fondo regionale disabili",
+        ],
+    ),
+    (
+        "C5",
+        "Favorire lo sviluppo professionale, la sensibilizzazione e il benessere organizzativo",
+        [
+            "Progettare azioni di sensibilizzazione con linguaggio inclusivo",
+            "Gestire situazioni di conflitto nei gruppi di lavoro",
+        ],
+        ["Comunicazione inclusiva", "Clima e benessere organizzativo"],
+    ),
+    (
+        "C6",
+        "Gestire la rete degli attori interni ed esterni",
+        [
+            "Coordinare medico competente, RSPP, RLS, HR e responsabili",
+            "Collaborare con CPI, INAIL, INPS e servizi socio-sanitari",
+        ],
+        ["Ruoli degli attori della salute e sicurezza", "Servizi territoriali per la disabilità"],
+    ),
 ]
 
 # (code, title, topic, hours, competence codes covered)
 MODULES = [
     ("NORM-01", "Legge 68/1999 e collocamento mirato", TopicArea.REGULATORY, 8, ["C1", "C2"]),
-    ("NORM-02", "Accomodamento ragionevole, privacy e dati sanitari", TopicArea.REGULATORY, 8,
-     ["C4"]),
-    ("COM-01", "Linguaggio inclusivo e comunicazione con colleghi e lavoratori", TopicArea.COMMUNICATION,
-     8, ["C5"]),
-    ("COM-02", "Il colloquio: selezione, accoglienza e verifica", TopicArea.COMMUNICATION, 8,
-     ["C2", "C3"]),
-    ("REL-01", "Tutoraggio e progetto personalizzato di inserimento", TopicArea.RELATIONAL, 8,
-     ["C3", "C6"]),
+    (
+        "NORM-02",
+        "Accomodamento ragionevole, privacy e dati sanitari",
+        TopicArea.REGULATORY,
+        8,
+        ["C4"],
+    ),
+    (
+        "COM-01",
+        "Linguaggio inclusivo e comunicazione con colleghi e lavoratori",
+        TopicArea.COMMUNICATION,
+        8,
+        ["C5"],
+    ),
+    (
+        "COM-02",
+        "Il colloquio: selezione, accoglienza e verifica",
+        TopicArea.COMMUNICATION,
+        8,
+        ["C2", "C3"],
+    ),
+    (
+        "REL-01",
+        "Tutoraggio e progetto personalizzato di inserimento",
+        TopicArea.RELATIONAL,
+        8,
+        ["C3", "C6"],
+    ),
     ("REL-02", "Conflitti, clima e benessere organizzativo", TopicArea.RELATIONAL, 8, ["C5"]),
     ("COACH-01", "Coaching di gruppo sui casi aziendali", TopicArea.COACHING, 8, ["C3", "C4"]),
 ]
 
 # Lesson plan: module code for each weekly lesson (14 lessons over the four areas).
-PLAN = ["NORM-01", "COM-01", "REL-01", "NORM-02", "COM-02", "REL-02", "COACH-01", "NORM-01",
-        "COM-01", "REL-01", "NORM-02", "COM-02", "REL-02", "COACH-01"]
+PLAN = [
+    "NORM-01",
+    "COM-01",
+    "REL-01",
+    "NORM-02",
+    "COM-02",
+    "REL-02",
+    "COACH-01",
+    "NORM-01",
+    "COM-01",
+    "REL-01",
+    "NORM-02",
+    "COM-02",
+    "REL-02",
+    "COACH-01",
+]
 PAST_WEEKS = 9  # lessons before today; then one running now, then the rest ahead
 WEAK_TRAINEES = {4, 11, 17, 26, 31}  # attend less: below the threshold in the report
 LATE_JOINERS = {34, 35}  # enrolled after the third lesson
@@ -103,23 +171,31 @@ def _framework(actor) -> dict[str, object]:
     if fw is not None:
         from lms.standards.models import Competence
 
-        return {c.code: c for c in db.session.scalars(
-            select(Competence).where(Competence.framework_id == fw.id))}
+        return {
+            c.code: c
+            for c in db.session.scalars(select(Competence).where(Competence.framework_id == fw.id))
+        }
     fw = create_framework(
-        actor, code=FRAMEWORK_CODE,
+        actor,
+        code=FRAMEWORK_CODE,
         title="Disability Manager - quadro ILLUSTRATIVO per la demo (non ufficiale)",
         issuer="Regione Lombardia (ente titolare del QRSP; testo qui illustrativo)",
         legal_act="Profilo inserito nel QRSP con Decreto Dirigenziale n. 2922 del 1 marzo 2018; "
-                  "le competenze qui riportate sono scritte per la demo, non sono il testo ufficiale",
-        version="demo-1", valid_from=dt.date(2018, 3, 9), illustrative=True,
+        "le competenze qui riportate sono scritte per la demo, non sono il testo ufficiale",
+        version="demo-1",
+        valid_from=dt.date(2018, 3, 9),
+        illustrative=True,
         description="Quadro ILLUSTRATIVO costruito dalla descrizione pubblicata del profilo. "
-                    "Da sostituire con il testo ufficiale importato dall'amministratore.",
+        "Da sostituire con il testo ufficiale importato dall'amministratore.",
     )
     profile = create_profile(
-        actor, fw, code="DM", title="Disability Manager (illustrativo)",
+        actor,
+        fw,
+        code="DM",
+        title="Disability Manager (illustrativo)",
         description="Responsabile del processo di inserimento delle persone con disabilità in "
-                    "azienda: pianificazione, ricerca e selezione, inserimento e mantenimento, "
-                    "sviluppo professionale e organizzativo, in rete con i servizi pubblici.",
+        "azienda: pianificazione, ricerca e selezione, inserimento e mantenimento, "
+        "sviluppo professionale e organizzativo, in rete con i servizi pubblici.",
     )
     out = {}
     for pos, (code, title, abilities, knowledge) in enumerate(COMPETENCES, start=1):
@@ -138,7 +214,11 @@ def _modules(actor, competences) -> dict[str, Module]:
         module = db.session.scalar(select(Module).where(Module.code == code))
         if module is None:
             module = create_module(
-                actor, code=code, title=title, topic_area=topic, planned_minutes=hours * 60,
+                actor,
+                code=code,
+                title=title,
+                topic_area=topic,
+                planned_minutes=hours * 60,
                 description=f"Modulo dimostrativo: {title.lower()}.",
                 objectives="Conoscere il quadro di riferimento\nApplicarlo a casi aziendali",
                 framework_item_ids=[competences[c].id for c in comps if c in competences],
@@ -159,8 +239,9 @@ def _now_slot(now_local: dt.datetime) -> tuple[dt.time, dt.time]:
 def load_demo() -> None:
     """Create the demo course, lessons, enrolments and attendance (once)."""
     actor = get_user_by_email("coordinatore@demo.example")
-    if db.session.scalar(select(Course.id).where(Course.title == COURSE_TITLE,
-                                                 Course.edition == COURSE_EDITION)):
+    if db.session.scalar(
+        select(Course.id).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
+    ):
         return
     competences = _framework(actor)
     modules = _modules(actor, competences)
@@ -170,11 +251,16 @@ def load_demo() -> None:
     today = now.date()
     first = today - dt.timedelta(weeks=PAST_WEEKS)
     course = create_course(
-        actor, title=COURSE_TITLE, edition=COURSE_EDITION,
+        actor,
+        title=COURSE_TITLE,
+        edition=COURSE_EDITION,
         description="Percorso di formazione per Disability Manager aziendali delle 12 imprese "
-                    "partner del progetto Rencontrer (dati dimostrativi).",
-        start_date=first - dt.timedelta(days=7), end_date=today + dt.timedelta(weeks=8),
-        capacity=40, assessment_threshold_pct=70, certification_threshold_pct=75,
+        "partner del progetto Rencontrer (dati dimostrativi).",
+        start_date=first - dt.timedelta(days=7),
+        end_date=today + dt.timedelta(weeks=8),
+        capacity=40,
+        assessment_threshold_pct=70,
+        certification_threshold_pct=75,
         trainer_ids=[t.id for t in trainers],
         module_ids=[modules[code].id for code, *_rest in MODULES],
         status=CourseStatus.RUNNING,
@@ -191,8 +277,14 @@ def load_demo() -> None:
             start, end = (dt.time(9, 30), dt.time(13, 30)) if n % 2 else (dt.time(14), dt.time(18))
         mode = [SessionMode.IN_PERSON, SessionMode.BLENDED, SessionMode.ONLINE][n % 3]
         lessons += schedule_lessons(
-            actor, course, module_id=modules[code].id, date=day, start_time=start,
-            end_time=end, mode=mode, trainer_id=trainer.id,
+            actor,
+            course,
+            module_id=modules[code].id,
+            date=day,
+            start_time=start,
+            end_time=end,
+            mode=mode,
+            trainer_id=trainer.id,
             place="" if mode == SessionMode.ONLINE else places[n % 2],
             link="https://meet.example.org/rencontrer-dm" if mode != SessionMode.IN_PERSON else "",
         )
@@ -200,14 +292,19 @@ def load_demo() -> None:
     for i, user in enumerate(trainees, start=1):
         on = lessons[3].date - dt.timedelta(days=2) if i in LATE_JOINERS else course.start_date
         enrolments[i] = enrol(actor, course, user, enrolled_on=on)
-    withdraw(actor, enrolments[WITHDRAWN], course, "Cambio di mansione: non può più frequentare",
-             on=lessons[4].date + dt.timedelta(days=1))
+    withdraw(
+        actor,
+        enrolments[WITHDRAWN],
+        course,
+        "Cambio di mansione: non può più frequentare",
+        on=lessons[4].date + dt.timedelta(days=1),
+    )
     _attendance(course, lessons, enrolments, today)
     db.session.flush()
 
 
 def _attendance(course, lessons, enrolments, today) -> None:
-    rnd = random.Random(2024)  # noqa: S311 - demo data, reproducible
+    rnd = random.Random(2024)
     past = [s for s in lessons if s.date < today]
     for k, lesson in enumerate(past):
         trainer = db.session.get(User, lesson.trainer_id)
@@ -225,8 +322,11 @@ def _attendance(course, lessons, enrolments, today) -> None:
             elif roll < (0.58 if weak else 0.16):
                 status, minutes, note = AttendanceStatus.LATE, length - rnd.choice([20, 30, 45]), ""
             elif roll < (0.66 if weak else 0.20):
-                status, minutes, note = (AttendanceStatus.LEFT_EARLY,
-                                         length - rnd.choice([30, 60, 90]), "Impegno di lavoro")
+                status, minutes, note = (
+                    AttendanceStatus.LEFT_EARLY,
+                    length - rnd.choice([30, 60, 90]),
+                    "Impegno di lavoro",
+                )
             else:
                 status, minutes, note = AttendanceStatus.PRESENT, length, ""
             rows.append(RowInput(e.id, status, minutes, note, 0))

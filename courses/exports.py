@@ -10,13 +10,13 @@ from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from courses.attendance import CourseReport, format_minutes
+from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Module, Session
+from courses.services.registers import get_register, register_rows
 from lms.accounts.models import User
 from lms.db import db
 from lms.organisations.models import Organisation
 from lms.pdf import font_css, render_pdf
-from courses.attendance import CourseReport, format_minutes
-from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Module, Session
-from courses.services.registers import get_register, register_rows
 
 # A long single table is slow in xhtml2pdf: the register is split into sections.
 PDF_CHUNK = 20
@@ -32,13 +32,21 @@ class Chunk:
 def register_pdf(lesson: Session, course: Course) -> bytes:
     """The printable attendance register of one lesson (registro presenze)."""
     rows = register_rows(lesson)
-    chunks = [Chunk(i + 1, min(i + PDF_CHUNK, len(rows)), rows[i : i + PDF_CHUNK])
-              for i in range(0, len(rows), PDF_CHUNK)]
+    chunks = [
+        Chunk(i + 1, min(i + PDF_CHUNK, len(rows)), rows[i : i + PDF_CHUNK])
+        for i in range(0, len(rows), PDF_CHUNK)
+    ]
     html = render_template(
-        "courses/pdf/register.html", lesson=lesson, course=course,
+        "courses/pdf/register.html",
+        lesson=lesson,
+        course=course,
         module=db.session.get(Module, lesson.module_id),
-        trainer=db.session.get(User, lesson.trainer_id), register=get_register(lesson),
-        chunks=chunks, total=len(rows), labels=ATTENDANCE_LABELS, font_css=font_css(),
+        trainer=db.session.get(User, lesson.trainer_id),
+        register=get_register(lesson),
+        chunks=chunks,
+        total=len(rows),
+        labels=ATTENDANCE_LABELS,
+        font_css=font_css(),
         training_body=current_app.config["TRAINING_BODY_NAME"],
         accreditation=current_app.config["TRAINING_BODY_ACCREDITATION"],
     )
@@ -50,18 +58,34 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
     orgs = {o.id: o.name for o in db.session.query(Organisation).all()}
     lessons = report.held_lessons
     header = [_("Trainee"), _("Email"), _("Organisation"), _("Enrolment date"), _("State")]
-    header += [f"{format_date(s.date, 'dd/MM/yyyy')} {s.start_time:%H:%M} ({s.length_minutes} min)"
-               for s in lessons]
-    header += [_("Attended (h:mm)"), _("Attended (minutes)"), _("Held (h:mm)"),
-               _("Held (minutes)"), _("Excused (h:mm)"), _("Excused (minutes)"),
-               _("Planned (minutes)"), _("Attendance %"),
-               _("Final assessment threshold %"), _("Final assessment reached"),
-               _("Missing for the final assessment (h:mm)"), _("Certification reached")]
+    header += [
+        f"{format_date(s.date, 'dd/MM/yyyy')} {s.start_time:%H:%M} ({s.length_minutes} min)"
+        for s in lessons
+    ]
+    header += [
+        _("Attended (h:mm)"),
+        _("Attended (minutes)"),
+        _("Held (h:mm)"),
+        _("Held (minutes)"),
+        _("Excused (h:mm)"),
+        _("Excused (minutes)"),
+        _("Planned (minutes)"),
+        _("Attendance %"),
+        _("Final assessment threshold %"),
+        _("Final assessment reached"),
+        _("Missing for the final assessment (h:mm)"),
+        _("Certification reached"),
+    ]
     out = []
     for row in report.rows:
         s, el = row.summary, row.eligibility
-        line = [row.user.full_name, row.user.email, orgs.get(row.user.organisation_id, ""),
-                row.enrolment.enrolled_on.isoformat(), row.enrolment.status_label]
+        line = [
+            row.user.full_name,
+            row.user.email,
+            orgs.get(row.user.organisation_id, ""),
+            row.enrolment.enrolled_on.isoformat(),
+            row.enrolment.status_label,
+        ]
         for lesson in lessons:
             cell = s.cells.get(lesson.id)
             if cell is None:
@@ -70,13 +94,20 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
                 line.append("-")
             else:
                 line.append(f"{ATTENDANCE_CODES[cell[0]]} {cell[1]}")
-        line += [format_minutes(s.attended_minutes), s.attended_minutes,
-                 format_minutes(s.held_minutes), s.held_minutes,
-                 format_minutes(s.excused_minutes), s.excused_minutes, s.planned_minutes,
-                 s.percentage if s.percentage is not None else "",
-                 el.assessment.pct, _("yes") if el.assessment.met else _("no"),
-                 format_minutes(el.assessment.missing_minutes),
-                 _("yes") if el.certification.met else _("no")]
+        line += [
+            format_minutes(s.attended_minutes),
+            s.attended_minutes,
+            format_minutes(s.held_minutes),
+            s.held_minutes,
+            format_minutes(s.excused_minutes),
+            s.excused_minutes,
+            s.planned_minutes,
+            s.percentage if s.percentage is not None else "",
+            el.assessment.pct,
+            _("yes") if el.assessment.met else _("no"),
+            format_minutes(el.assessment.missing_minutes),
+            _("yes") if el.certification.met else _("no"),
+        ]
         out.append(line)
     totals = [_("Total"), "", "", "", ""]
     totals += [f"{report.totals[s.id].present} / {report.totals[s.id].minutes}" for s in lessons]

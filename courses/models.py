@@ -145,7 +145,9 @@ class Module(TimestampMixin, db.Model):
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     framework_items = relationship(
-        "FrameworkItem", secondary=module_framework_items, lazy="raise",
+        "FrameworkItem",
+        secondary=module_framework_items,
+        lazy="raise",
         order_by="FrameworkItem.code",
     )
 
@@ -198,7 +200,9 @@ class Course(TimestampMixin, db.Model):
         lazy="selectin", cascade="all, delete-orphan", back_populates="course"
     )
     module_links: Mapped[list[CourseModule]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="CourseModule.position",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="CourseModule.position",
         back_populates="course",
     )
 

@@ -33,8 +33,10 @@ def _coordinator_context(user) -> dict:
     from courses.models import Course, CourseStatus
 
     courses = db.session.scalars(
-        select(Course).where(Course.status != CourseStatus.CLOSED)
-        .order_by(Course.start_date.desc()).limit(10)
+        select(Course)
+        .where(Course.status != CourseStatus.CLOSED)
+        .order_by(Course.start_date.desc())
+        .limit(10)
     ).all()
     return {"courses": courses}
 
@@ -46,7 +48,8 @@ def _referent_context(user) -> dict:
     if user.organisation_id is None:
         return {"courses": []}
     courses = db.session.scalars(
-        select(Course).where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
+        select(Course)
+        .where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
         .order_by(Course.start_date.desc())
     ).all()
     return {"courses": courses}
@@ -58,21 +61,63 @@ def register(app: Flask) -> None:
 
     app.jinja_env.filters["minutes_hm"] = format_minutes
 
-    add_nav(app, NavItem("courses.my_courses", lambda: str(_l("My courses")),
-                         lambda u: u.has_role(Role.TRAINEE), order=20))
-    add_nav(app, NavItem("courses.today_lessons", lambda: str(_l("Today's lessons")),
-                         lambda u: u.has_role(Role.TRAINER), order=20))
-    add_nav(app, NavItem("courses.courses", lambda: str(_l("Courses")),
-                         lambda u: _is_staff(u) or u.has_role(Role.TRAINER, Role.REFERENT),
-                         order=21))
+    add_nav(
+        app,
+        NavItem(
+            "courses.my_courses",
+            lambda: str(_l("My courses")),
+            lambda u: u.has_role(Role.TRAINEE),
+            order=20,
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "courses.today_lessons",
+            lambda: str(_l("Today's lessons")),
+            lambda u: u.has_role(Role.TRAINER),
+            order=20,
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "courses.courses",
+            lambda: str(_l("Courses")),
+            lambda u: _is_staff(u) or u.has_role(Role.TRAINER, Role.REFERENT),
+            order=21,
+        ),
+    )
     add_nav(app, NavItem("courses.modules", lambda: str(_l("Modules")), _is_staff, order=22))
 
-    add_panel(app, Panel("courses/panels/trainee.html", lambda u: u.has_role(Role.TRAINEE),
-                         _trainee_context, order=20))
-    add_panel(app, Panel("courses/panels/trainer.html", lambda u: u.has_role(Role.TRAINER),
-                         _trainer_context, order=20))
-    add_panel(app, Panel("courses/panels/coordinator.html", _is_staff, _coordinator_context,
-                         order=21))
-    add_panel(app, Panel("courses/panels/referent.html", lambda u: u.has_role(Role.REFERENT),
-                         _referent_context, order=22))
+    add_panel(
+        app,
+        Panel(
+            "courses/panels/trainee.html",
+            lambda u: u.has_role(Role.TRAINEE),
+            _trainee_context,
+            order=20,
+        ),
+    )
+    add_panel(
+        app,
+        Panel(
+            "courses/panels/trainer.html",
+            lambda u: u.has_role(Role.TRAINER),
+            _trainer_context,
+            order=20,
+        ),
+    )
+    add_panel(
+        app, Panel("courses/panels/coordinator.html", _is_staff, _coordinator_context, order=21)
+    )
+    add_panel(
+        app,
+        Panel(
+            "courses/panels/referent.html",
+            lambda u: u.has_role(Role.REFERENT),
+            _referent_context,
+            order=22,
+        ),
+    )
     add_demo_step(app, load_demo, order=20)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lms.accounts.models import Role
 from courses.models import Course, Enrolment, Session
+from lms.accounts.models import Role
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 

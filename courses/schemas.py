@@ -90,9 +90,15 @@ class AttendanceRecordSchema(Schema):
 
 def summary_json(summary, eligibility) -> dict:
     """The attendance summary and eligibility of one enrolment, as the rules compute them."""
+
     def threshold(t):
-        return {"pct": t.pct, "required_minutes": t.required_minutes, "met": t.met,
-                "missing_minutes": t.missing_minutes, "reachable": t.reachable}
+        return {
+            "pct": t.pct,
+            "required_minutes": t.required_minutes,
+            "met": t.met,
+            "missing_minutes": t.missing_minutes,
+            "reachable": t.reachable,
+        }
 
     return {
         "planned_minutes": summary.planned_minutes,

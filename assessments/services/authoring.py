@@ -38,9 +38,23 @@ from lms.errors import Conflict, PermissionDenied, ValidationFailed
 from lms.standards.models import FrameworkItem
 
 ASSESSMENT_FIELDS = [
-    "title", "kind", "module_id", "opens_at", "closes_at", "max_points", "pass_mark", "weight",
-    "attempts_allowed", "late_policy", "late_until", "is_final", "published",
-    "time_limit_minutes", "shuffle_questions", "show_answers", "double_marking",
+    "title",
+    "kind",
+    "module_id",
+    "opens_at",
+    "closes_at",
+    "max_points",
+    "pass_mark",
+    "weight",
+    "attempts_allowed",
+    "late_policy",
+    "late_until",
+    "is_final",
+    "published",
+    "time_limit_minutes",
+    "shuffle_questions",
+    "show_answers",
+    "double_marking",
     "marking_tolerance",
 ]
 
@@ -110,12 +124,15 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
     ):
         errors["pass_mark"] = [_("The pass mark cannot be above the maximum points.")]
     for name, value, aware in (
-        ("opens_at", data.opens_at, True), ("closes_at", data.closes_at, True),
+        ("opens_at", data.opens_at, True),
+        ("closes_at", data.closes_at, True),
     ):
         if value is None or (aware and value.tzinfo is None):
             errors[name] = [_("Enter a date and a time.")]
-    if not errors.get("opens_at") and not errors.get("closes_at") and (
-        data.closes_at <= data.opens_at
+    if (
+        not errors.get("opens_at")
+        and not errors.get("closes_at")
+        and (data.closes_at <= data.opens_at)
     ):
         errors["closes_at"] = [_("The closing time must come after the opening time.")]
     if data.late_policy == LatePolicy.ACCEPT:
@@ -124,7 +141,8 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
         elif data.closes_at and data.late_until < data.closes_at:
             errors["late_until"] = [_("The late deadline cannot come before the closing time.")]
     for name, value in (
-        ("attempts_allowed", data.attempts_allowed), ("time_limit_minutes", data.time_limit_minutes)
+        ("attempts_allowed", data.attempts_allowed),
+        ("time_limit_minutes", data.time_limit_minutes),
     ):
         if value is not None and (not isinstance(value, int) or value <= 0):
             errors[name] = [_("Enter a whole number above zero, or leave it empty.")]
@@ -142,13 +160,18 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     values.update(
-        kind=data.kind, module_id=data.module_id, opens_at=data.opens_at,
-        closes_at=data.closes_at, attempts_allowed=data.attempts_allowed,
+        kind=data.kind,
+        module_id=data.module_id,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+        attempts_allowed=data.attempts_allowed,
         late_policy=data.late_policy,
         late_until=data.late_until if data.late_policy == LatePolicy.ACCEPT else None,
-        is_final=bool(data.is_final), published=bool(data.published),
+        is_final=bool(data.is_final),
+        published=bool(data.published),
         time_limit_minutes=data.time_limit_minutes if data.kind == AssessmentKind.QUIZ else None,
-        shuffle_questions=bool(data.shuffle_questions), show_answers=bool(data.show_answers),
+        shuffle_questions=bool(data.shuffle_questions),
+        show_answers=bool(data.show_answers),
         double_marking=bool(data.double_marking),
     )
     return {"values": values, "items": items}
@@ -159,13 +182,20 @@ def create_assessment(actor, course: Course, data: AssessmentInput) -> Assessmen
     if not can_manage_assessments(actor, course):
         raise PermissionDenied()
     cleaned = _clean(course, data)
-    assessment = Assessment(course_id=course.id, created_by_id=getattr(actor, "id", None),
-                            **cleaned["values"])
+    assessment = Assessment(
+        course_id=course.id, created_by_id=getattr(actor, "id", None), **cleaned["values"]
+    )
     assessment.framework_items = cleaned["items"]
     db.session.add(assessment)
     db.session.flush()
-    record(actor, "assessment.create", "assessment", assessment.id, None,
-           snapshot(assessment, ASSESSMENT_FIELDS))
+    record(
+        actor,
+        "assessment.create",
+        "assessment",
+        assessment.id,
+        None,
+        snapshot(assessment, ASSESSMENT_FIELDS),
+    )
     return assessment
 
 
@@ -193,9 +223,7 @@ def has_work(assessment: Assessment) -> bool:
     """True once any trainee has started, submitted or been graded."""
     return bool(
         db.session.scalar(select(func.count()).where(Attempt.assessment_id == assessment.id))
-        or db.session.scalar(
-            select(func.count()).where(Submission.assessment_id == assessment.id)
-        )
+        or db.session.scalar(select(func.count()).where(Submission.assessment_id == assessment.id))
         or db.session.scalar(select(func.count()).where(Grade.assessment_id == assessment.id))
     )
 
@@ -226,8 +254,14 @@ def delete_assessment(actor, assessment: Assessment) -> None:
         raise PermissionDenied()
     if has_work(assessment):
         raise Conflict(_("Trainees have already worked on this assessment: it cannot be deleted."))
-    record(actor, "assessment.delete", "assessment", assessment.id,
-           snapshot(assessment, ASSESSMENT_FIELDS), None)
+    record(
+        actor,
+        "assessment.delete",
+        "assessment",
+        assessment.id,
+        snapshot(assessment, ASSESSMENT_FIELDS),
+        None,
+    )
     db.session.delete(assessment)
     db.session.flush()
 
@@ -300,19 +334,33 @@ def _clean_question(data: QuestionInput) -> dict:
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     return {
-        "prompt": prompt, "points": pts, "choices": choices, "items": items,
-        "partial_credit": data.partial_credit if data.kind == QuestionType.MULTIPLE
+        "prompt": prompt,
+        "points": pts,
+        "choices": choices,
+        "items": items,
+        "partial_credit": data.partial_credit
+        if data.kind == QuestionType.MULTIPLE
         else PartialCredit.ALL_OR_NOTHING,
         "accepted_answers": "\n".join(
             a.strip() for a in (data.accepted_answers or "").splitlines() if a.strip()
-        ) if data.kind == QuestionType.SHORT_TEXT else "",
-        "expected_number": expected, "tolerance": tolerance or Decimal(0),
+        )
+        if data.kind == QuestionType.SHORT_TEXT
+        else "",
+        "expected_number": expected,
+        "tolerance": tolerance or Decimal(0),
         "feedback": (data.feedback or "").strip(),
     }
 
 
-QUESTION_FIELDS = ["kind", "prompt", "points", "partial_credit", "accepted_answers",
-                   "expected_number", "tolerance"]
+QUESTION_FIELDS = [
+    "kind",
+    "prompt",
+    "points",
+    "partial_credit",
+    "accepted_answers",
+    "expected_number",
+    "tolerance",
+]
 
 
 def _check_quiz(actor, assessment: Assessment) -> None:
@@ -329,16 +377,25 @@ def add_question(actor, assessment: Assessment, data: QuestionInput) -> Question
     """Add a question at the end of a quiz (locked once a trainee has started)."""
     _check_quiz(actor, assessment)
     c = _clean_question(data)
-    position = db.session.scalar(
-        select(func.coalesce(func.max(Question.position), 0)).where(
-            Question.assessment_id == assessment.id
+    position = (
+        db.session.scalar(
+            select(func.coalesce(func.max(Question.position), 0)).where(
+                Question.assessment_id == assessment.id
+            )
         )
-    ) + 1
+        + 1
+    )
     q = Question(
-        assessment_id=assessment.id, position=position, kind=data.kind, prompt=c["prompt"],
-        points=c["points"], partial_credit=c["partial_credit"],
-        accepted_answers=c["accepted_answers"], expected_number=c["expected_number"],
-        tolerance=c["tolerance"], feedback=c["feedback"],
+        assessment_id=assessment.id,
+        position=position,
+        kind=data.kind,
+        prompt=c["prompt"],
+        points=c["points"],
+        partial_credit=c["partial_credit"],
+        accepted_answers=c["accepted_answers"],
+        expected_number=c["expected_number"],
+        tolerance=c["tolerance"],
+        feedback=c["feedback"],
     )
     q.choices = [Choice(position=i, text=t, correct=ok) for i, (t, ok) in enumerate(c["choices"])]
     q.framework_items = c["items"]
@@ -351,8 +408,9 @@ def add_question(actor, assessment: Assessment, data: QuestionInput) -> Question
 def delete_question(actor, question: Question) -> None:
     assessment = db.session.get(Assessment, question.assessment_id)
     _check_quiz(actor, assessment)
-    record(actor, "question.delete", "question", question.id,
-           snapshot(question, QUESTION_FIELDS), None)
+    record(
+        actor, "question.delete", "question", question.id, snapshot(question, QUESTION_FIELDS), None
+    )
     db.session.delete(question)
     db.session.flush()
 
@@ -417,16 +475,23 @@ def _clean_criterion(data: CriterionInput) -> dict:
         items = []
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
-    return {"title": title, "description": (data.description or "").strip(), "levels": levels,
-            "items": items}
+    return {
+        "title": title,
+        "description": (data.description or "").strip(),
+        "levels": levels,
+        "items": items,
+    }
 
 
 def create_template(actor, *, title: str, description: str = "") -> Rubric:
     """A reusable rubric template, to be copied into assessments."""
     if not can_manage_templates(actor):
         raise PermissionDenied()
-    rubric = Rubric(title=required_text(title, "title", 200),
-                    description=(description or "").strip(), created_by_id=actor.id)
+    rubric = Rubric(
+        title=required_text(title, "title", 200),
+        description=(description or "").strip(),
+        created_by_id=actor.id,
+    )
     db.session.add(rubric)
     db.session.flush()
     record(actor, "rubric.create", "rubric", rubric.id, None, {"title": rubric.title})
@@ -442,8 +507,11 @@ def _check_rubric_editable(actor, rubric: Rubric) -> None:
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
         raise PermissionDenied()
-    if db.session.scalar(select(func.count()).where(Grade.assessment_id == assessment.id,
-                                                    Grade.graded_at.is_not(None))):
+    if db.session.scalar(
+        select(func.count()).where(
+            Grade.assessment_id == assessment.id, Grade.graded_at.is_not(None)
+        )
+    ):
         raise Conflict(_("Grades were given with this rubric: it can no longer change."))
 
 
@@ -451,27 +519,38 @@ def add_criterion(actor, rubric: Rubric, data: CriterionInput) -> RubricCriterio
     """Add a criterion with its levels to a rubric (template or an assessment's own)."""
     _check_rubric_editable(actor, rubric)
     c = _clean_criterion(data)
-    position = db.session.scalar(
-        select(func.coalesce(func.max(RubricCriterion.position), 0)).where(
-            RubricCriterion.rubric_id == rubric.id
+    position = (
+        db.session.scalar(
+            select(func.coalesce(func.max(RubricCriterion.position), 0)).where(
+                RubricCriterion.rubric_id == rubric.id
+            )
         )
-    ) + 1
-    crit = RubricCriterion(rubric_id=rubric.id, position=position, title=c["title"],
-                           description=c["description"])
+        + 1
+    )
+    crit = RubricCriterion(
+        rubric_id=rubric.id, position=position, title=c["title"], description=c["description"]
+    )
     crit.levels = [RubricLevel(title=t, descriptor=d, points=p) for t, d, p in c["levels"]]
     crit.framework_items = c["items"]
     db.session.add(crit)
     db.session.flush()
-    record(actor, "rubric.criterion_add", "rubric", rubric.id, None,
-           {"criterion": crit.title, "levels": [(t, p) for t, _d, p in c["levels"]]})
+    record(
+        actor,
+        "rubric.criterion_add",
+        "rubric",
+        rubric.id,
+        None,
+        {"criterion": crit.title, "levels": [(t, p) for t, _d, p in c["levels"]]},
+    )
     return crit
 
 
 def delete_criterion(actor, criterion: RubricCriterion) -> None:
     rubric = db.session.get(Rubric, criterion.rubric_id)
     _check_rubric_editable(actor, rubric)
-    record(actor, "rubric.criterion_delete", "rubric", rubric.id, {"criterion": criterion.title},
-           None)
+    record(
+        actor, "rubric.criterion_delete", "rubric", rubric.id, {"criterion": criterion.title}, None
+    )
     db.session.delete(criterion)
     db.session.flush()
 
@@ -518,19 +597,33 @@ def attach_rubric(actor, assessment: Assessment, template: Rubric) -> Rubric:
         _check_rubric_editable(actor, existing)
         db.session.delete(existing)
         db.session.flush()
-    copy = Rubric(title=template.title, description=template.description,
-                  assessment_id=assessment.id, source_id=template.id, created_by_id=actor.id)
+    copy = Rubric(
+        title=template.title,
+        description=template.description,
+        assessment_id=assessment.id,
+        source_id=template.id,
+        created_by_id=actor.id,
+    )
     for crit in template.criteria:
-        new = RubricCriterion(position=crit.position, title=crit.title,
-                              description=crit.description)
-        new.levels = [RubricLevel(title=lv.title, descriptor=lv.descriptor, points=lv.points)
-                      for lv in crit.levels]
+        new = RubricCriterion(
+            position=crit.position, title=crit.title, description=crit.description
+        )
+        new.levels = [
+            RubricLevel(title=lv.title, descriptor=lv.descriptor, points=lv.points)
+            for lv in crit.levels
+        ]
         new.framework_items = list(crit.framework_items)
         copy.criteria.append(new)
     db.session.add(copy)
     db.session.flush()
-    record(actor, "assessment.rubric_attach", "assessment", assessment.id, None,
-           {"rubric": copy.title, "template_id": template.id})
+    record(
+        actor,
+        "assessment.rubric_attach",
+        "assessment",
+        assessment.id,
+        None,
+        {"rubric": copy.title, "template_id": template.id},
+    )
     return copy
 
 
@@ -543,10 +636,19 @@ def create_assessment_rubric(actor, assessment: Assessment, *, title: str) -> Ru
         raise Conflict(_("Quizzes are graded by their questions, not with a rubric."))
     if db.session.scalar(select(func.count()).where(Rubric.assessment_id == assessment.id)):
         raise Conflict(_("This assessment already has a rubric."))
-    rubric = Rubric(title=required_text(title, "title", 200), assessment_id=assessment.id,
-                    created_by_id=actor.id)
+    rubric = Rubric(
+        title=required_text(title, "title", 200),
+        assessment_id=assessment.id,
+        created_by_id=actor.id,
+    )
     db.session.add(rubric)
     db.session.flush()
-    record(actor, "assessment.rubric_create", "assessment", assessment.id, None,
-           {"rubric": rubric.title})
+    record(
+        actor,
+        "assessment.rubric_create",
+        "assessment",
+        assessment.id,
+        None,
+        {"rubric": rubric.title},
+    )
     return rubric

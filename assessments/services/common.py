@@ -119,8 +119,13 @@ def grade_snapshot(grade: Grade) -> dict:
 
 
 def write_history(
-    actor, grade: Grade, action: str, before: dict | None, after: dict | None,
-    reason: str | None = None, mark=None,
+    actor,
+    grade: Grade,
+    action: str,
+    before: dict | None,
+    after: dict | None,
+    reason: str | None = None,
+    mark=None,
 ) -> None:
     """Keep a grade change twice: in the grade's own history and in the audit trail."""
     from lms.audit.services import _jsonable

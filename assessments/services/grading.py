@@ -98,8 +98,9 @@ def grade_for_marking(actor, assessment: Assessment, trainee_id: int) -> Grade:
     return grade
 
 
-def check_final_eligibility(assessment: Assessment, trainee_id: int,
-                            now: dt.datetime | None = None) -> None:
+def check_final_eligibility(
+    assessment: Assessment, trainee_id: int, now: dt.datetime | None = None
+) -> None:
     """An observed final test (practical or oral) is only for trainees whose attendance meets
     the course's threshold, as the courses package counts it."""
     if not (assessment.is_final and assessment.is_observed):
@@ -107,9 +108,13 @@ def check_final_eligibility(assessment: Assessment, trainee_id: int,
     enrolment = active_enrolment(assessment, trainee_id)
     if enrolment is None or not eligibility(enrolment, now).assessment.met:
         course = course_of(assessment)
-        raise NotEligible(_(
-            "This trainee's attendance is below %(pct)d%% of the course hours: they are not "
-            "admitted to the final assessment.", pct=course.assessment_threshold_pct))
+        raise NotEligible(
+            _(
+                "This trainee's attendance is below %(pct)d%% of the course hours: they are not "
+                "admitted to the final assessment.",
+                pct=course.assessment_threshold_pct,
+            )
+        )
 
 
 def my_role(actor, assessment: Assessment, marks: list[Mark]) -> MarkerRole | None:
@@ -159,8 +164,9 @@ def _mark_snapshot(mark: Mark | None) -> dict | None:
     return snap
 
 
-def save_mark(actor, assessment: Assessment, grade: Grade, data: MarkInput,
-              now: dt.datetime | None = None) -> Mark:
+def save_mark(
+    actor, assessment: Assessment, grade: Grade, data: MarkInput, now: dt.datetime | None = None
+) -> Mark:
     """Record a marker's grading; with a rubric the score is the sum of the chosen levels
     (scaled to the assessment's maximum). Changing a grade already given needs a reason."""
     now = now or utcnow()
@@ -176,9 +182,13 @@ def save_mark(actor, assessment: Assessment, grade: Grade, data: MarkInput,
         raise Conflict(_("Both marks are given: record the agreed mark instead."))
     mark = next((m for m in marks if m.role == role), None)
     if (mark.version_id if mark else 0) != data.seen_version:
-        raise StaleEdit(_("Someone else saved this mark while you were editing it. Their "
-                          "version is shown now; your entries are kept below. Check them "
-                          "and save again."))
+        raise StaleEdit(
+            _(
+                "Someone else saved this mark while you were editing it. Their "
+                "version is shown now; your entries are kept below. Check them "
+                "and save again."
+            )
+        )
     rubric = assessment_rubric(assessment)
     errors: dict[str, list[str]] = {}
     chosen: list[tuple[RubricCriterion, object, str]] = []
@@ -194,14 +204,17 @@ def save_mark(actor, assessment: Assessment, grade: Grade, data: MarkInput,
             chosen.append((crit, level, comment))
         total_max = q2(sum((c.max_points for c in rubric.criteria), Decimal(0)))
         score = (
-            scale(rubric_score([lv.points for _c, lv, _m in chosen]), total_max,
-                  assessment.max_points)
-            if chosen else None
+            scale(
+                rubric_score([lv.points for _c, lv, _m in chosen]), total_max, assessment.max_points
+            )
+            if chosen
+            else None
         )
     else:
         try:
-            score = points(data.score, "score", allow_none=not data.complete,
-                           maximum=assessment.max_points)
+            score = points(
+                data.score, "score", allow_none=not data.complete, maximum=assessment.max_points
+            )
         except ValidationFailed as err:
             errors.update(err.fields)
             score = None
@@ -235,8 +248,11 @@ def save_mark(actor, assessment: Assessment, grade: Grade, data: MarkInput,
     for crit, level, comment in chosen:
         row = existing.pop(crit.id, None)
         if row is None:
-            mark.levels.append(MarkLevel(criterion_id=crit.id, level_id=level.id,
-                                         points=level.points, comment=comment))
+            mark.levels.append(
+                MarkLevel(
+                    criterion_id=crit.id, level_id=level.id, points=level.points, comment=comment
+                )
+            )
         else:
             row.level_id, row.points, row.comment = level.id, level.points, comment
     for row in existing.values():
@@ -248,8 +264,13 @@ def save_mark(actor, assessment: Assessment, grade: Grade, data: MarkInput,
     if old_score is not None and grade.score is not None and grade.score != old_score:
         reason = data.reason.strip()
         if len(reason) < 3:
-            raise invalid("reason", _("This changes a grade already given: give a reason, it "
-                                      "is kept in the grade's history."))
+            raise invalid(
+                "reason",
+                _(
+                    "This changes a grade already given: give a reason, it "
+                    "is kept in the grade's history."
+                ),
+            )
     reason = data.reason.strip()[:1000] or None
     flush_or_stale()
     after = {"grade": grade_snapshot(grade), "mark": _mark_snapshot(mark)}
@@ -287,8 +308,9 @@ def _settle(grade: Grade, assessment: Assessment, marks: list[Mark], now: dt.dat
             grade.score = None
         return
     grade.score = q2((a + b) / 2)
-    grade.feedback = "\n\n".join(m.feedback for m in sorted(done, key=lambda m: m.role.value)
-                                 if m.feedback)
+    grade.feedback = "\n\n".join(
+        m.feedback for m in sorted(done, key=lambda m: m.role.value) if m.feedback
+    )
     grade.graded_at = grade.graded_at or now
     if not released:
         grade.status = GradeStatus.GRADED
@@ -298,9 +320,17 @@ def needs_agreement(grade: Grade, marks: list[Mark]) -> bool:
     return grade.discrepancy and grade.agreed_at is None and sum(m.completed for m in marks) >= 2
 
 
-def record_agreement(actor, assessment: Assessment, grade: Grade, *, score, reason: str,
-                     feedback: str = "", seen_version: int | None = None,
-                     now: dt.datetime | None = None) -> Grade:
+def record_agreement(
+    actor,
+    assessment: Assessment,
+    grade: Grade,
+    *,
+    score,
+    reason: str,
+    feedback: str = "",
+    seen_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Grade:
     """The agreed mark of a double-marked grade, with its reason, by a trainer of the course
     or a coordinator, once both marks are complete."""
     now = now or utcnow()
@@ -339,13 +369,18 @@ def record_agreement(actor, assessment: Assessment, grade: Grade, *, score, reas
     return grade
 
 
-def release(actor, assessment: Assessment, grade_ids: list[int] | None = None,
-            now: dt.datetime | None = None) -> int:
+def release(
+    actor,
+    assessment: Assessment,
+    grade_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     """Release graded (draft) grades to their trainees: all of them, or the ones chosen."""
     now = now or utcnow()
     require_grader(actor, assessment)
-    q = select(Grade).where(Grade.assessment_id == assessment.id,
-                            Grade.status == GradeStatus.GRADED)
+    q = select(Grade).where(
+        Grade.assessment_id == assessment.id, Grade.status == GradeStatus.GRADED
+    )
     if grade_ids is not None:
         q = q.where(Grade.id.in_([int(i) for i in grade_ids] or [-1]))
     grades = list(db.session.scalars(q.order_by(Grade.id)))
@@ -369,8 +404,9 @@ def history_of(grade: Grade) -> list[GradeHistory]:
     )
 
 
-def visible_history(actor, assessment: Assessment, grade: Grade,
-                    marks: list[Mark]) -> list[GradeHistory]:
+def visible_history(
+    actor, assessment: Assessment, grade: Grade, marks: list[Mark]
+) -> list[GradeHistory]:
     """The history a marker may read: while the second marker grades blind, only their own
     entries and the ones that carry no mark."""
     entries = history_of(grade)
@@ -378,7 +414,8 @@ def visible_history(actor, assessment: Assessment, grade: Grade,
         return entries
     hidden = {m.id for m in marks if m.marker_id != actor.id}
     return [
-        e for e in entries
+        e
+        for e in entries
         if e.mark_id not in hidden and not (e.changed_by_id != actor.id and e.mark_id)
     ]
 
@@ -388,8 +425,10 @@ def submission_for(grade: Grade) -> Submission | None:
 
     return db.session.scalar(
         select(Submission)
-        .where(Submission.assessment_id == grade.assessment_id,
-               Submission.trainee_id == grade.trainee_id)
+        .where(
+            Submission.assessment_id == grade.assessment_id,
+            Submission.trainee_id == grade.trainee_id,
+        )
         .options(selectinload(Submission.files).selectinload(SubmissionFile.stored))
         .execution_options(populate_existing=True)
     )

@@ -58,8 +58,10 @@ def grading_rows(assessment: Assessment) -> list[GradingRow]:
             select(Enrolment)
             .join(Enrolment.user)
             .options(contains_eager(Enrolment.user))
-            .where(Enrolment.course_id == assessment.course_id,
-                   Enrolment.status == EnrolmentStatus.ACTIVE)
+            .where(
+                Enrolment.course_id == assessment.course_id,
+                Enrolment.status == EnrolmentStatus.ACTIVE,
+            )
             .order_by(User.full_name, User.id)
         ).unique()
     )
@@ -108,8 +110,9 @@ class Gradebook:
     released_only: bool = False
 
 
-def _row_result(assessments: list[Assessment], cells: dict[int, Grade | None],
-                counted: set[GradeStatus]) -> tuple[Decimal | None, bool, bool | None]:
+def _row_result(
+    assessments: list[Assessment], cells: dict[int, Grade | None], counted: set[GradeStatus]
+) -> tuple[Decimal | None, bool, bool | None]:
     parts, complete, ok = [], True, True
     for a in assessments:
         g = cells.get(a.id)
@@ -122,8 +125,13 @@ def _row_result(assessments: list[Assessment], cells: dict[int, Grade | None],
     return result, complete, (ok if complete else (False if not ok else None))
 
 
-def gradebook(course: Course, *, released_only: bool = False,
-              organisation_id: int | None = None, now: dt.datetime | None = None) -> Gradebook:
+def gradebook(
+    course: Course,
+    *,
+    released_only: bool = False,
+    organisation_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Gradebook:
     """Trainees by assessments with the weighted result, pass or fail and attendance
     eligibility alongside, in a fixed number of queries whatever the cohort size.
 
@@ -138,8 +146,9 @@ def gradebook(course: Course, *, released_only: bool = False,
             .order_by(Assessment.closes_at, Assessment.id)
         )
     )
-    report = course_report(course, organisation_id=organisation_id, include_withdrawn=False,
-                           now=now)
+    report = course_report(
+        course, organisation_id=organisation_id, include_withdrawn=False, now=now
+    )
     grades: dict[tuple[int, int], Grade] = {}
     if assessments:
         for g in db.session.scalars(
@@ -155,13 +164,17 @@ def gradebook(course: Course, *, released_only: bool = False,
         result, complete, ok = _row_result(assessments, cells, counted)
         rows.append(
             GradebookRow(
-                trainee=r.user, enrolment=r.enrolment, cells=cells, result=result,
-                complete=complete, passed=ok, eligible=r.eligibility.assessment.met,
+                trainee=r.user,
+                enrolment=r.enrolment,
+                cells=cells,
+                result=result,
+                complete=complete,
+                passed=ok,
+                eligible=r.eligibility.assessment.met,
                 attendance_pct=r.summary.percentage,
             )
         )
-    return Gradebook(course=course, assessments=assessments, rows=rows,
-                     released_only=released_only)
+    return Gradebook(course=course, assessments=assessments, rows=rows, released_only=released_only)
 
 
 # --- the trainer's worklist ----------------------------------------------------------------
@@ -188,8 +201,10 @@ def worklist(user) -> list[WorkItem]:
         .join(User, User.id == Grade.trainee_id)
         .outerjoin(
             Submission,
-            and_(Submission.assessment_id == Grade.assessment_id,
-                 Submission.trainee_id == Grade.trainee_id),
+            and_(
+                Submission.assessment_id == Grade.assessment_id,
+                Submission.trainee_id == Grade.trainee_id,
+            ),
         )
         .where(Grade.status.in_([GradeStatus.SUBMITTED, GradeStatus.IN_GRADING]))
         .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Grade.id)
@@ -201,9 +216,7 @@ def worklist(user) -> list[WorkItem]:
     rows = db.session.execute(q).all()
     marks: dict[int, list[Mark]] = defaultdict(list)
     if rows:
-        for m in db.session.scalars(
-            select(Mark).where(Mark.grade_id.in_([r[0].id for r in rows]))
-        ):
+        for m in db.session.scalars(select(Mark).where(Mark.grade_id.in_([r[0].id for r in rows]))):
             marks[m.grade_id].append(m)
     items = []
     for grade, assessment, course, trainee, sub in rows:
@@ -224,8 +237,17 @@ def worklist(user) -> list[WorkItem]:
             action = "continue"
         else:
             action = "grade"
-        items.append(WorkItem(grade, assessment, course, trainee, action,
-                              sub.submitted_at if sub else None, bool(sub and sub.late)))
+        items.append(
+            WorkItem(
+                grade,
+                assessment,
+                course,
+                trainee,
+                action,
+                sub.submitted_at if sub else None,
+                bool(sub and sub.late),
+            )
+        )
     return items
 
 
@@ -255,8 +277,9 @@ def my_assessments(user) -> list[MyAssessment]:
         grades = {
             g.assessment_id: g
             for g in db.session.scalars(
-                select(Grade).where(Grade.trainee_id == user.id,
-                                    Grade.assessment_id.in_([a.id for a, _c in rows]))
+                select(Grade).where(
+                    Grade.trainee_id == user.id, Grade.assessment_id.in_([a.id for a, _c in rows])
+                )
             )
         }
     out = []
@@ -314,16 +337,24 @@ def results_for_items(trainee, item_ids) -> dict[int, list[ItemResult]]:
         return out
     released = and_(Grade.trainee_id == trainee_id, Grade.status == GradeStatus.RELEASED)
     crit_rows = db.session.execute(
-        select(criterion_items.c.framework_item_id, MarkLevel, RubricCriterion, RubricLevel,
-               Mark.role, Grade, Assessment)
+        select(
+            criterion_items.c.framework_item_id,
+            MarkLevel,
+            RubricCriterion,
+            RubricLevel,
+            Mark.role,
+            Grade,
+            Assessment,
+        )
         .join(RubricCriterion, RubricCriterion.id == criterion_items.c.criterion_id)
         .join(MarkLevel, MarkLevel.criterion_id == RubricCriterion.id)
         .join(RubricLevel, RubricLevel.id == MarkLevel.level_id)
         .join(Mark, Mark.id == MarkLevel.mark_id)
         .join(Grade, Grade.id == Mark.grade_id)
         .join(Assessment, Assessment.id == Grade.assessment_id)
-        .where(criterion_items.c.framework_item_id.in_(ids), released,
-               Mark.completed_at.is_not(None))
+        .where(
+            criterion_items.c.framework_item_id.in_(ids), released, Mark.completed_at.is_not(None)
+        )
     ).all()
     maxima: dict[int, Decimal] = {}
     if crit_rows:
@@ -335,9 +366,21 @@ def results_for_items(trainee, item_ids) -> dict[int, list[ItemResult]]:
             ).all()
         )
     for item_id, ml, crit, level, role, grade, a in crit_rows:
-        out[item_id].append(ItemResult(
-            item_id, "criterion", a.id, a.title, a.course_id, grade.released_at, crit.title,
-            ml.points, maxima.get(crit.id, ml.points), level.title, role.value))
+        out[item_id].append(
+            ItemResult(
+                item_id,
+                "criterion",
+                a.id,
+                a.title,
+                a.course_id,
+                grade.released_at,
+                crit.title,
+                ml.points,
+                maxima.get(crit.id, ml.points),
+                level.title,
+                role.value,
+            )
+        )
     q_rows = db.session.execute(
         select(question_items.c.framework_item_id, Question, AttemptAnswer, Grade, Assessment)
         .join(Question, Question.id == question_items.c.question_id)
@@ -345,17 +388,27 @@ def results_for_items(trainee, item_ids) -> dict[int, list[ItemResult]]:
         .join(Grade, Grade.assessment_id == Assessment.id)
         .outerjoin(
             AttemptAnswer,
-            and_(AttemptAnswer.attempt_id == Grade.attempt_id,
-                 AttemptAnswer.question_id == Question.id),
+            and_(
+                AttemptAnswer.attempt_id == Grade.attempt_id,
+                AttemptAnswer.question_id == Question.id,
+            ),
         )
-        .where(question_items.c.framework_item_id.in_(ids), released,
-               Grade.attempt_id.is_not(None))
+        .where(question_items.c.framework_item_id.in_(ids), released, Grade.attempt_id.is_not(None))
     ).all()
     for item_id, q, ans, grade, a in q_rows:
-        out[item_id].append(ItemResult(
-            item_id, "question", a.id, a.title, a.course_id, grade.released_at, q.prompt,
-            (ans.score if ans is not None and ans.score is not None else Decimal("0.00")),
-            q.points))
+        out[item_id].append(
+            ItemResult(
+                item_id,
+                "question",
+                a.id,
+                a.title,
+                a.course_id,
+                grade.released_at,
+                q.prompt,
+                (ans.score if ans is not None and ans.score is not None else Decimal("0.00")),
+                q.points,
+            )
+        )
     a_rows = db.session.execute(
         select(assessment_items.c.framework_item_id, Grade, Assessment)
         .join(Assessment, Assessment.id == assessment_items.c.assessment_id)
@@ -363,9 +416,19 @@ def results_for_items(trainee, item_ids) -> dict[int, list[ItemResult]]:
         .where(assessment_items.c.framework_item_id.in_(ids), released)
     ).all()
     for item_id, grade, a in a_rows:
-        out[item_id].append(ItemResult(
-            item_id, "assessment", a.id, a.title, a.course_id, grade.released_at, a.title,
-            grade.score, a.max_points))
+        out[item_id].append(
+            ItemResult(
+                item_id,
+                "assessment",
+                a.id,
+                a.title,
+                a.course_id,
+                grade.released_at,
+                a.title,
+                grade.score,
+                a.max_points,
+            )
+        )
     for lst in out.values():
         lst.sort(key=lambda r: (r.date, r.assessment_id, r.source, r.label))
     return out

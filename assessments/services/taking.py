@@ -95,8 +95,10 @@ def access(user, assessment: Assessment, now: dt.datetime | None = None) -> Acce
 def require_access(user, assessment: Assessment, now: dt.datetime) -> Access:
     result = access(user, assessment, now)
     if not result.allowed:
-        if assessment.is_final and active_enrolment(assessment, user.id) is not None and (
-            assessment.opens_at <= now <= assessment.last_accepted_at
+        if (
+            assessment.is_final
+            and active_enrolment(assessment, user.id) is not None
+            and (assessment.opens_at <= now <= assessment.last_accepted_at)
         ):
             raise NotEligible(result.reason)
         raise Conflict(result.reason)
@@ -164,13 +166,23 @@ def start_attempt(user, assessment: Assessment, now: dt.datetime | None = None) 
     if assessment.time_limit_minutes:
         deadline = min(deadline, now + dt.timedelta(minutes=assessment.time_limit_minutes))
     attempt = Attempt(
-        assessment_id=assessment.id, trainee_id=user.id, number=done + 1, started_at=now,
-        deadline=deadline, question_order=question_ids,
+        assessment_id=assessment.id,
+        trainee_id=user.id,
+        number=done + 1,
+        started_at=now,
+        deadline=deadline,
+        question_order=question_ids,
     )
     db.session.add(attempt)
     flush_or_stale()
-    record(user, "attempt.start", "attempt", attempt.id, None,
-           {"assessment_id": assessment.id, "number": attempt.number})
+    record(
+        user,
+        "attempt.start",
+        "attempt",
+        attempt.id,
+        None,
+        {"assessment_id": assessment.id, "number": attempt.number},
+    )
     return attempt
 
 
@@ -190,8 +202,9 @@ class AnswerInput:
     text: str = ""
 
 
-def _store_answers(attempt: Attempt, answers: list[AnswerInput], questions: dict[int, Question],
-                   now: dt.datetime) -> int:
+def _store_answers(
+    attempt: Attempt, answers: list[AnswerInput], questions: dict[int, Question], now: dt.datetime
+) -> int:
     saved = answers_of(attempt)
     count = 0
     for ans in answers:
@@ -214,8 +227,9 @@ def _store_answers(attempt: Attempt, answers: list[AnswerInput], questions: dict
     return count
 
 
-def save_answers(user, attempt: Attempt, answers: list[AnswerInput],
-                 now: dt.datetime | None = None) -> bool:
+def save_answers(
+    user, attempt: Attempt, answers: list[AnswerInput], now: dt.datetime | None = None
+) -> bool:
     """Keep answers as the trainee gives them. Returns False (and closes the attempt with what
     was saved before) when the time is up."""
     now = now or utcnow()
@@ -263,14 +277,21 @@ def _finish(user, attempt: Attempt, now: dt.datetime, *, auto: bool) -> Attempt:
     attempt.submitted_at = min(now, attempt.deadline) if auto and attempt.deadline else now
     attempt.auto_closed = auto
     flush_or_stale()
-    record(user, "attempt.close" if auto else "attempt.submit", "attempt", attempt.id, None,
-           {"score": attempt.score, "auto_closed": auto})
+    record(
+        user,
+        "attempt.close" if auto else "attempt.submit",
+        "attempt",
+        attempt.id,
+        None,
+        {"score": attempt.score, "auto_closed": auto},
+    )
     _settle_quiz_grade(user, attempt)
     return attempt
 
 
-def submit_attempt(user, attempt: Attempt, answers: list[AnswerInput] | None = None,
-                   now: dt.datetime | None = None) -> Attempt:
+def submit_attempt(
+    user, attempt: Attempt, answers: list[AnswerInput] | None = None, now: dt.datetime | None = None
+) -> Attempt:
     """Submit an attempt; after the deadline it is closed with what was saved in time."""
     now = now or utcnow()
     _check_owner(user, attempt)
@@ -323,8 +344,14 @@ def _settle_quiz_grade(actor, attempt: Attempt) -> None:
     grade.graded_at = utcnow()
     grade.status = GradeStatus.GRADED
     flush_or_stale()
-    write_history(actor, grade, "grade.auto", before, grade_snapshot(grade),
-                  _("Quiz graded automatically (best attempt)."))
+    write_history(
+        actor,
+        grade,
+        "grade.auto",
+        before,
+        grade_snapshot(grade),
+        _("Quiz graded automatically (best attempt)."),
+    )
 
 
 # --- assignment submissions ----------------------------------------------------------------
@@ -345,9 +372,16 @@ def submission_of(assessment: Assessment, trainee_id: int) -> Submission | None:
     )
 
 
-def submit_work(user, assessment: Assessment, *, text: str, uploads: list[Upload] = (),
-                remove_file_ids=(), seen_version: int | None = None,
-                now: dt.datetime | None = None) -> Submission:
+def submit_work(
+    user,
+    assessment: Assessment,
+    *,
+    text: str,
+    uploads: list[Upload] = (),
+    remove_file_ids=(),
+    seen_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Submission:
     """Submit or replace a trainee's work: text and files (checked and stored safely)."""
     now = now or utcnow()
     if assessment.is_quiz or assessment.is_observed:
@@ -358,8 +392,10 @@ def submit_work(user, assessment: Assessment, *, text: str, uploads: list[Upload
     grade = grade_of(assessment, user.id)
     if sub is not None:
         check_version(sub, seen_version)
-        if grade is not None and grade.status not in (GradeStatus.SUBMITTED,
-                                                      GradeStatus.NOT_SUBMITTED):
+        if grade is not None and grade.status not in (
+            GradeStatus.SUBMITTED,
+            GradeStatus.NOT_SUBMITTED,
+        ):
             raise Conflict(_("Your work is already being graded: it can no longer be replaced."))
         if assessment.attempts_allowed is not None and (
             sub.times_submitted >= assessment.attempts_allowed
@@ -376,8 +412,9 @@ def submit_work(user, assessment: Assessment, *, text: str, uploads: list[Upload
     stored: list[StoredFile] = []
     for up in uploads:
         try:
-            stored.append(store_upload(user, up.filename, up.data, DOCUMENT_KINDS,
-                                       max_upload_bytes()))
+            stored.append(
+                store_upload(user, up.filename, up.data, DOCUMENT_KINDS, max_upload_bytes())
+            )
         except ValidationFailed as err:
             msg = _("%(name)s: %(problem)s", name=up.filename or "?", problem=err.message)
             raise ValidationFailed(msg, {"files": [msg]}) from err
@@ -386,8 +423,15 @@ def submit_work(user, assessment: Assessment, *, text: str, uploads: list[Upload
         raise ValidationFailed(msg, {"text": [msg]})
     late = assessment.is_late(now)
     if sub is None:
-        sub = Submission(assessment_id=assessment.id, trainee_id=user.id, text=text,
-                         submitted_at=now, late=late, times_submitted=1, files=[])
+        sub = Submission(
+            assessment_id=assessment.id,
+            trainee_id=user.id,
+            text=text,
+            submitted_at=now,
+            late=late,
+            times_submitted=1,
+            files=[],
+        )
         db.session.add(sub)
         flush_or_stale()
         action = "submission.create"
@@ -404,9 +448,19 @@ def submit_work(user, assessment: Assessment, *, text: str, uploads: list[Upload
     for s in stored:
         sub.files.append(SubmissionFile(stored_file_id=s.id))
     flush_or_stale()
-    record(user, action, "submission", sub.id, None,
-           {"late": late, "files": [s.original_name for s in stored], "removed": sorted(remove),
-            "times_submitted": sub.times_submitted})
+    record(
+        user,
+        action,
+        "submission",
+        sub.id,
+        None,
+        {
+            "late": late,
+            "files": [s.original_name for s in stored],
+            "removed": sorted(remove),
+            "times_submitted": sub.times_submitted,
+        },
+    )
     grade = grade or grade_of(assessment, user.id, create=True)
     if grade.status == GradeStatus.NOT_SUBMITTED:
         before = grade_snapshot(grade)

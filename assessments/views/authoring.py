@@ -15,6 +15,7 @@ from assessments.forms import (
     QuestionForm,
     TemplateForm,
     item_choices,
+    make_choices,
     to_local,
     to_utc,
 )
@@ -58,11 +59,16 @@ def course_assessments(course_id: int):
 
     require(can_view_assessments(user(), course))
     rows = db.session.scalars(
-        select(Assessment).where(Assessment.course_id == course.id)
+        select(Assessment)
+        .where(Assessment.course_id == course.id)
         .order_by(Assessment.closes_at, Assessment.id)
     ).all()
-    return render_template("assessments/course_assessments.html", course=course,
-                           assessments=rows, can_manage=can_manage_assessments(user(), course))
+    return render_template(
+        "assessments/course_assessments.html",
+        course=course,
+        assessments=rows,
+        can_manage=can_manage_assessments(user(), course),
+    )
 
 
 def _module_choices(course):
@@ -72,20 +78,28 @@ def _module_choices(course):
         .where(CourseModule.course_id == course.id)
         .order_by(CourseModule.position)
     ).all()
-    return [("", _("None"))] + [(str(i), f"{c} · {t}") for i, c, t in rows]
+    return make_choices([("", _("None"))] + [(str(i), f"{c} · {t}") for i, c, t in rows])
 
 
 def _input_from(form: AssessmentForm) -> services.AssessmentInput:
     return services.AssessmentInput(
-        title=form.title.data or "", kind=AssessmentKind(form.kind.data),
-        opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
-        max_points=form.max_points.data, pass_mark=form.pass_mark.data,
-        instructions=form.instructions.data or "", module_id=form.module_id.data,
-        weight=form.weight.data, attempts_allowed=form.attempts_allowed.data,
-        late_policy=LatePolicy(form.late_policy.data), late_until=to_utc(form.late_until.data),
-        is_final=form.is_final.data, published=form.published.data,
+        title=form.title.data or "",
+        kind=AssessmentKind(form.kind.data),
+        opens_at=to_utc(form.opens_at.data),
+        closes_at=to_utc(form.closes_at.data),
+        max_points=form.max_points.data,
+        pass_mark=form.pass_mark.data,
+        instructions=form.instructions.data or "",
+        module_id=form.module_id.data,
+        weight=form.weight.data,
+        attempts_allowed=form.attempts_allowed.data,
+        late_policy=LatePolicy(form.late_policy.data),
+        late_until=to_utc(form.late_until.data),
+        is_final=form.is_final.data,
+        published=form.published.data,
         time_limit_minutes=form.time_limit_minutes.data,
-        shuffle_questions=form.shuffle_questions.data, show_answers=form.show_answers.data,
+        shuffle_questions=form.shuffle_questions.data,
+        show_answers=form.show_answers.data,
         double_marking=form.double_marking.data,
         marking_tolerance=form.marking_tolerance.data or "0",
         framework_item_ids=form.framework_items.data or [],
@@ -133,8 +147,9 @@ def _assessment_form(course, a: Assessment | None):
             return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
     elif request.method == "POST":
         status = 422
-    return render_template("assessments/assessment_form.html", form=form, course=course,
-                           a=a), status
+    return render_template(
+        "assessments/assessment_form.html", form=form, course=course, a=a
+    ), status
 
 
 @bp.route("/percorsi/<int:course_id>/valutazioni/nuova", methods=["GET", "POST"])
@@ -164,8 +179,7 @@ def delete_assessment(assessment_id: int):
     return redirect(url_for("assessments.course_assessments", course_id=course.id), 303)
 
 
-def render_manage(a: Assessment, course, *, question_form=None, criterion_form=None,
-                  status=200):
+def render_manage(a: Assessment, course, *, question_form=None, criterion_form=None, status=200):
     """The management page: settings, questions or rubric, and the trainees' grading list."""
     a = services.load_for_edit(a.id)
     u = user()
@@ -177,18 +191,27 @@ def render_manage(a: Assessment, course, *, question_form=None, criterion_form=N
         criterion_form = CriterionForm(formdata=None)
         criterion_form.framework_items.choices = item_choices()
     attach = AttachRubricForm(formdata=None)
-    attach.template_id.choices = [(t.id, t.title) for t in services.templates()]
+    attach.template_id.choices = make_choices((t.id, t.title) for t in services.templates())
     rows = result_services.grading_rows(a)
     counts = {s: 0 for s in GradeStatus}
     for r in rows:
         counts[r.status] += 1
     return render_template(
-        "assessments/manage.html", a=a, course=course, can_manage=manage,
-        can_grade=can_grade(u, course), question_form=question_form,
-        criterion_form=criterion_form, attach_form=attach, rows=rows, counts=counts,
-        status_labels=STATUS_LABELS, quiz_total=services.quiz_total(a.id) if a.is_quiz else None,
+        "assessments/manage.html",
+        a=a,
+        course=course,
+        can_manage=manage,
+        can_grade=can_grade(u, course),
+        question_form=question_form,
+        criterion_form=criterion_form,
+        attach_form=attach,
+        rows=rows,
+        counts=counts,
+        status_labels=STATUS_LABELS,
+        quiz_total=services.quiz_total(a.id) if a.is_quiz else None,
         rubric_max=services.rubric_max(a.rubric) if a.rubric else None,
-        locked=services.has_work(a), graded_count=counts[GradeStatus.GRADED],
+        locked=services.has_work(a),
+        graded_count=counts[GradeStatus.GRADED],
     ), status
 
 
@@ -217,11 +240,16 @@ def add_question(assessment_id: int):
         truth = not any(t.lower() in ("falso", "false") and ok for t, ok in choices)
         choices = [(_("True"), truth), (_("False"), not truth)]
     data = services.QuestionInput(
-        kind=kind, prompt=form.prompt.data, points=form.points.data, choices=choices,
+        kind=kind,
+        prompt=form.prompt.data,
+        points=form.points.data,
+        choices=choices,
         partial_credit=PartialCredit(form.partial_credit.data),
         accepted_answers=form.accepted_answers.data or "",
-        expected_number=form.expected_number.data, tolerance=form.tolerance.data or "0",
-        feedback=form.feedback.data or "", framework_item_ids=form.framework_items.data or [],
+        expected_number=form.expected_number.data,
+        tolerance=form.tolerance.data or "0",
+        feedback=form.feedback.data or "",
+        framework_item_ids=form.framework_items.data or [],
     )
     try:
         services.add_question(user(), a, data)
@@ -299,8 +327,10 @@ def add_criterion(rubric_id: int):
     if not form.validate():
         return _rubric_owner_page(rubric, form=form, status=422)
     data = services.CriterionInput(
-        title=form.title.data, description=form.description.data or "",
-        levels=parse_levels(form.levels.data), framework_item_ids=form.framework_items.data or [],
+        title=form.title.data,
+        description=form.description.data or "",
+        levels=parse_levels(form.levels.data),
+        framework_item_ids=form.framework_items.data or [],
     )
     try:
         services.add_criterion(user(), rubric, data)
@@ -320,8 +350,12 @@ def add_criterion(rubric_id: int):
 
 def _redirect_to_rubric(rubric: Rubric):
     if rubric.assessment_id is not None:
-        return redirect(url_for("assessments.assessment", assessment_id=rubric.assessment_id,
-                                _anchor="griglia"), 303)
+        return redirect(
+            url_for(
+                "assessments.assessment", assessment_id=rubric.assessment_id, _anchor="griglia"
+            ),
+            303,
+        )
     return redirect(url_for("assessments.template", rubric_id=rubric.id), 303)
 
 
@@ -348,15 +382,20 @@ def templates():
     form = TemplateForm()
     status = 200
     if form.validate_on_submit():
-        rubric = services.create_template(user(), title=form.title.data,
-                                          description=form.description.data or "")
+        rubric = services.create_template(
+            user(), title=form.title.data, description=form.description.data or ""
+        )
         db.session.commit()
         flash(_("The template is created: add its criteria."), "success")
         return redirect(url_for("assessments.template", rubric_id=rubric.id), 303)
     if request.method == "POST":
         status = 422
-    return render_template("assessments/templates.html", form=form,
-                           rubrics=services.templates(), is_staff=is_staff(user())), status
+    return render_template(
+        "assessments/templates.html",
+        form=form,
+        rubrics=services.templates(),
+        is_staff=is_staff(user()),
+    ), status
 
 
 def render_template_page(rubric: Rubric, *, form=None, status=200):
@@ -364,8 +403,12 @@ def render_template_page(rubric: Rubric, *, form=None, status=200):
     if form is None:
         form = CriterionForm(formdata=None)
         form.framework_items.choices = item_choices()
-    return render_template("assessments/template.html", rubric=rubric, criterion_form=form,
-                           rubric_max=services.rubric_max(rubric)), status
+    return render_template(
+        "assessments/template.html",
+        rubric=rubric,
+        criterion_form=form,
+        rubric_max=services.rubric_max(rubric),
+    ), status
 
 
 @bp.get("/griglie/<int:rubric_id>")

@@ -30,17 +30,26 @@ def _book(course_id: int):
 @roles_required(*GRADER_ROLES)
 def gradebook(course_id: int):
     book = _book(course_id)
-    return render_template("assessments/gradebook.html", book=book, course=book.course,
-                           labels=STATUS_LABELS, statuses=GradeStatus)
+    return render_template(
+        "assessments/gradebook.html",
+        book=book,
+        course=book.course,
+        labels=STATUS_LABELS,
+        statuses=GradeStatus,
+    )
 
 
 @bp.get("/percorsi/<int:course_id>/voti.csv")
 @roles_required(*GRADER_ROLES)
 def gradebook_csv_export(course_id: int):
     book = _book(course_id)
-    return Response(gradebook_csv(book), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="voti-percorso-{book.course.id}.csv"'})
+    return Response(
+        gradebook_csv(book),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="voti-percorso-{book.course.id}.csv"'
+        },
+    )
 
 
 @bp.get("/percorsi/<int:course_id>/voti.xlsx")
@@ -50,8 +59,9 @@ def gradebook_xlsx_export(course_id: int):
     return Response(
         gradebook_xlsx(book),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f'attachment; filename="voti-percorso-{book.course.id}.xlsx"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="voti-percorso-{book.course.id}.xlsx"'
+        },
     )
 
 
@@ -60,6 +70,7 @@ def gradebook_xlsx_export(course_id: int):
 def gradebooks():
     q = select(Course).order_by(Course.start_date.desc(), Course.id)
     if not is_staff(user()):
-        q = q.where(Course.id.in_(select(CourseTrainer.course_id)
-                                  .where(CourseTrainer.user_id == user().id)))
+        q = q.where(
+            Course.id.in_(select(CourseTrainer.course_id).where(CourseTrainer.user_id == user().id))
+        )
     return render_template("assessments/gradebooks.html", courses=db.session.scalars(q).all())

@@ -27,15 +27,25 @@ GRADER_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 def _values_from(mark) -> dict:
     """What the form shows for a mark (or an empty one)."""
     if mark is None:
-        return {"score": "", "levels": {}, "comments": {}, "feedback": "", "note": "",
-                "observed_on": "", "version": 0, "reason": ""}
+        return {
+            "score": "",
+            "levels": {},
+            "comments": {},
+            "feedback": "",
+            "note": "",
+            "observed_on": "",
+            "version": 0,
+            "reason": "",
+        }
     return {
         "score": f"{mark.score:f}" if mark.score is not None else "",
         "levels": {lv.criterion_id: lv.level_id for lv in mark.levels},
         "comments": {lv.criterion_id: lv.comment for lv in mark.levels},
-        "feedback": mark.feedback, "note": mark.note,
+        "feedback": mark.feedback,
+        "note": mark.note,
         "observed_on": mark.observed_on.isoformat() if mark.observed_on else "",
-        "version": mark.version_id, "reason": "",
+        "version": mark.version_id,
+        "reason": "",
     }
 
 
@@ -45,10 +55,14 @@ def _values_from_form(form, rubric) -> dict:
         levels[crit.id] = int_or_none(form.get(f"level_{crit.id}"))
         comments[crit.id] = form.get(f"comment_{crit.id}", "")
     return {
-        "score": form.get("score", ""), "levels": levels, "comments": comments,
-        "feedback": form.get("feedback", ""), "note": form.get("note", ""),
+        "score": form.get("score", ""),
+        "levels": levels,
+        "comments": comments,
+        "feedback": form.get("feedback", ""),
+        "note": form.get("note", ""),
         "observed_on": form.get("observed_on", ""),
-        "version": int_or_none(form.get("version")) or 0, "reason": form.get("reason", ""),
+        "version": int_or_none(form.get("version")) or 0,
+        "reason": form.get("reason", ""),
     }
 
 
@@ -60,8 +74,19 @@ def _context(a, course, trainee_id: int):
     return trainee, grade, marks
 
 
-def render_grade(a, course, trainee, grade, marks, *, values=None, errors=None,
-                 conflict=None, agree_values=None, status=200):
+def render_grade(
+    a,
+    course,
+    trainee,
+    grade,
+    marks,
+    *,
+    values=None,
+    errors=None,
+    conflict=None,
+    agree_values=None,
+    status=200,
+):
     u = user()
     rubric = services.assessment_rubric(a)
     role = services.my_role(u, a, marks)
@@ -74,14 +99,28 @@ def render_grade(a, course, trainee, grade, marks, *, values=None, errors=None,
     if a.is_quiz and grade.attempt_id:
         attempt = db.session.get(Attempt, grade.attempt_id)
         questions = {q.id: q for q in taking_services.load_questions(a.id)}
-        quiz = {"attempt": attempt,
-                "questions": [questions[q] for q in attempt.question_order if q in questions],
-                "answers": taking_services.answers_of(attempt)}
+        quiz = {
+            "attempt": attempt,
+            "questions": [questions[q] for q in attempt.question_order if q in questions],
+            "answers": taking_services.answers_of(attempt),
+        }
     others_hidden = len(visible) < len(marks)
     return render_template(
-        "assessments/grade.html", a=a, course=course, trainee=trainee, grade=grade,
-        marks=visible, others_hidden=others_hidden, role=role, mine=mine, rubric=rubric,
-        values=values, errors=errors or {}, conflict=conflict, submission=submission, quiz=quiz,
+        "assessments/grade.html",
+        a=a,
+        course=course,
+        trainee=trainee,
+        grade=grade,
+        marks=visible,
+        others_hidden=others_hidden,
+        role=role,
+        mine=mine,
+        rubric=rubric,
+        values=values,
+        errors=errors or {},
+        conflict=conflict,
+        submission=submission,
+        quiz=quiz,
         needs_agreement=services.needs_agreement(grade, marks),
         can_agree=a.double_marking and sum(1 for m in marks if m.completed) >= 2,
         agree_values=agree_values or {"score": "", "reason": "", "feedback": grade.feedback},
@@ -117,9 +156,13 @@ def save_grade(assessment_id: int, trainee_id: int):
     data = MarkInput(
         score=values["score"],
         levels={k: v for k, v in values["levels"].items() if v is not None},
-        comments=values["comments"], feedback=values["feedback"], note=values["note"],
-        observed_on=observed, complete=request.form.get("action") != "draft",
-        reason=values["reason"], seen_version=values["version"],
+        comments=values["comments"],
+        feedback=values["feedback"],
+        note=values["note"],
+        observed_on=observed,
+        complete=request.form.get("action") != "draft",
+        reason=values["reason"],
+        seen_version=values["version"],
     )
     try:
         if values["observed_on"] and observed is None:
@@ -130,8 +173,9 @@ def save_grade(assessment_id: int, trainee_id: int):
         db.session.rollback()
         flash(err.message, "danger")
         trainee, grade, marks = _context(a, course, trainee_id)
-        return render_grade(a, course, trainee, grade, marks, values=values, errors=err.fields,
-                            status=422)
+        return render_grade(
+            a, course, trainee, grade, marks, values=values, errors=err.fields, status=422
+        )
     except StaleEdit as err:
         db.session.rollback()
         flash(err.message, "danger")
@@ -140,8 +184,9 @@ def save_grade(assessment_id: int, trainee_id: int):
         current = next((m for m in marks if m.role == role), None) if role else None
         # Keep what the marker typed; saving again now overwrites the version shown.
         values["version"] = current.version_id if current else 0
-        return render_grade(a, course, trainee, grade, marks, values=values,
-                            conflict=current, status=409)
+        return render_grade(
+            a, course, trainee, grade, marks, values=values, conflict=current, status=409
+        )
     db.session.commit()
     if data.complete:
         flash(_("The grade is saved. It is a draft until it is released."), "success")
@@ -158,7 +203,11 @@ def agree(assessment_id: int, trainee_id: int):
     agree_values = {k: request.form.get(k, "") for k in ("score", "reason", "feedback")}
     try:
         services.record_agreement(
-            user(), a, grade, score=agree_values["score"], reason=agree_values["reason"],
+            user(),
+            a,
+            grade,
+            score=agree_values["score"],
+            reason=agree_values["reason"],
             feedback=agree_values["feedback"],
             seen_version=int_or_none(request.form.get("grade_version")),
         )
@@ -166,15 +215,21 @@ def agree(assessment_id: int, trainee_id: int):
         db.session.rollback()
         flash(err.message, "danger")
         trainee, grade, marks = _context(a, course, trainee_id)
-        return render_grade(a, course, trainee, grade, marks,
-                            errors={f"agree_{k}": v for k, v in err.fields.items()},
-                            agree_values=agree_values, status=422)
+        return render_grade(
+            a,
+            course,
+            trainee,
+            grade,
+            marks,
+            errors={f"agree_{k}": v for k, v in err.fields.items()},
+            agree_values=agree_values,
+            status=422,
+        )
     except StaleEdit as err:
         db.session.rollback()
         flash(err.message, "danger")
         trainee, grade, marks = _context(a, course, trainee_id)
-        return render_grade(a, course, trainee, grade, marks, agree_values=agree_values,
-                            status=409)
+        return render_grade(a, course, trainee, grade, marks, agree_values=agree_values, status=409)
     db.session.commit()
     flash(_("The agreed mark is recorded."), "success")
     return redirect(url_for("assessments.grade", assessment_id=a.id, trainee_id=trainee_id), 303)
@@ -188,24 +243,29 @@ def release(assessment_id: int):
         ids = [int(v) for v in request.form.getlist("grade_id") if v.isdigit()]
         if not ids:
             flash(_("Tick the grades to release first."), "warning")
-            return redirect(url_for("assessments.assessment", assessment_id=a.id,
-                                    _anchor="corsisti"), 303)
+            return redirect(
+                url_for("assessments.assessment", assessment_id=a.id, _anchor="corsisti"), 303
+            )
         n = services.release(user(), a, ids)
     else:
         n = services.release(user(), a)
     db.session.commit()
     if n:
-        flash(ngettext("%(num)d grade released: the trainee can read it now.",
-                       "%(num)d grades released: the trainees can read them now.", n), "success")
+        flash(
+            ngettext(
+                "%(num)d grade released: the trainee can read it now.",
+                "%(num)d grades released: the trainees can read them now.",
+                n,
+            ),
+            "success",
+        )
     else:
         flash(_("No graded work was waiting for release."), "info")
-    return redirect(url_for("assessments.assessment", assessment_id=a.id, _anchor="corsisti"),
-                    303)
+    return redirect(url_for("assessments.assessment", assessment_id=a.id, _anchor="corsisti"), 303)
 
 
 @bp.get("/da-correggere")
 @roles_required(*GRADER_ROLES)
 def worklist():
     items = result_services.worklist(user())
-    return render_template("assessments/worklist.html", items=items,
-                           released=GradeStatus.RELEASED)
+    return render_template("assessments/worklist.html", items=items, released=GradeStatus.RELEASED)

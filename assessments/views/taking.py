@@ -104,11 +104,22 @@ def render_trainee(a, course, *, errors=None, text=None, status=200):
         current is not None or a.attempts_allowed is None or len(attempts) < a.attempts_allowed
     )
     return render_template(
-        "assessments/trainee_assessment.html", a=a, course=course, access=access, grade=grade,
-        attempts=attempts, current=current, submission=submission, shown_status=shown_status,
-        can_submit=can_submit, can_start=can_start, review=_released_review(a, grade),
-        errors=errors or {}, text=submission.text if text is None and submission else text,
-        max_mb=round(services.max_upload_bytes() / 1048576), max_files=services.MAX_FILES,
+        "assessments/trainee_assessment.html",
+        a=a,
+        course=course,
+        access=access,
+        grade=grade,
+        attempts=attempts,
+        current=current,
+        submission=submission,
+        shown_status=shown_status,
+        can_submit=can_submit,
+        can_start=can_start,
+        review=_released_review(a, grade),
+        errors=errors or {},
+        text=submission.text if text is None and submission else text,
+        max_mb=round(services.max_upload_bytes() / 1048576),
+        max_files=services.MAX_FILES,
     ), status
 
 
@@ -137,15 +148,21 @@ def attempt(attempt_id: int):
     a, course = assessment_or_404(attempt.assessment_id)
     if services.expire_if_due(attempt, utcnow()):
         db.session.commit()
-        flash(_("The time is up: your attempt was submitted with the answers you saved."),
-              "warning")
+        flash(
+            _("The time is up: your attempt was submitted with the answers you saved."), "warning"
+        )
     if attempt.finished:
         return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
     questions = {q.id: q for q in services.load_questions(a.id)}
     ordered = [questions[q] for q in attempt.question_order if q in questions]
     return render_template(
-        "assessments/attempt.html", a=a, course=course, attempt=attempt, questions=ordered,
-        answers=services.answers_of(attempt), now=utcnow(),
+        "assessments/attempt.html",
+        a=a,
+        course=course,
+        attempt=attempt,
+        questions=ordered,
+        answers=services.answers_of(attempt),
+        now=utcnow(),
     )
 
 
@@ -173,17 +190,22 @@ def save_attempt(attempt_id: int):
         services.submit_attempt(user(), attempt, answers)
         db.session.commit()
         if attempt.auto_closed:
-            flash(_("The time was up: your attempt was submitted with the answers saved in "
-                    "time."), "warning")
+            flash(
+                _("The time was up: your attempt was submitted with the answers saved in time."),
+                "warning",
+            )
         else:
-            flash(_("Your answers are submitted. The result is shown once the trainer "
-                    "releases it."), "success")
+            flash(
+                _("Your answers are submitted. The result is shown once the trainer releases it."),
+                "success",
+            )
         return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
     in_time = services.save_answers(user(), attempt, answers)
     db.session.commit()
     if not in_time:
-        flash(_("The time is up: your attempt was submitted with the answers you saved."),
-              "warning")
+        flash(
+            _("The time is up: your attempt was submitted with the answers you saved."), "warning"
+        )
         return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
     flash(_("Your answers are saved. You can come back to them until you submit."), "success")
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id), 303)
@@ -204,7 +226,10 @@ def submit_work(assessment_id: int):
     ]
     try:
         services.submit_work(
-            user(), a, text=text, uploads=uploads,
+            user(),
+            a,
+            text=text,
+            uploads=uploads,
             remove_file_ids=[int(v) for v in request.form.getlist("remove_file") if v.isdigit()],
             seen_version=int_or_none(request.form.get("version")),
         )
@@ -214,14 +239,18 @@ def submit_work(assessment_id: int):
         return render_trainee(a, course, errors=err.fields, text=text, status=422)
     except StaleEdit:
         db.session.rollback()
-        flash(_("Your submission was changed from another window while you were editing. "
+        flash(
+            _(
+                "Your submission was changed from another window while you were editing. "
                 "It is shown below as it is now; your text is kept in the box: check and send "
-                "again."), "danger")
+                "again."
+            ),
+            "danger",
+        )
         return render_trainee(a, course, text=text, status=409)
     db.session.commit()
     flash(_("Your work is submitted."), "success")
-    return redirect(url_for("assessments.assessment", assessment_id=a.id, _anchor="consegna"),
-                    303)
+    return redirect(url_for("assessments.assessment", assessment_id=a.id, _anchor="consegna"), 303)
 
 
 @bp.get("/consegne/<int:submission_id>/file/<int:file_id>")

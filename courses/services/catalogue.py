@@ -5,15 +5,21 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from courses.models import CourseModule, Module, Session, TopicArea
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.standards.models import FrameworkItem
-from courses.models import CourseModule, Module, Session, TopicArea
 
-
-FIELDS = ["code", "title", "topic_area", "description", "objectives", "planned_minutes",
-          "retired_at"]
+FIELDS = [
+    "code",
+    "title",
+    "topic_area",
+    "description",
+    "objectives",
+    "planned_minutes",
+    "retired_at",
+]
 
 
 def _snap(module: Module) -> dict:
@@ -58,14 +64,27 @@ def _items(ids) -> list[FrameworkItem]:
     return items
 
 
-def create_module(actor, *, code: str, title: str, topic_area, planned_minutes: int,
-                  description: str = "", objectives: str = "",
-                  framework_item_ids=()) -> Module:
+def create_module(
+    actor,
+    *,
+    code: str,
+    title: str,
+    topic_area,
+    planned_minutes: int,
+    description: str = "",
+    objectives: str = "",
+    framework_item_ids=(),
+) -> Module:
     """Add a module to the catalogue."""
     code, title, topic = _clean(code, title, topic_area, planned_minutes)
-    module = Module(code=code, title=title, topic_area=topic, planned_minutes=planned_minutes,
-                    description=(description or "").strip(),
-                    objectives=(objectives or "").strip())
+    module = Module(
+        code=code,
+        title=title,
+        topic_area=topic,
+        planned_minutes=planned_minutes,
+        description=(description or "").strip(),
+        objectives=(objectives or "").strip(),
+    )
     module.framework_items = _items(framework_item_ids)
     db.session.add(module)
     db.session.flush()
@@ -73,9 +92,18 @@ def create_module(actor, *, code: str, title: str, topic_area, planned_minutes: 
     return module
 
 
-def update_module(actor, module: Module, *, code: str, title: str, topic_area,
-                  planned_minutes: int, description: str = "", objectives: str = "",
-                  framework_item_ids=()) -> Module:
+def update_module(
+    actor,
+    module: Module,
+    *,
+    code: str,
+    title: str,
+    topic_area,
+    planned_minutes: int,
+    description: str = "",
+    objectives: str = "",
+    framework_item_ids=(),
+) -> Module:
     """Change a module of the catalogue (framework_items must be loaded)."""
     before = _snap(module)
     code, title, topic = _clean(code, title, topic_area, planned_minutes, exclude_id=module.id)
@@ -97,8 +125,14 @@ def set_retired(actor, module: Module, retired: bool) -> Module:
         return module
     module.retired_at = utcnow() if retired else None
     db.session.flush()
-    record(actor, "module.retire" if retired else "module.restore", "module", module.id,
-           None, {"retired_at": module.retired_at})
+    record(
+        actor,
+        "module.retire" if retired else "module.restore",
+        "module",
+        module.id,
+        None,
+        {"retired_at": module.retired_at},
+    )
     return module
 
 
@@ -113,15 +147,15 @@ def module_in_use(module: Module) -> bool:
 
 def modules_in_use() -> set[int]:
     """Ids of the modules a course or a lesson refers to (one query)."""
-    return set(db.session.scalars(
-        select(CourseModule.module_id).union(select(Session.module_id))
-    ))
+    return set(db.session.scalars(select(CourseModule.module_id).union(select(Session.module_id))))
 
 
 def delete_module(actor, module: Module) -> None:
     """Delete a module no course or lesson uses; otherwise retire it instead."""
     if module_in_use(module):
-        raise Conflict(_("This module is used by a course: it cannot be deleted. Retire it instead."))
+        raise Conflict(
+            _("This module is used by a course: it cannot be deleted. Retire it instead.")
+        )
     before = snapshot(module, ["code", "title"])
     module_id = module.id
     db.session.delete(module)
@@ -135,5 +169,3 @@ def list_modules(*, include_retired: bool = True):
     if not include_retired:
         q = q.where(Module.retired_at.is_(None))
     return q
-
-

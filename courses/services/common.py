@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from lms.errors import Conflict, ValidationFailed
 from courses.models import Course
+from lms.errors import Conflict, ValidationFailed
 
 
 def ensure_not_closed(course: Course) -> None:

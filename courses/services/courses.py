@@ -8,15 +8,24 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from courses.models import Course, CourseModule, CourseStatus, CourseTrainer, Module
+from courses.services.common import ensure_not_closed
 from lms.accounts.models import Role, User
 from lms.audit.services import changed, record, snapshot
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
-from courses.models import Course, CourseModule, CourseStatus, CourseTrainer, Module
-from courses.services.common import ensure_not_closed
 
-FIELDS = ["title", "edition", "description", "start_date", "end_date", "status", "capacity",
-          "assessment_threshold_pct", "certification_threshold_pct"]
+FIELDS = [
+    "title",
+    "edition",
+    "description",
+    "start_date",
+    "end_date",
+    "status",
+    "capacity",
+    "assessment_threshold_pct",
+    "certification_threshold_pct",
+]
 
 # The status moves forward; a coordinator may step back one state, except out of closed.
 ALLOWED_STATUS = {
@@ -51,8 +60,9 @@ def _validate(title, edition, start_date, end_date, capacity, a_pct, c_pct, excl
         if not isinstance(pct, int) or not 0 <= pct <= 100:
             errors[name] = [_("Enter a percentage between 0 and 100.")]
     if title:
-        q = select(Course.id).where(func.lower(Course.title) == title.lower(),
-                                    func.lower(Course.edition) == edition.lower())
+        q = select(Course.id).where(
+            func.lower(Course.title) == title.lower(), func.lower(Course.edition) == edition.lower()
+        )
         if exclude_id is not None:
             q = q.where(Course.id != exclude_id)
         if db.session.scalar(q) is not None:
@@ -73,19 +83,44 @@ def _trainers(ids) -> list[User]:
     return users
 
 
-def create_course(actor, *, title: str, edition: str = "", description: str = "",
-                  start_date: dt.date, end_date: dt.date, capacity: int | None = None,
-                  assessment_threshold_pct: int = 70, certification_threshold_pct: int = 75,
-                  trainer_ids=(), module_ids=(), status: CourseStatus = CourseStatus.DRAFT
-                  ) -> Course:
+def create_course(
+    actor,
+    *,
+    title: str,
+    edition: str = "",
+    description: str = "",
+    start_date: dt.date,
+    end_date: dt.date,
+    capacity: int | None = None,
+    assessment_threshold_pct: int = 70,
+    certification_threshold_pct: int = 75,
+    trainer_ids=(),
+    module_ids=(),
+    status: CourseStatus = CourseStatus.DRAFT,
+) -> Course:
     """Create a course, in draft unless told otherwise."""
-    title, edition = _validate(title, edition, start_date, end_date, capacity,
-                               assessment_threshold_pct, certification_threshold_pct)
-    course = Course(title=title, edition=edition, description=(description or "").strip(),
-                    start_date=start_date, end_date=end_date, capacity=capacity, status=status,
-                    assessment_threshold_pct=assessment_threshold_pct,
-                    certification_threshold_pct=certification_threshold_pct,
-                    trainer_links=[], module_links=[])
+    title, edition = _validate(
+        title,
+        edition,
+        start_date,
+        end_date,
+        capacity,
+        assessment_threshold_pct,
+        certification_threshold_pct,
+    )
+    course = Course(
+        title=title,
+        edition=edition,
+        description=(description or "").strip(),
+        start_date=start_date,
+        end_date=end_date,
+        capacity=capacity,
+        status=status,
+        assessment_threshold_pct=assessment_threshold_pct,
+        certification_threshold_pct=certification_threshold_pct,
+        trainer_links=[],
+        module_links=[],
+    )
     for u in _trainers(trainer_ids):
         course.trainer_links.append(CourseTrainer(user_id=u.id))
     db.session.add(course)
@@ -96,16 +131,33 @@ def create_course(actor, *, title: str, edition: str = "", description: str = ""
     return course
 
 
-def update_course(actor, course: Course, *, title: str, edition: str, description: str,
-                  start_date: dt.date, end_date: dt.date, capacity: int | None,
-                  assessment_threshold_pct: int, certification_threshold_pct: int,
-                  trainer_ids) -> Course:
+def update_course(
+    actor,
+    course: Course,
+    *,
+    title: str,
+    edition: str,
+    description: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    capacity: int | None,
+    assessment_threshold_pct: int,
+    certification_threshold_pct: int,
+    trainer_ids,
+) -> Course:
     """Change a course's details, thresholds and trainers."""
     ensure_not_closed(course)
     before = _snap(course)
-    title, edition = _validate(title, edition, start_date, end_date, capacity,
-                               assessment_threshold_pct, certification_threshold_pct,
-                               exclude_id=course.id)
+    title, edition = _validate(
+        title,
+        edition,
+        start_date,
+        end_date,
+        capacity,
+        assessment_threshold_pct,
+        certification_threshold_pct,
+        exclude_id=course.id,
+    )
     course.title, course.edition = title, edition
     course.description = (description or "").strip()
     course.start_date, course.end_date, course.capacity = start_date, end_date, capacity
@@ -177,16 +229,23 @@ def set_modules(actor, course: Course, module_ids: list[int]) -> None:
     removed = set(before) - {int(i) for i in module_ids}
     if removed:
         used = db.session.scalar(
-            select(Session.id).where(Session.course_id == course.id,
-                                     Session.module_id.in_(removed)).limit(1)
+            select(Session.id)
+            .where(Session.course_id == course.id, Session.module_id.in_(removed))
+            .limit(1)
         )
         if used is not None:
             raise Conflict(_("A module with lessons scheduled cannot be removed from the course."))
     _set_modules(course, module_ids)
     after = [int(i) for i in module_ids]
     if before != after:
-        record(actor, "course.modules", "course", course.id, {"module_ids": before},
-               {"module_ids": after})
+        record(
+            actor,
+            "course.modules",
+            "course",
+            course.id,
+            {"module_ids": before},
+            {"module_ids": after},
+        )
 
 
 def add_module(actor, course: Course, module: Module) -> None:
@@ -218,8 +277,9 @@ def list_courses_for(user):
     if is_staff(user):
         return q
     if user.has_role(Role.TRAINER):
-        return q.where(Course.id.in_(select(CourseTrainer.course_id)
-                                     .where(CourseTrainer.user_id == user.id)))
+        return q.where(
+            Course.id.in_(select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id))
+        )
     if user.has_role(Role.REFERENT) and user.organisation_id is not None:
         return q.where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
     return q.where(False)
@@ -241,9 +301,12 @@ def has_employees_of(course: Course, organisation_id: int | None) -> bool:
         return False
     from courses.models import Enrolment
 
-    return db.session.scalar(
-        select(Enrolment.id)
-        .join(User, User.id == Enrolment.user_id)
-        .where(Enrolment.course_id == course.id, User.organisation_id == organisation_id)
-        .limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Enrolment.id)
+            .join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.course_id == course.id, User.organisation_id == organisation_id)
+            .limit(1)
+        )
+        is not None
+    )

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from courses.models import ROME, Course, Enrolment, EnrolmentStatus
+from courses.services.common import ensure_not_closed, required_reason
 from lms.accounts.models import Role, User
 from lms.audit.services import record, snapshot
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
-from courses.models import ROME, Course, Enrolment, EnrolmentStatus
-from courses.services.common import ensure_not_closed, required_reason
 
 FIELDS = ["course_id", "user_id", "status", "enrolled_on", "withdrawn_on", "withdraw_reason"]
 MAX_CSV_ROWS = 2000
@@ -27,8 +27,9 @@ def today() -> dt.date:
 
 def active_count(course: Course) -> int:
     return db.session.scalar(
-        select(func.count(Enrolment.id)).where(Enrolment.course_id == course.id,
-                                               Enrolment.status == EnrolmentStatus.ACTIVE)
+        select(func.count(Enrolment.id)).where(
+            Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.ACTIVE
+        )
     )
 
 
@@ -62,29 +63,41 @@ def enrol(actor, course: Course, user: User, *, enrolled_on: dt.date | None = No
         existing.status, existing.enrolled_on = status, max(enrolled_on, existing.enrolled_on)
         existing.withdrawn_on = existing.withdraw_reason = None
         db.session.flush()
-        record(actor, "enrolment.reinstate", "enrolment", existing.id, before,
-               snapshot(existing, FIELDS))
+        record(
+            actor,
+            "enrolment.reinstate",
+            "enrolment",
+            existing.id,
+            before,
+            snapshot(existing, FIELDS),
+        )
         return existing
-    enrolment = Enrolment(course_id=course.id, user_id=user.id, status=status,
-                          enrolled_on=enrolled_on)
+    enrolment = Enrolment(
+        course_id=course.id, user_id=user.id, status=status, enrolled_on=enrolled_on
+    )
     db.session.add(enrolment)
     db.session.flush()
     record(actor, "enrolment.create", "enrolment", enrolment.id, None, snapshot(enrolment, FIELDS))
     return enrolment
 
 
-def enrol_organisation(actor, course: Course, organisation_id: int, *,
-                       enrolled_on: dt.date | None = None) -> tuple[list[Enrolment], int]:
+def enrol_organisation(
+    actor, course: Course, organisation_id: int, *, enrolled_on: dt.date | None = None
+) -> tuple[list[Enrolment], int]:
     """Enrol every active trainee of an organisation not yet enrolled; returns (new, skipped)."""
     ensure_not_closed(course)
     users = db.session.scalars(
-        select(User).where(User.organisation_id == organisation_id, User.active.is_(True))
+        select(User)
+        .where(User.organisation_id == organisation_id, User.active.is_(True))
         .order_by(User.full_name)
     ).all()
-    enrolled_ids = set(db.session.scalars(
-        select(Enrolment.user_id).where(Enrolment.course_id == course.id,
-                                        Enrolment.status != EnrolmentStatus.WITHDRAWN)
-    ))
+    enrolled_ids = set(
+        db.session.scalars(
+            select(Enrolment.user_id).where(
+                Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
+            )
+        )
+    )
     created, skipped = [], 0
     for u in users:
         if not u.has_role(Role.TRAINEE):
@@ -96,8 +109,9 @@ def enrol_organisation(actor, course: Course, organisation_id: int, *,
     return created, skipped
 
 
-def withdraw(actor, enrolment: Enrolment, course: Course, reason: str, *,
-             on: dt.date | None = None) -> Enrolment:
+def withdraw(
+    actor, enrolment: Enrolment, course: Course, reason: str, *, on: dt.date | None = None
+) -> Enrolment:
     """Withdraw a trainee with a reason; the enrolment is kept, the waiting list moves up."""
     ensure_not_closed(course)
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
@@ -110,8 +124,15 @@ def withdraw(actor, enrolment: Enrolment, course: Course, reason: str, *,
     enrolment.withdrawn_on = max(on, enrolment.enrolled_on)
     enrolment.withdraw_reason = reason
     db.session.flush()
-    record(actor, "enrolment.withdraw", "enrolment", enrolment.id, before,
-           snapshot(enrolment, FIELDS), reason)
+    record(
+        actor,
+        "enrolment.withdraw",
+        "enrolment",
+        enrolment.id,
+        before,
+        snapshot(enrolment, FIELDS),
+        reason,
+    )
     if was_active:
         promote_waiting(actor, course)
     return enrolment
@@ -122,8 +143,8 @@ def promote_waiting(actor, course: Course) -> list[Enrolment]:
     promoted = []
     free = None if course.capacity is None else course.capacity - active_count(course)
     waiting = db.session.scalars(
-        select(Enrolment).where(Enrolment.course_id == course.id,
-                                Enrolment.status == EnrolmentStatus.WAITING)
+        select(Enrolment)
+        .where(Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.WAITING)
         .order_by(Enrolment.created_at, Enrolment.id)
     ).all()
     for e in waiting:
@@ -132,8 +153,14 @@ def promote_waiting(actor, course: Course) -> list[Enrolment]:
         e.status = EnrolmentStatus.ACTIVE
         e.enrolled_on = max(today(), e.enrolled_on)
         db.session.flush()
-        record(actor, "enrolment.promote", "enrolment", e.id, {"status": "waiting"},
-               {"status": "active", "enrolled_on": e.enrolled_on})
+        record(
+            actor,
+            "enrolment.promote",
+            "enrolment",
+            e.id,
+            {"status": "waiting"},
+            {"status": "active", "enrolled_on": e.enrolled_on},
+        )
         promoted.append(e)
         if free is not None:
             free -= 1
@@ -194,7 +221,9 @@ def parse_enrolment_csv(data: bytes) -> CsvResult:
     email_keys = ("email", "e-mail", "mail")
     date_keys = ("enrolled_on", "data_iscrizione", "data iscrizione", "date")
     if not any(k in header for k in email_keys):
-        return CsvResult([], errors=[_("The first line must name the columns, with one called 'email'.")])
+        return CsvResult(
+            [], errors=[_("The first line must name the columns, with one called 'email'.")]
+        )
     ei = next(header.index(k) for k in email_keys if k in header)
     di = next((header.index(k) for k in date_keys if k in header), None)
     if len(rows) - 1 > MAX_CSV_ROWS:
@@ -209,8 +238,12 @@ def parse_enrolment_csv(data: bytes) -> CsvResult:
             try:
                 row.enrolled_on = _parse_date(cells[di])
             except ValueError:
-                row.errors.append(_("The date '%(value)s' is not valid (use 2025-03-31 or 31/03/2025).",
-                                    value=cells[di].strip()))
+                row.errors.append(
+                    _(
+                        "The date '%(value)s' is not valid (use 2025-03-31 or 31/03/2025).",
+                        value=cells[di].strip(),
+                    )
+                )
         out.append(row)
     return CsvResult(out)
 
@@ -218,11 +251,16 @@ def parse_enrolment_csv(data: bytes) -> CsvResult:
 def check_csv(course: Course, result: CsvResult) -> CsvResult:
     """Check every row against the accounts and the course, changing nothing."""
     emails = [r.email for r in result.rows if r.email]
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails or [""])))}
-    enrolled = set(db.session.scalars(
-        select(Enrolment.user_id).where(Enrolment.course_id == course.id,
-                                        Enrolment.status != EnrolmentStatus.WITHDRAWN)
-    ))
+    users = {
+        u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails or [""])))
+    }
+    enrolled = set(
+        db.session.scalars(
+            select(Enrolment.user_id).where(
+                Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
+            )
+        )
+    )
     seen: set[str] = set()
     for r in result.rows:
         if not r.email:

@@ -9,10 +9,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from lms.accounts.models import Role, User
-from lms.audit.services import changed, record, snapshot
-from lms.db import db, utcnow
-from lms.errors import Conflict, ValidationFailed
 from courses.models import (
     AttendanceRecord,
     Course,
@@ -23,13 +19,18 @@ from courses.models import (
     lesson_minutes,
 )
 from courses.services.common import ensure_not_closed, required_reason
+from lms.accounts.models import Role, User
+from lms.audit.services import changed, record, snapshot
+from lms.db import db, utcnow
+from lms.errors import Conflict, ValidationFailed
 
 FIELDS = ["date", "start_time", "end_time", "mode", "place", "link", "trainer_id", "module_id"]
 MAX_SERIES = 52
 
 
-def trainer_conflicts(trainer_id: int, date: dt.date, start: dt.time, end: dt.time,
-                      exclude_ids=()) -> list[Session]:
+def trainer_conflicts(
+    trainer_id: int, date: dt.date, start: dt.time, end: dt.time, exclude_ids=()
+) -> list[Session]:
     """The trainer's other lessons that overlap this time (cancelled ones do not count)."""
     q = select(Session).where(
         Session.trainer_id == trainer_id,
@@ -42,8 +43,9 @@ def trainer_conflicts(trainer_id: int, date: dt.date, start: dt.time, end: dt.ti
     return list(db.session.scalars(q))
 
 
-def _validate(course: Course, *, module_id, date, start, end, mode, place, link, trainer_id,
-              exclude_ids=()) -> tuple[SessionMode, User]:
+def _validate(
+    course: Course, *, module_id, date, start, end, mode, place, link, trainer_id, exclude_ids=()
+) -> tuple[SessionMode, User]:
     errors: dict[str, list[str]] = {}
     if not isinstance(date, dt.date):
         errors["date"] = [_("Enter a valid date.")]
@@ -67,8 +69,9 @@ def _validate(course: Course, *, module_id, date, start, end, mode, place, link,
     if (link or "").strip() and not (link or "").strip().startswith(("https://", "http://")):
         errors["link"] = [_("The link must start with https://.")]
     in_course = db.session.scalar(
-        select(CourseModule.module_id).where(CourseModule.course_id == course.id,
-                                             CourseModule.module_id == module_id)
+        select(CourseModule.module_id).where(
+            CourseModule.course_id == course.id, CourseModule.module_id == module_id
+        )
     )
     if in_course is None:
         errors["module_id"] = [_("Choose one of the course's modules.")]
@@ -89,41 +92,76 @@ def _check_double_booking(trainer: User, dates: list[dt.date], start, end, exclu
             f"{format_date(c.date, 'short')} {c.start_time:%H:%M}-{c.end_time:%H:%M}"
             for c in clashes[:5]
         )
-        msg = _("%(name)s already teaches another lesson at that time (%(when)s).",
-                name=trainer.full_name, when=when)
+        msg = _(
+            "%(name)s already teaches another lesson at that time (%(when)s).",
+            name=trainer.full_name,
+            when=when,
+        )
         raise ValidationFailed(msg, {"trainer_id": [msg]})
 
 
 def _new_lesson(course, module_id, date, start, end, mode, place, link, trainer, series_key):
-    lesson = Session(course_id=course.id, module_id=module_id, date=date, start_time=start,
-                     end_time=end, mode=mode, place=(place or "").strip(),
-                     link=(link or "").strip(), trainer_id=trainer.id, series_key=series_key)
+    lesson = Session(
+        course_id=course.id,
+        module_id=module_id,
+        date=date,
+        start_time=start,
+        end_time=end,
+        mode=mode,
+        place=(place or "").strip(),
+        link=(link or "").strip(),
+        trainer_id=trainer.id,
+        series_key=series_key,
+    )
     lesson.register = Register()
     db.session.add(lesson)
     return lesson
 
 
-def schedule_lessons(actor, course: Course, *, module_id: int, date: dt.date, start_time: dt.time,
-                     end_time: dt.time, mode, trainer_id: int, place: str = "", link: str = "",
-                     weeks: int = 1) -> list[Session]:
+def schedule_lessons(
+    actor,
+    course: Course,
+    *,
+    module_id: int,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    mode,
+    trainer_id: int,
+    place: str = "",
+    link: str = "",
+    weeks: int = 1,
+) -> list[Session]:
     """Schedule one lesson, or the same lesson every week for `weeks` weeks."""
     ensure_not_closed(course)
     if not isinstance(weeks, int) or not 1 <= weeks <= MAX_SERIES:
         msg = _("Repeat between 1 and %(n)d weeks.", n=MAX_SERIES)
         raise ValidationFailed(msg, {"weeks": [msg]})
-    mode, trainer = _validate(course, module_id=module_id, date=date, start=start_time,
-                              end=end_time, mode=mode, place=place, link=link,
-                              trainer_id=trainer_id)
+    mode, trainer = _validate(
+        course,
+        module_id=module_id,
+        date=date,
+        start=start_time,
+        end=end_time,
+        mode=mode,
+        place=place,
+        link=link,
+        trainer_id=trainer_id,
+    )
     dates = [date + dt.timedelta(weeks=i) for i in range(weeks)]
     late = [d for d in dates if d > course.end_date]
     if late:
-        msg = _("The series goes past the course's end date (%(date)s).",
-                date=format_date(course.end_date, "short"))
+        msg = _(
+            "The series goes past the course's end date (%(date)s).",
+            date=format_date(course.end_date, "short"),
+        )
         raise ValidationFailed(msg, {"weeks": [msg]})
     _check_double_booking(trainer, dates, start_time, end_time)
     key = str(uuid.uuid4()) if weeks > 1 else None
-    lessons = [_new_lesson(course, module_id, d, start_time, end_time, mode, place, link,
-                           trainer, key) for d in dates]
+    lessons = [
+        _new_lesson(course, module_id, d, start_time, end_time, mode, place, link, trainer, key)
+        for d in dates
+    ]
     db.session.flush()
     for lesson in lessons:
         record(actor, "session.create", "session", lesson.id, None, snapshot(lesson, FIELDS))
@@ -131,22 +169,46 @@ def schedule_lessons(actor, course: Course, *, module_id: int, date: dt.date, st
 
 
 def has_attendance(lesson: Session) -> bool:
-    return db.session.scalar(
-        select(func.count(AttendanceRecord.id)).where(AttendanceRecord.session_id == lesson.id)
-    ) > 0
+    return (
+        db.session.scalar(
+            select(func.count(AttendanceRecord.id)).where(AttendanceRecord.session_id == lesson.id)
+        )
+        > 0
+    )
 
 
-def update_lesson(actor, lesson: Session, course: Course, *, module_id: int, date: dt.date,
-                  start_time: dt.time, end_time: dt.time, mode, trainer_id: int,
-                  place: str = "", link: str = "", reason: str | None = None,
-                  now: dt.datetime | None = None) -> Session:
+def update_lesson(
+    actor,
+    lesson: Session,
+    course: Course,
+    *,
+    module_id: int,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    mode,
+    trainer_id: int,
+    place: str = "",
+    link: str = "",
+    reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> Session:
     """Change or move a lesson; with attendance recorded a reason is required."""
     ensure_not_closed(course)
     if lesson.is_cancelled:
         raise Conflict(_("This lesson is cancelled and can no longer be changed."))
-    mode, trainer = _validate(course, module_id=module_id, date=date, start=start_time,
-                              end=end_time, mode=mode, place=place, link=link,
-                              trainer_id=trainer_id, exclude_ids=[lesson.id])
+    mode, trainer = _validate(
+        course,
+        module_id=module_id,
+        date=date,
+        start=start_time,
+        end=end_time,
+        mode=mode,
+        place=place,
+        link=link,
+        trainer_id=trainer_id,
+        exclude_ids=[lesson.id],
+    )
     _check_double_booking(trainer, [date], start_time, end_time, exclude_ids=[lesson.id])
     before = snapshot(lesson, FIELDS)
     recorded = has_attendance(lesson)
@@ -164,17 +226,27 @@ def update_lesson(actor, lesson: Session, course: Course, *, module_id: int, dat
     if recorded and moves:
         # Minutes never exceed the new length.
         for rec in db.session.scalars(
-            select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id,
-                                           AttendanceRecord.minutes > lesson.length_minutes)
+            select(AttendanceRecord).where(
+                AttendanceRecord.session_id == lesson.id,
+                AttendanceRecord.minutes > lesson.length_minutes,
+            )
         ):
-            record(actor, "attendance.clamp", "attendance_record", rec.id,
-                   {"minutes": rec.minutes}, {"minutes": lesson.length_minutes}, reason)
+            record(
+                actor,
+                "attendance.clamp",
+                "attendance_record",
+                rec.id,
+                {"minutes": rec.minutes},
+                {"minutes": lesson.length_minutes},
+                reason,
+            )
             rec.minutes = lesson.length_minutes
         db.session.flush()
     b, a = changed(before, snapshot(lesson, FIELDS))
     if a:
-        record(actor, "session.update", "session", lesson.id, b, a,
-               reason.strip() if reason else None)
+        record(
+            actor, "session.update", "session", lesson.id, b, a, reason.strip() if reason else None
+        )
     return lesson
 
 
@@ -187,9 +259,15 @@ def cancel_lesson(actor, lesson: Session, course: Course, reason: str) -> Sessio
     lesson.cancelled_at = utcnow()
     lesson.cancel_reason = reason
     db.session.flush()
-    record(actor, "session.cancel", "session", lesson.id, None,
-           {"cancelled_at": lesson.cancelled_at, "had_attendance": has_attendance(lesson)},
-           reason)
+    record(
+        actor,
+        "session.cancel",
+        "session",
+        lesson.id,
+        None,
+        {"cancelled_at": lesson.cancelled_at, "had_attendance": has_attendance(lesson)},
+        reason,
+    )
     return lesson
 
 

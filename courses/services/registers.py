@@ -15,10 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
-from lms.accounts.models import User
-from lms.audit.services import record, snapshot
-from lms.db import db, utcnow
-from lms.errors import Conflict, NotEligible, PermissionDenied, StaleEdit, ValidationFailed
 from courses.models import (
     AttendanceRecord,
     AttendanceSource,
@@ -31,6 +27,10 @@ from courses.models import (
 )
 from courses.permissions import can_reopen_register, can_take_register
 from courses.services.common import ensure_not_closed, required_reason
+from lms.accounts.models import User
+from lms.audit.services import record, snapshot
+from lms.db import db, utcnow
+from lms.errors import Conflict, NotEligible, PermissionDenied, StaleEdit, ValidationFailed
 
 RECORD_FIELDS = ["status", "minutes", "note"]
 # Attendance (and check-in) opens a little before the lesson starts.
@@ -75,9 +75,11 @@ def register_rows(lesson: Session) -> list[RegisterRow]:
         select(Enrolment)
         .join(Enrolment.user)
         .options(contains_eager(Enrolment.user))
-        .where(Enrolment.course_id == lesson.course_id,
-               Enrolment.status != EnrolmentStatus.WAITING,
-               Enrolment.enrolled_on <= lesson.date)
+        .where(
+            Enrolment.course_id == lesson.course_id,
+            Enrolment.status != EnrolmentStatus.WAITING,
+            Enrolment.enrolled_on <= lesson.date,
+        )
         .order_by(User.full_name, User.id)
     ).unique()
     records = {
@@ -86,8 +88,9 @@ def register_rows(lesson: Session) -> list[RegisterRow]:
             select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id)
         )
     }
-    return [RegisterRow(e, e.user, records.get(e.id)) for e in enrolments
-            if e.counts_on(lesson.date)]
+    return [
+        RegisterRow(e, e.user, records.get(e.id)) for e in enrolments if e.counts_on(lesson.date)
+    ]
 
 
 def attendance_open(lesson: Session, now: dt.datetime) -> bool:
@@ -132,9 +135,16 @@ def _clean_row(row: RowInput, lesson: Session, errors: dict) -> tuple | None:
     return (row.status, minutes, note[:500])
 
 
-def save_register(actor, lesson: Session, course: Course, rows: list[RowInput], *,
-                  register_version: int | None = None, source=AttendanceSource.REGISTER,
-                  now: dt.datetime | None = None) -> int:
+def save_register(
+    actor,
+    lesson: Session,
+    course: Course,
+    rows: list[RowInput],
+    *,
+    register_version: int | None = None,
+    source=AttendanceSource.REGISTER,
+    now: dt.datetime | None = None,
+) -> int:
     """Record the attendance of a lesson; returns how many lines changed.
 
     Lines the editor did not touch are left alone, so two people can work on the same
@@ -147,8 +157,12 @@ def save_register(actor, lesson: Session, course: Course, rows: list[RowInput], 
     reg = get_register(lesson)
     _check_writable(lesson, course, reg, now)
     if register_version is not None and register_version != reg.version_id:
-        raise StaleEdit(_("The register was signed or reopened while you were editing it. "
-                          "Your entries are shown below: check them and save again."))
+        raise StaleEdit(
+            _(
+                "The register was signed or reopened while you were editing it. "
+                "Your entries are shown below: check them and save again."
+            )
+        )
     allowed = {r.enrolment.id: r for r in register_rows(lesson)}
     errors: dict[str, list[str]] = {}
     cleaned = []
@@ -173,20 +187,29 @@ def save_register(actor, lesson: Session, course: Course, rows: list[RowInput], 
             continue
         before = snapshot(rec, RECORD_FIELDS) if rec else None
         if rec is None:
-            rec = AttendanceRecord(session_id=lesson.id, enrolment_id=row.enrolment_id,
-                                   source=source)
+            rec = AttendanceRecord(
+                session_id=lesson.id, enrolment_id=row.enrolment_id, source=source
+            )
             db.session.add(rec)
         rec.status, rec.minutes, rec.note = new
         rec.recorded_by_id = actor.id
         changed_count += 1
         _flush_or_stale()
-        record(actor, "attendance.update" if before else "attendance.create",
-               "attendance_record", rec.id, before, snapshot(rec, RECORD_FIELDS))
+        record(
+            actor,
+            "attendance.update" if before else "attendance.create",
+            "attendance_record",
+            rec.id,
+            before,
+            snapshot(rec, RECORD_FIELDS),
+        )
     if conflicts:
         raise StaleEdit(
-            _("Someone else changed these lines while you were editing: %(names)s. "
-              "Their values are shown now; your entries are kept below. Check and save again.",
-              names=", ".join(conflicts)),
+            _(
+                "Someone else changed these lines while you were editing: %(names)s. "
+                "Their values are shown now; your entries are kept below. Check and save again.",
+                names=", ".join(conflicts),
+            ),
             {"rows": conflicts},
         )
     return changed_count
@@ -199,19 +222,31 @@ def _flush_or_stale() -> None:
         raise StaleEdit() from exc
 
 
-def mark_all_present(actor, lesson: Session, course: Course, *,
-                     register_version: int | None = None,
-                     now: dt.datetime | None = None) -> int:
+def mark_all_present(
+    actor,
+    lesson: Session,
+    course: Course,
+    *,
+    register_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     """Everyone in the register present for the whole lesson (lines already set are kept)."""
     rows = [
         RowInput(r.enrolment.id, AttendanceStatus.PRESENT, lesson.length_minutes, "", 0, None)
-        for r in register_rows(lesson) if r.record is None
+        for r in register_rows(lesson)
+        if r.record is None
     ]
     return save_register(actor, lesson, course, rows, register_version=register_version, now=now)
 
 
-def sign_register(actor, lesson: Session, course: Course, *, register_version: int | None = None,
-                  now: dt.datetime | None = None) -> Register:
+def sign_register(
+    actor,
+    lesson: Session,
+    course: Course,
+    *,
+    register_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Register:
     """The trainer signs the register, which locks it; every trainee must have a status."""
     now = now or utcnow()
     ensure_not_closed(course)
@@ -223,18 +258,29 @@ def sign_register(actor, lesson: Session, course: Course, *, register_version: i
         raise StaleEdit()
     missing = [r.user.full_name for r in register_rows(lesson) if r.record is None]
     if missing:
-        raise Conflict(_("Give a status to every trainee before signing: %(names)s.",
-                         names=", ".join(missing[:10]) + ("…" if len(missing) > 10 else "")))
+        raise Conflict(
+            _(
+                "Give a status to every trainee before signing: %(names)s.",
+                names=", ".join(missing[:10]) + ("…" if len(missing) > 10 else ""),
+            )
+        )
     reg.signed_at = now
     reg.signed_by_id = actor.id
     _flush_or_stale()
-    record(actor, "register.sign", "register", lesson.id, None,
-           {"signed_at": reg.signed_at, "signed_by_id": actor.id})
+    record(
+        actor,
+        "register.sign",
+        "register",
+        lesson.id,
+        None,
+        {"signed_at": reg.signed_at, "signed_by_id": actor.id},
+    )
     return reg
 
 
-def reopen_register(actor, lesson: Session, course: Course, reason: str, *,
-                    now: dt.datetime | None = None) -> Register:
+def reopen_register(
+    actor, lesson: Session, course: Course, reason: str, *, now: dt.datetime | None = None
+) -> Register:
     """A coordinator reopens a signed register, with a reason."""
     if not can_reopen_register(actor):
         raise PermissionDenied()
@@ -295,8 +341,9 @@ def lessons_open_for_checkin(now: dt.datetime) -> list[Session]:
     return [s for s in lessons if checkin_open(s, now)]
 
 
-def check_in(user: User, code: str, *, lesson_id: int | None = None,
-             now: dt.datetime | None = None) -> tuple[Session, AttendanceRecord]:
+def check_in(
+    user: User, code: str, *, lesson_id: int | None = None, now: dt.datetime | None = None
+) -> tuple[Session, AttendanceRecord]:
     """A trainee checks in with the code shown by the trainer; refused with a clear reason."""
     now = now or utcnow()
     code = (code or "").strip().replace(" ", "")
@@ -311,18 +358,22 @@ def check_in(user: User, code: str, *, lesson_id: int | None = None,
             msg = _("This code belongs to another lesson.")
             raise ValidationFailed(msg, {"code": [msg]})
         if lesson is not None and not checkin_open(lesson, now):
-            opens = (lesson.starts_at - OPENS_BEFORE)
-            msg = _("Check-in for this lesson is closed: it is open from %(start)s to %(end)s "
-                    "on the day of the lesson.",
-                    start=format_time(opens, "HH:mm"), end=format_time(lesson.ends_at, "HH:mm"))
+            opens = lesson.starts_at - OPENS_BEFORE
+            msg = _(
+                "Check-in for this lesson is closed: it is open from %(start)s to %(end)s "
+                "on the day of the lesson.",
+                start=format_time(opens, "HH:mm"),
+                end=format_time(lesson.ends_at, "HH:mm"),
+            )
             raise NotEligible(msg, {"code": [msg]})
     if match is None:
         msg = _("The code is not valid or has expired. Ask the trainer for the current code.")
         raise ValidationFailed(msg, {"code": [msg]})
     lesson = match
     enrolment = db.session.scalar(
-        select(Enrolment).where(Enrolment.course_id == lesson.course_id,
-                                Enrolment.user_id == user.id)
+        select(Enrolment).where(
+            Enrolment.course_id == lesson.course_id, Enrolment.user_id == user.id
+        )
     )
     if enrolment is None or not enrolment.counts_on(lesson.date):
         msg = _("You are not enrolled in the course of this lesson, so you cannot check in.")
@@ -334,8 +385,9 @@ def check_in(user: User, code: str, *, lesson_id: int | None = None,
         msg = _("The register of this lesson is already signed. Speak to the trainer.")
         raise Conflict(msg, {"code": [msg]})
     rec = db.session.scalar(
-        select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id,
-                                       AttendanceRecord.enrolment_id == enrolment.id)
+        select(AttendanceRecord).where(
+            AttendanceRecord.session_id == lesson.id, AttendanceRecord.enrolment_id == enrolment.id
+        )
     )
     if rec is not None and rec.status not in (AttendanceStatus.ABSENT,):
         msg = _("Your presence at this lesson is already recorded.")
@@ -354,8 +406,14 @@ def check_in(user: User, code: str, *, lesson_id: int | None = None,
     rec.checked_in_at = now
     rec.recorded_by_id = user.id
     _flush_or_stale()
-    record(user, "attendance.check_in", "attendance_record", rec.id, before,
-           snapshot(rec, RECORD_FIELDS))
+    record(
+        user,
+        "attendance.check_in",
+        "attendance_record",
+        rec.id,
+        before,
+        snapshot(rec, RECORD_FIELDS),
+    )
     return lesson, rec
 
 
@@ -365,8 +423,9 @@ def recent_check_ins(lesson: Session) -> list[tuple[AttendanceRecord, User]]:
         select(AttendanceRecord, User)
         .join(Enrolment, Enrolment.id == AttendanceRecord.enrolment_id)
         .join(User, User.id == Enrolment.user_id)
-        .where(AttendanceRecord.session_id == lesson.id,
-               AttendanceRecord.checked_in_at.is_not(None))
+        .where(
+            AttendanceRecord.session_id == lesson.id, AttendanceRecord.checked_in_at.is_not(None)
+        )
         .order_by(AttendanceRecord.checked_in_at.desc())
     ).all()
     return [(r, u) for r, u in rows]

@@ -9,27 +9,33 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.accounts.models import Role
-from lms.db import db
-from lms.errors import ValidationFailed
-from lms.security import roles_required
-from lms.standards.models import Framework, FrameworkItem
 from courses import bp
 from courses.forms import ModuleForm
 from courses.models import Module
 from courses.services import catalogue
 from courses.views.common import apply_field_errors, hours_to_minutes, user
+from lms.accounts.models import Role
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.security import roles_required
+from lms.standards.models import Framework, FrameworkItem
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _item_choices():
     frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
-    items = db.session.scalars(select(FrameworkItem).order_by(FrameworkItem.framework_id,
-                                                              FrameworkItem.code))
-    return [(i.id, f"{i.code} · {i.kind_label}: {i.title}"
-             + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""))
-            for i in items]
+    items = db.session.scalars(
+        select(FrameworkItem).order_by(FrameworkItem.framework_id, FrameworkItem.code)
+    )
+    return [
+        (
+            i.id,
+            f"{i.code} · {i.kind_label}: {i.title}"
+            + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""),
+        )
+        for i in items
+    ]
 
 
 @bp.get("/moduli")
@@ -39,8 +45,9 @@ def modules():
         catalogue.list_modules().options(selectinload(Module.framework_items))
     ).all()
     in_use = catalogue.modules_in_use()
-    return render_template("courses/modules.html", modules=rows, in_use=in_use,
-                           can_edit=user().has_role(*STAFF))
+    return render_template(
+        "courses/modules.html", modules=rows, in_use=in_use, can_edit=user().has_role(*STAFF)
+    )
 
 
 def _save_module(module: Module | None):
@@ -54,10 +61,15 @@ def _save_module(module: Module | None):
         form.framework_items.data = [i.id for i in module.framework_items]
     status = 200
     if form.validate_on_submit():
-        args = dict(code=form.code.data, title=form.title.data, topic_area=form.topic_area.data,
-                    planned_minutes=hours_to_minutes(form.planned_hours.data),
-                    description=form.description.data or "", objectives=form.objectives.data or "",
-                    framework_item_ids=form.framework_items.data or [])
+        args = dict(
+            code=form.code.data,
+            title=form.title.data,
+            topic_area=form.topic_area.data,
+            planned_minutes=hours_to_minutes(form.planned_hours.data),
+            description=form.description.data or "",
+            objectives=form.objectives.data or "",
+            framework_item_ids=form.framework_items.data or [],
+        )
         try:
             if module is None:
                 module = catalogue.create_module(user(), **args)
@@ -97,8 +109,10 @@ def retire_module(module_id: int):
     retired = request.form.get("retired", "1") == "1"
     catalogue.set_retired(user(), module, retired)
     db.session.commit()
-    flash(_("The module has been retired.") if retired else _("The module is offered again."),
-          "success")
+    flash(
+        _("The module has been retired.") if retired else _("The module is offered again."),
+        "success",
+    )
     return redirect(url_for("courses.modules"), 303)
 
 

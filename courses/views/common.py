@@ -7,9 +7,9 @@ import decimal
 from flask import abort
 from flask_login import current_user
 
+from courses.models import Course, Session
 from lms.db import db
 from lms.errors import ValidationFailed
-from courses.models import Course, Session
 
 
 def apply_field_errors(form, err: ValidationFailed, aliases: dict | None = None) -> bool:

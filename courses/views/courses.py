@@ -7,12 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from lms.accounts.models import Role, User, UserRole
-from lms.db import db
-from lms.errors import ValidationFailed
-from lms.security import login_required, roles_required
 from courses import bp
-from courses.forms import AddModuleForm, CourseForm, ReasonForm, StatusForm
+from courses.forms import AddModuleForm, CourseForm, StatusForm
 from courses.models import Course, CourseStatus, Enrolment, EnrolmentStatus, Module, Session
 from courses.permissions import (
     can_edit_course,
@@ -24,6 +20,10 @@ from courses.permissions import (
 )
 from courses.services import courses as course_services
 from courses.views.common import apply_field_errors, course_or_404, require, user
+from lms.accounts.models import Role, User, UserRole
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.security import login_required, roles_required
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
@@ -32,8 +32,9 @@ def trainer_choices():
     return [
         (u.id, u.full_name)
         for u in db.session.scalars(
-            select(User).join(UserRole).where(UserRole.role == Role.TRAINER,
-                                              User.active.is_(True))
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.TRAINER, User.active.is_(True))
             .order_by(User.full_name)
         )
     ]
@@ -49,13 +50,16 @@ def courses():
     counts = dict(
         db.session.execute(
             select(Enrolment.course_id, func.count(Enrolment.id))
-            .where(Enrolment.status == EnrolmentStatus.ACTIVE,
-                   Enrolment.course_id.in_([c.id for c in rows] or [-1]))
+            .where(
+                Enrolment.status == EnrolmentStatus.ACTIVE,
+                Enrolment.course_id.in_([c.id for c in rows] or [-1]),
+            )
             .group_by(Enrolment.course_id)
         ).all()
     )
-    return render_template("courses/courses.html", courses=rows, counts=counts,
-                           can_create=is_staff(u))
+    return render_template(
+        "courses/courses.html", courses=rows, counts=counts, can_create=is_staff(u)
+    )
 
 
 @bp.get("/percorsi/<int:course_id>")
@@ -72,32 +76,45 @@ def course(course_id: int):
         require(False)
     links = course_services.load_module_links(c)
     lessons = db.session.scalars(
-        select(Session).where(Session.course_id == c.id)
+        select(Session)
+        .where(Session.course_id == c.id)
         .options(joinedload(Session.module), joinedload(Session.trainer))
         .order_by(Session.date, Session.start_time)
     ).all()
     trainers = db.session.scalars(
         select(User).where(User.id.in_(c.trainer_ids or {-1})).order_by(User.full_name)
     ).all()
-    counts = dict(db.session.execute(
-        select(Enrolment.status, func.count(Enrolment.id)).where(Enrolment.course_id == c.id)
-        .group_by(Enrolment.status)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(Enrolment.status, func.count(Enrolment.id))
+            .where(Enrolment.course_id == c.id)
+            .group_by(Enrolment.status)
+        ).all()
+    )
     add_form = AddModuleForm()
     used = {link.module_id for link in links}
     add_form.module_id.choices = [
         (m.id, f"{m.code} · {m.title}")
         for m in db.session.scalars(
             select(Module).where(Module.retired_at.is_(None)).order_by(Module.code)
-        ) if m.id not in used
+        )
+        if m.id not in used
     ]
     status_form = StatusForm(status=c.status.value)
     planned = sum(s.length_minutes for s in lessons if not s.is_cancelled)
     return render_template(
-        "courses/course.html", course=c, links=links, lessons=lessons, trainers=trainers,
-        counts=counts, add_form=add_form, status_form=status_form, planned_minutes=planned,
+        "courses/course.html",
+        course=c,
+        links=links,
+        lessons=lessons,
+        trainers=trainers,
+        counts=counts,
+        add_form=add_form,
+        status_form=status_form,
+        planned_minutes=planned,
         enrolment_status=EnrolmentStatus,
-        can_edit=can_edit_course(u, c), can_manage=can_manage_course(u, c),
+        can_edit=can_edit_course(u, c),
+        can_manage=can_manage_course(u, c),
         can_report=can_view_course_report(u, c),
         can_register={s.id for s in lessons if can_take_register(u, s, c)},
     )
@@ -111,12 +128,17 @@ def _course_form_save(c: Course | None):
         form.trainer_ids.data = sorted(c.trainer_ids)
     status = 200
     if form.validate_on_submit():
-        args = dict(title=form.title.data, edition=form.edition.data or "",
-                    description=form.description.data or "", start_date=form.start_date.data,
-                    end_date=form.end_date.data, capacity=form.capacity.data,
-                    assessment_threshold_pct=form.assessment_threshold_pct.data,
-                    certification_threshold_pct=form.certification_threshold_pct.data,
-                    trainer_ids=form.trainer_ids.data or [])
+        args = dict(
+            title=form.title.data,
+            edition=form.edition.data or "",
+            description=form.description.data or "",
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            capacity=form.capacity.data,
+            assessment_threshold_pct=form.assessment_threshold_pct.data,
+            certification_threshold_pct=form.certification_threshold_pct.data,
+            trainer_ids=form.trainer_ids.data or [],
+        )
         try:
             if c is None:
                 c = course_services.create_course(user(), **args)
@@ -180,6 +202,3 @@ def course_modules(course_id: int):
     db.session.commit()
     flash(_("The course modules have been updated."), "success")
     return redirect(url_for("courses.course", course_id=c.id, _anchor="moduli"), 303)
-
-
-__all__ = ["ReasonForm"]

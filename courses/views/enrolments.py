@@ -2,57 +2,76 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from lms.accounts.models import Role, User, UserRole
-from lms.db import db
-from lms.errors import ValidationFailed
-from lms.organisations.models import Organisation
-from lms.security import roles_required
 from courses import bp
 from courses.forms import EnrolCsvForm, EnrolOrganisationForm, EnrolUserForm, ReasonForm
 from courses.models import Enrolment, EnrolmentStatus
 from courses.permissions import can_edit_course
 from courses.services import enrolments as enrol_services
 from courses.views.common import apply_field_errors, course_or_404, require, user
+from lms.accounts.models import Role, User, UserRole
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.organisations.models import Organisation
+from lms.security import roles_required
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _forms(course):
-    enrolled = set(db.session.scalars(
-        select(Enrolment.user_id).where(Enrolment.course_id == course.id,
-                                        Enrolment.status != EnrolmentStatus.WITHDRAWN)
-    ))
+    enrolled = set(
+        db.session.scalars(
+            select(Enrolment.user_id).where(
+                Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
+            )
+        )
+    )
     one = EnrolUserForm(prefix="one")
     orgs = {o.id: o.name for o in db.session.scalars(select(Organisation))}
     one.user_id.choices = [
-        (u.id, f"{u.full_name} · {u.email}" + (f" · {orgs[u.organisation_id]}"
-                                              if u.organisation_id in orgs else ""))
+        (
+            u.id,
+            f"{u.full_name} · {u.email}"
+            + (f" · {orgs[u.organisation_id]}" if u.organisation_id in orgs else ""),
+        )
         for u in db.session.scalars(
-            select(User).join(UserRole).where(UserRole.role == Role.TRAINEE,
-                                              User.active.is_(True)).order_by(User.full_name)
-        ) if u.id not in enrolled
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.TRAINEE, User.active.is_(True))
+            .order_by(User.full_name)
+        )
+        if u.id not in enrolled
     ]
     org = EnrolOrganisationForm(prefix="org")
     org.organisation_id.choices = sorted(orgs.items(), key=lambda kv: kv[1].lower())
     return one, org, EnrolCsvForm(prefix="csv")
 
 
-def _render(course, one, org, csv_form, csv_result=None, status=200):
+def _render(course, one, org, csv_form, csv_result=None, csv_text=None, status=200):
     rows = db.session.scalars(
-        select(Enrolment).join(Enrolment.user).options(contains_eager(Enrolment.user))
+        select(Enrolment)
+        .join(Enrolment.user)
+        .options(contains_eager(Enrolment.user))
         .where(Enrolment.course_id == course.id)
         .order_by(Enrolment.status, User.full_name)
     ).all()
     orgs = {o.id: o.name for o in db.session.scalars(select(Organisation))}
     return render_template(
-        "courses/enrolments.html", course=course, enrolments=rows, orgs=orgs, one=one, org=org,
-        csv_form=csv_form, csv_result=csv_result, can_edit=can_edit_course(user(), course),
+        "courses/enrolments.html",
+        course=course,
+        enrolments=rows,
+        orgs=orgs,
+        one=one,
+        org=org,
+        csv_form=csv_form,
+        csv_result=csv_result,
+        csv_text=csv_text,
+        can_edit=can_edit_course(user(), course),
         reason_form=ReasonForm(),
     ), status
 
@@ -80,35 +99,53 @@ def enrol(course_id: int):
             return _render(course, one, org, csv_form, status=422)
         db.session.commit()
         if e.status == EnrolmentStatus.WAITING:
-            flash(_("The course is full: %(name)s is on the waiting list.", name=trainee.full_name),
-                  "warning")
+            flash(
+                _("The course is full: %(name)s is on the waiting list.", name=trainee.full_name),
+                "warning",
+            )
         else:
             flash(_("%(name)s is enrolled.", name=trainee.full_name), "success")
     elif kind == "org" and org.validate_on_submit():
         created, skipped = enrol_services.enrol_organisation(
-            user(), course, org.organisation_id.data, enrolled_on=org.enrolled_on.data)
+            user(), course, org.organisation_id.data, enrolled_on=org.enrolled_on.data
+        )
         db.session.commit()
-        flash(ngettext("%(num)d trainee enrolled.", "%(num)d trainees enrolled.", len(created))
-              + (" " + _("%(n)d already enrolled.", n=skipped) if skipped else ""), "success")
+        flash(
+            ngettext("%(num)d trainee enrolled.", "%(num)d trainees enrolled.", len(created))
+            + (" " + _("%(n)d already enrolled.", n=skipped) if skipped else ""),
+            "success",
+        )
     elif kind == "csv" and csv_form.validate_on_submit():
         data = csv_form.file.data.read()
         result = enrol_services.import_csv(user(), course, data, dry_run=True)
-        if result.ok:
-            # Keep the checked file for the confirmation step (small: at most 2000 lines).
-            session[f"enrol_csv_{course.id}"] = data.decode("utf-8-sig", errors="replace")
-        return _render(course, one, org, csv_form, csv_result=result,
-                       status=200 if result.ok else 422)
+        # The confirmation form sends the checked text back; it is checked again on import.
+        text = data.decode("utf-8-sig", errors="replace") if result.ok else None
+        return _render(
+            course,
+            one,
+            org,
+            csv_form,
+            csv_result=result,
+            csv_text=text,
+            status=200 if result.ok else 422,
+        )
     elif kind == "csv_confirm":
-        text = session.pop(f"enrol_csv_{course.id}", None)
-        if text is None:
+        text = request.form.get("csv_text")
+        if not text:
             flash(_("Upload the file again: the checked copy has expired."), "danger")
             return redirect(url_for("courses.enrolments", course_id=course.id), 303)
         result = enrol_services.import_csv(user(), course, text.encode(), dry_run=False)
         if not result.applied:
             return _render(course, one, org, csv_form, csv_result=result, status=422)
         db.session.commit()
-        flash(ngettext("%(num)d trainee enrolled from the file.",
-                       "%(num)d trainees enrolled from the file.", len(result.rows)), "success")
+        flash(
+            ngettext(
+                "%(num)d trainee enrolled from the file.",
+                "%(num)d trainees enrolled from the file.",
+                len(result.rows),
+            ),
+            "success",
+        )
     else:
         return _render(course, one, org, csv_form, status=422)
     return redirect(url_for("courses.enrolments", course_id=course.id), 303)

@@ -6,10 +6,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from lms.accounts.models import Role
-from lms.db import db
-from lms.errors import ValidationFailed
-from lms.security import roles_required
 from courses import bp
 from courses.forms import LessonForm, ReasonForm
 from courses.models import SessionMode
@@ -19,14 +15,20 @@ from courses.services.courses import load_module_links
 from courses.services.enrolments import today
 from courses.views.common import apply_field_errors, course_or_404, lesson_or_404, require, user
 from courses.views.courses import trainer_choices
+from lms.accounts.models import Role
+from lms.db import db
+from lms.errors import ValidationFailed
+from lms.security import roles_required
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _lesson_form(course, lesson=None) -> LessonForm:
     form = LessonForm()
-    form.module_id.choices = [(link.module_id, f"{link.module.code} · {link.module.title}")
-                              for link in load_module_links(course)]
+    form.module_id.choices = [
+        (link.module_id, f"{link.module.code} · {link.module.title}")
+        for link in load_module_links(course)
+    ]
     form.trainer_id.choices = trainer_choices()
     if request.method == "GET":
         if lesson is not None:
@@ -39,10 +41,16 @@ def _lesson_form(course, lesson=None) -> LessonForm:
 
 
 def _args(form) -> dict:
-    return dict(module_id=form.module_id.data, date=form.date.data,
-                start_time=form.start_time.data, end_time=form.end_time.data,
-                mode=SessionMode(form.mode.data), trainer_id=form.trainer_id.data,
-                place=form.place.data or "", link=form.link.data or "")
+    return dict(
+        module_id=form.module_id.data,
+        date=form.date.data,
+        start_time=form.start_time.data,
+        end_time=form.end_time.data,
+        mode=SessionMode(form.mode.data),
+        trainer_id=form.trainer_id.data,
+        place=form.place.data or "",
+        link=form.link.data or "",
+    )
 
 
 @bp.route("/percorsi/<int:course_id>/lezioni/nuova", methods=["GET", "POST"])
@@ -54,21 +62,25 @@ def new_lesson(course_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            created = lesson_services.schedule_lessons(user(), course, weeks=form.weeks.data,
-                                                       **_args(form))
+            created = lesson_services.schedule_lessons(
+                user(), course, weeks=form.weeks.data, **_args(form)
+            )
         except ValidationFailed as err:
             if not apply_field_errors(form, err):
                 flash(err.message, "danger")
             status = 422
         else:
             db.session.commit()
-            flash(ngettext("%(num)d lesson scheduled.", "%(num)d lessons scheduled.",
-                           len(created)), "success")
+            flash(
+                ngettext("%(num)d lesson scheduled.", "%(num)d lessons scheduled.", len(created)),
+                "success",
+            )
             return redirect(url_for("courses.course", course_id=course.id, _anchor="lezioni"), 303)
     elif form.errors:
         status = 422
-    return render_template("courses/lesson_form.html", form=form, course=course,
-                           lesson=None), status
+    return render_template(
+        "courses/lesson_form.html", form=form, course=course, lesson=None
+    ), status
 
 
 @bp.route("/lezioni/<int:lesson_id>/modifica", methods=["GET", "POST"])
@@ -81,8 +93,9 @@ def edit_lesson(lesson_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            lesson_services.update_lesson(user(), lesson, course, reason=form.reason.data,
-                                          **_args(form))
+            lesson_services.update_lesson(
+                user(), lesson, course, reason=form.reason.data, **_args(form)
+            )
         except ValidationFailed as err:
             if not apply_field_errors(form, err):
                 flash(err.message, "danger")
@@ -93,8 +106,9 @@ def edit_lesson(lesson_id: int):
             return redirect(url_for("courses.lesson", lesson_id=lesson.id), 303)
     elif form.errors:
         status = 422
-    return render_template("courses/lesson_form.html", form=form, course=course, lesson=lesson,
-                           recorded=recorded), status
+    return render_template(
+        "courses/lesson_form.html", form=form, course=course, lesson=lesson, recorded=recorded
+    ), status
 
 
 @bp.route("/lezioni/<int:lesson_id>/annulla", methods=["GET", "POST"])
@@ -116,8 +130,13 @@ def cancel_lesson(lesson_id: int):
             return redirect(url_for("courses.course", course_id=course.id, _anchor="lezioni"), 303)
     elif form.errors:
         status = 422
-    return render_template("courses/lesson_cancel.html", form=form, lesson=lesson, course=course,
-                           recorded=lesson_services.has_attendance(lesson)), status
+    return render_template(
+        "courses/lesson_cancel.html",
+        form=form,
+        lesson=lesson,
+        course=course,
+        recorded=lesson_services.has_attendance(lesson),
+    ), status
 
 
 @bp.get("/oggi")

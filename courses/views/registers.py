@@ -6,14 +6,9 @@ from io import BytesIO
 
 import segno
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_time
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from lms.accounts.models import Role, User
-from lms.db import db, utcnow
-from lms.errors import Conflict, DomainError, NotEligible, StaleEdit, ValidationFailed
-from lms.security import login_required, roles_required
 from courses import bp
 from courses.forms import CheckInForm, ReasonForm
 from courses.models import ATTENDANCE_LABELS, AttendanceStatus, Module
@@ -21,6 +16,10 @@ from courses.permissions import can_reopen_register, can_take_register, can_view
 from courses.services import registers as reg_services
 from courses.services.lessons import has_attendance
 from courses.views.common import lesson_or_404, require, user
+from lms.accounts.models import Role, User
+from lms.db import db, utcnow
+from lms.errors import Conflict, DomainError, NotEligible, StaleEdit, ValidationFailed
+from lms.security import login_required, roles_required
 
 STATUSES = list(AttendanceStatus)
 
@@ -31,12 +30,25 @@ def _row_values(rows) -> dict[int, dict]:
     for r in rows:
         rec = r.record
         if rec is None:
-            values[r.enrolment.id] = {"status": "", "minutes": "", "note": "", "v": 0,
-                                      "os": "", "om": "", "on": ""}
+            values[r.enrolment.id] = {
+                "status": "",
+                "minutes": "",
+                "note": "",
+                "v": 0,
+                "os": "",
+                "om": "",
+                "on": "",
+            }
         else:
-            values[r.enrolment.id] = {"status": rec.status.value, "minutes": rec.minutes,
-                                      "note": rec.note, "v": rec.version_id,
-                                      "os": rec.status.value, "om": rec.minutes, "on": rec.note}
+            values[r.enrolment.id] = {
+                "status": rec.status.value,
+                "minutes": rec.minutes,
+                "note": rec.note,
+                "v": rec.version_id,
+                "os": rec.status.value,
+                "om": rec.minutes,
+                "on": rec.note,
+            }
     return values
 
 
@@ -50,15 +62,26 @@ def _parse(form, rows) -> tuple[list[reg_services.RowInput], dict[int, dict]]:
         note = form.get(f"note_{eid}", "") or ""
         seen = form.get(f"v_{eid}", "0")
         seen = int(seen) if seen.isdigit() else 0
-        os_, om, on = form.get(f"os_{eid}", ""), form.get(f"om_{eid}", ""), form.get(f"on_{eid}", "")
+        os_, om, on = (
+            form.get(f"os_{eid}", ""),
+            form.get(f"om_{eid}", ""),
+            form.get(f"on_{eid}", ""),
+        )
         original = None
         if os_ in valid and om.isdigit():
             original = (AttendanceStatus(os_), int(om), on.strip())
         minutes = int(raw_min) if raw_min.isdigit() else (None if raw_min == "" else -1)
         status = AttendanceStatus(raw_status) if raw_status in valid else None
         inputs.append(reg_services.RowInput(eid, status, minutes, note, seen, original))
-        submitted[eid] = {"status": raw_status if raw_status in valid else "", "minutes": raw_min,
-                          "note": note, "v": seen, "os": os_, "om": om, "on": on}
+        submitted[eid] = {
+            "status": raw_status if raw_status in valid else "",
+            "minutes": raw_min,
+            "note": note,
+            "v": seen,
+            "os": os_,
+            "om": om,
+            "on": on,
+        }
     return inputs, submitted
 
 
@@ -68,12 +91,25 @@ def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status
     now = utcnow()
     module = db.session.get(Module, lesson.module_id)
     trainer = db.session.get(User, lesson.trainer_id)
-    writable = (can_take_register(u, lesson, course) and not reg.is_signed
-                and reg_services.attendance_open(lesson, now))
+    writable = (
+        can_take_register(u, lesson, course)
+        and not reg.is_signed
+        and reg_services.attendance_open(lesson, now)
+    )
     return render_template(
-        "courses/lesson.html", lesson=lesson, course=course, module=module, trainer=trainer,
-        rows=rows, values=values, register=reg, errors=errors or {}, conflicts=conflicts or {},
-        statuses=STATUSES, labels=ATTENDANCE_LABELS, writable=writable,
+        "courses/lesson.html",
+        lesson=lesson,
+        course=course,
+        module=module,
+        trainer=trainer,
+        rows=rows,
+        values=values,
+        register=reg,
+        errors=errors or {},
+        conflicts=conflicts or {},
+        statuses=STATUSES,
+        labels=ATTENDANCE_LABELS,
+        writable=writable,
         value_labels={s.value: ATTENDANCE_LABELS[s] for s in STATUSES},
         can_take=can_take_register(u, lesson, course),
         can_reopen=can_reopen_register(u) and reg.is_signed and not course.is_closed,
@@ -81,7 +117,8 @@ def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status
         is_open=reg_services.attendance_open(lesson, now),
         checkin_open=reg_services.checkin_open(lesson, now),
         signer=db.session.get(User, reg.signed_by_id) if reg.signed_by_id else None,
-        reason_form=ReasonForm(), recorded=has_attendance(lesson),
+        reason_form=ReasonForm(),
+        recorded=has_attendance(lesson),
     ), status
 
 
@@ -107,8 +144,7 @@ def save_register(lesson_id: int):
         if request.form.get("action") == "all_present":
             n = reg_services.mark_all_present(user(), lesson, course, register_version=version)
         else:
-            n = reg_services.save_register(user(), lesson, course, inputs,
-                                           register_version=version)
+            n = reg_services.save_register(user(), lesson, course, inputs, register_version=version)
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
@@ -126,12 +162,21 @@ def save_register(lesson_id: int):
             if mine and now_["v"] != mine["v"]:
                 # Keep what the user typed; from now on they edit over the current version.
                 conflicts[eid] = now_
-                submitted[eid] = {**mine, "v": now_["v"], "os": now_["os"], "om": now_["om"],
-                                  "on": now_["on"]}
+                submitted[eid] = {
+                    **mine,
+                    "v": now_["v"],
+                    "os": now_["os"],
+                    "om": now_["om"],
+                    "on": now_["on"],
+                }
         return _render(lesson, course, rows, submitted, conflicts=conflicts, status=409)
     db.session.commit()
-    flash(ngettext("Register saved: %(num)d line changed.", "Register saved: %(num)d lines changed.",
-                   n), "success")
+    flash(
+        ngettext(
+            "Register saved: %(num)d line changed.", "Register saved: %(num)d lines changed.", n
+        ),
+        "success",
+    )
     return redirect(url_for("courses.lesson", lesson_id=lesson.id, _anchor="registro"), 303)
 
 
@@ -141,8 +186,9 @@ def sign_register(lesson_id: int):
     lesson, course = lesson_or_404(lesson_id)
     require(can_view_register(user(), lesson, course))
     version = request.form.get("register_version", "")
-    reg_services.sign_register(user(), lesson, course,
-                               register_version=int(version) if version.isdigit() else None)
+    reg_services.sign_register(
+        user(), lesson, course, register_version=int(version) if version.isdigit() else None
+    )
     db.session.commit()
     flash(_("The register is signed and locked."), "success")
     return redirect(url_for("courses.lesson", lesson_id=lesson.id), 303)
@@ -171,8 +217,11 @@ def register_pdf(lesson_id: int):
     require(can_view_register(user(), lesson, course))
     data = build(lesson, course)
     name = f"registro-presenze-{lesson.date.isoformat()}-{lesson.id}.pdf"
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
 
 
 # --- self check-in: the trainer's screen ---------------------------------------------------
@@ -191,9 +240,15 @@ def checkin_screen(lesson_id: int):
     is_open = reg_services.checkin_open(lesson, now)
     code, seconds = reg_services.current_code(lesson, now) if is_open else ("", 0)
     return render_template(
-        "courses/checkin_screen.html", lesson=lesson, course=course, code=code, seconds=seconds,
-        is_open=is_open, url=_checkin_url(lesson, code) if is_open else "",
-        checkins=reg_services.recent_check_ins(lesson), labels=ATTENDANCE_LABELS,
+        "courses/checkin_screen.html",
+        lesson=lesson,
+        course=course,
+        code=code,
+        seconds=seconds,
+        is_open=is_open,
+        url=_checkin_url(lesson, code) if is_open else "",
+        checkins=reg_services.recent_check_ins(lesson),
+        labels=ATTENDANCE_LABELS,
         opens=lesson.starts_at - reg_services.OPENS_BEFORE,
     )
 
@@ -209,7 +264,8 @@ def checkin_qr(lesson_id: int):
     code, _s = reg_services.current_code(lesson, now)
     out = BytesIO()
     segno.make(_checkin_url(lesson, code), error="m").save(
-        out, kind="svg", scale=8, border=2, title=_("QR code for check-in"))
+        out, kind="svg", scale=8, border=2, title=_("QR code for check-in")
+    )
     resp = Response(out.getvalue(), mimetype="image/svg+xml")
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -224,15 +280,23 @@ def checkin_state(lesson_id: int):
     now = utcnow()
     is_open = reg_services.checkin_open(lesson, now)
     code, seconds = reg_services.current_code(lesson, now) if is_open else ("", 0)
-    resp = jsonify({
-        "open": is_open, "code": code, "seconds": seconds,
-        "qr": url_for("courses.checkin_qr", lesson_id=lesson.id, c=code) if is_open else "",
-        "checkins": [
-            {"name": u.full_name, "time": format_time(r.checked_in_at, "HH:mm"),
-             "status": str(ATTENDANCE_LABELS[r.status]), "minutes": r.minutes}
-            for r, u in reg_services.recent_check_ins(lesson)
-        ],
-    })
+    resp = jsonify(
+        {
+            "open": is_open,
+            "code": code,
+            "seconds": seconds,
+            "qr": url_for("courses.checkin_qr", lesson_id=lesson.id, c=code) if is_open else "",
+            "checkins": [
+                {
+                    "name": u.full_name,
+                    "time": format_time(r.checked_in_at, "HH:mm"),
+                    "status": str(ATTENDANCE_LABELS[r.status]),
+                    "minutes": r.minutes,
+                }
+                for r, u in reg_services.recent_check_ins(lesson)
+            ],
+        }
+    )
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -259,11 +323,23 @@ def check_in():
             db.session.commit()
             module = db.session.get(Module, lesson.module_id)
             if rec.status == AttendanceStatus.LATE:
-                flash(_("Check-in done for \"%(title)s\": you are recorded as late, "
-                        "%(minutes)d minutes.", title=module.title, minutes=rec.minutes), "success")
+                flash(
+                    _(
+                        'Check-in done for "%(title)s": you are recorded as late, '
+                        "%(minutes)d minutes.",
+                        title=module.title,
+                        minutes=rec.minutes,
+                    ),
+                    "success",
+                )
             else:
-                flash(_("Check-in done: you are recorded as present at \"%(title)s\".",
-                        title=module.title), "success")
+                flash(
+                    _(
+                        'Check-in done: you are recorded as present at "%(title)s".',
+                        title=module.title,
+                    ),
+                    "success",
+                )
             return redirect(url_for("courses.my_courses"), 303)
     elif form.errors:
         status = 422

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from flask import Response, render_template
 
-from lms.accounts.models import Role
-from lms.organisations.models import Organisation
-from lms.db import db
-from lms.security import login_required, roles_required
 from courses import bp
 from courses.attendance import course_report as build_report
 from courses.attendance import courses_of_trainee
@@ -15,6 +11,10 @@ from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS
 from courses.permissions import can_view_course_report, report_scope
 from courses.services.courses import has_employees_of
 from courses.views.common import course_or_404, require, user
+from lms.accounts.models import Role
+from lms.db import db
+from lms.organisations.models import Organisation
+from lms.security import login_required, roles_required
 
 REPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.TRAINER, Role.REFERENT)
 
@@ -33,10 +33,15 @@ def _scoped_report(course_id: int):
 def course_report(course_id: int):
     course, report, scope = _scoped_report(course_id)
     org = db.session.get(Organisation, scope) if scope else None
-    return render_template("courses/report.html", course=course, report=report,
-                           organisation=org, labels=ATTENDANCE_LABELS,
-                           # plain strings: translated once, not once per cell
-                           codes={k: str(v) for k, v in ATTENDANCE_CODES.items()})
+    return render_template(
+        "courses/report.html",
+        course=course,
+        report=report,
+        organisation=org,
+        labels=ATTENDANCE_LABELS,
+        # plain strings: translated once, not once per cell
+        codes={k: str(v) for k, v in ATTENDANCE_CODES.items()},
+    )
 
 
 @bp.get("/percorsi/<int:course_id>/presenze.csv")
@@ -45,9 +50,13 @@ def course_report_csv(course_id: int):
     from courses.exports import report_csv
 
     course, report, _scope = _scoped_report(course_id)
-    return Response(report_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="presenze-percorso-{course.id}.csv"'})
+    return Response(
+        report_csv(report),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="presenze-percorso-{course.id}.csv"'
+        },
+    )
 
 
 @bp.get("/percorsi/<int:course_id>/presenze.xlsx")
@@ -59,7 +68,9 @@ def course_report_xlsx(course_id: int):
     return Response(
         report_xlsx(report),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="presenze-percorso-{course.id}.xlsx"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="presenze-percorso-{course.id}.xlsx"'
+        },
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import TimestampMixin, db, db_enum
@@ -128,7 +128,10 @@ class FrameworkItem(TimestampMixin, db.Model):
     )
     # For competences: their abilities and knowledge items.
     items: Mapped[list[FrameworkItem]] = relationship(
-        "FrameworkItem", back_populates="competence", lazy="raise", order_by="FrameworkItem.position"
+        "FrameworkItem",
+        back_populates="competence",
+        lazy="raise",
+        order_by="FrameworkItem.position",
     )
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_abstract": True}

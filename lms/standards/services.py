@@ -67,8 +67,14 @@ def create_framework(
     )
     db.session.add(fw)
     db.session.flush()
-    record(actor, "framework.create", "framework", fw.id, None,
-           snapshot(fw, ["code", "title", "issuer", "version", "illustrative"]))
+    record(
+        actor,
+        "framework.create",
+        "framework",
+        fw.id,
+        None,
+        snapshot(fw, ["code", "title", "issuer", "version", "illustrative"]),
+    )
     return fw
 
 
@@ -101,8 +107,14 @@ def create_profile(
     )
     db.session.add(profile)
     db.session.flush()
-    record(actor, "profile.create", "profile", profile.id, None,
-           snapshot(profile, ["framework_id", "code", "title", "eqf_level"]))
+    record(
+        actor,
+        "profile.create",
+        "profile",
+        profile.id,
+        None,
+        snapshot(profile, ["framework_id", "code", "title", "eqf_level"]),
+    )
     return profile
 
 
@@ -120,8 +132,9 @@ def _check_code_free(framework_id: int, code: str) -> None:
 def _add_item(actor, item: FrameworkItem) -> FrameworkItem:
     db.session.add(item)
     db.session.flush()
-    record(actor, "framework_item.create", "framework_item", item.id, None,
-           snapshot(item, ITEM_FIELDS))
+    record(
+        actor, "framework_item.create", "framework_item", item.id, None, snapshot(item, ITEM_FIELDS)
+    )
     return item
 
 
@@ -138,8 +151,13 @@ def create_competence(
     """Add a competence to a framework, optionally to one of its profiles."""
     code = _required(code, "code")
     _check_code_free(framework.id, code)
-    comp = Competence(framework_id=framework.id, code=code, title=_required(title, "title"),
-                      description=description.strip(), position=position)
+    comp = Competence(
+        framework_id=framework.id,
+        code=code,
+        title=_required(title, "title"),
+        description=description.strip(),
+        position=position,
+    )
     _add_item(actor, comp)
     if profile is not None:
         db.session.execute(
@@ -150,24 +168,44 @@ def create_competence(
     return comp
 
 
-def _create_child(actor, cls, competence: Competence, code: str, title: str, description: str,
-                  position: int):
+def _create_child(
+    actor, cls, competence: Competence, code: str, title: str, description: str, position: int
+):
     code = _required(code, "code")
     _check_code_free(competence.framework_id, code)
-    item = cls(framework_id=competence.framework_id, competence_id=competence.id, code=code,
-               title=_required(title, "title"), description=description.strip(),
-               position=position)
+    item = cls(
+        framework_id=competence.framework_id,
+        competence_id=competence.id,
+        code=code,
+        title=_required(title, "title"),
+        description=description.strip(),
+        position=position,
+    )
     return _add_item(actor, item)
 
 
-def create_ability(actor, competence: Competence, *, code: str, title: str,
-                   description: str = "", position: int = 0) -> Ability:
+def create_ability(
+    actor,
+    competence: Competence,
+    *,
+    code: str,
+    title: str,
+    description: str = "",
+    position: int = 0,
+) -> Ability:
     """Add an ability (abilità) to a competence."""
     return _create_child(actor, Ability, competence, code, title, description, position)
 
 
-def create_knowledge_item(actor, competence: Competence, *, code: str, title: str,
-                          description: str = "", position: int = 0) -> KnowledgeItem:
+def create_knowledge_item(
+    actor,
+    competence: Competence,
+    *,
+    code: str,
+    title: str,
+    description: str = "",
+    position: int = 0,
+) -> KnowledgeItem:
     """Add a knowledge item (conoscenza) to a competence."""
     return _create_child(actor, KnowledgeItem, competence, code, title, description, position)
 
@@ -176,8 +214,6 @@ def items_of_frameworks() -> list[FrameworkItem]:
     """Every framework item, grouped by framework and ordered for pick lists."""
     return list(
         db.session.scalars(
-            select(FrameworkItem).order_by(
-                FrameworkItem.framework_id, FrameworkItem.code
-            )
+            select(FrameworkItem).order_by(FrameworkItem.framework_id, FrameworkItem.code)
         )
     )

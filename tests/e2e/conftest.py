@@ -68,6 +68,7 @@ DEMO_ACCOUNTS = {
     "referente1": "referente1@demo.example",
 }
 
+
 def pytest_collection_modifyitems(config, items):
     """Every test under tests/e2e carries the e2e marker (select with -m e2e)."""
     here = Path(__file__).parent
@@ -248,7 +249,11 @@ def _watch(page, state: PageState) -> None:
         if frame != page.main_frame or frame.url == "about:blank":
             return
         url = frame.url
-        if state.current and url != state.current and urldefrag(url)[0] == urldefrag(state.current)[0]:
+        if (
+            state.current
+            and url != state.current
+            and urldefrag(url)[0] == urldefrag(state.current)[0]
+        ):
             state.current = url  # an in-page anchor: same document
             return
         if state.pending:

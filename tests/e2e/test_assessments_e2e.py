@@ -27,8 +27,9 @@ def answer_every_question(page):
             fieldset.locator("input[type=text]").fill("collocamento mirato")
 
 
-def test_quiz_assignment_grading_release_and_feedback(page, login, visit, submit, tmp_path,
-                                                      artifacts):
+def test_quiz_assignment_grading_release_and_feedback(
+    page, login, visit, submit, tmp_path, artifacts
+):
     # The trainee takes the quiz: answers are kept on the server across a reload.
     login(page, DEMO_ACCOUNTS["corsista1"])
     visit(page, "/valutazioni")
@@ -65,7 +66,7 @@ def test_quiz_assignment_grading_release_and_feedback(page, login, visit, submit
     login(page, DEMO_ACCOUNTS["docente1"])
     visit(page, "/da-correggere")
     row = page.locator("tbody tr", has_text=TRAINEE_NAME).filter(has_text=PROJECT)
-    submit(page, row.get_by_role("link"))
+    submit(page, row.locator("a.btn"))
     assert page.get_by_role("link", name="progetto-giulia.pdf").count() == 1
     for criterion in page.locator("section[aria-labelledby=correzione] fieldset").all():
         criterion.locator("label.form-check-label").last.click()
@@ -76,7 +77,12 @@ def test_quiz_assignment_grading_release_and_feedback(page, login, visit, submit
     trainee_row = page.locator("section[aria-labelledby=corsisti] tbody tr", has_text=TRAINEE_NAME)
     trainee_row.locator("input[name=grade_id]").check(force=True)
     submit(page, page.locator("section[aria-labelledby=corsisti] button[value=selected]"))
-    assert "Rilasciato" in page.locator("section[aria-labelledby=corsisti] tbody tr", has_text=TRAINEE_NAME).inner_text()
+    assert (
+        "Rilasciato"
+        in page.locator(
+            "section[aria-labelledby=corsisti] tbody tr", has_text=TRAINEE_NAME
+        ).inner_text()
+    )
     log_out(page, submit)
 
     # The trainee reads the released grade and the feedback.

@@ -13,14 +13,19 @@ def _demo_lessons(live_server):
     from lms.db import db, utcnow
 
     with live_server.app.app_context():
-        course = db.session.scalar(select(Course).where(Course.title == COURSE_TITLE,
-                                                        Course.edition == COURSE_EDITION))
-        lessons = db.session.scalars(select(Session).where(Session.course_id == course.id)
-                                     .order_by(Session.date)).all()
+        course = db.session.scalar(
+            select(Course).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
+        )
+        lessons = db.session.scalars(
+            select(Session).where(Session.course_id == course.id).order_by(Session.date)
+        ).all()
         now = utcnow()
         running = next(s for s in lessons if s.starts_at <= now <= s.ends_at)
-        unsigned = [s for s in lessons if s.ends_at < now
-                    and db.session.get(Register, s.id).signed_at is None]
+        unsigned = [
+            s
+            for s in lessons
+            if s.ends_at < now and db.session.get(Register, s.id).signed_at is None
+        ]
         return course.id, (unsigned[-1].id if unsigned else lessons[0].id), running.id
 
 
@@ -67,12 +72,22 @@ def test_referent_sees_only_their_company(page, login, visit, live_server):
 
     with live_server.app.app_context():
         referent = db.session.scalar(select(User).where(User.email == "referente1@demo.example"))
-        own = {u.full_name for u in db.session.scalars(
-            select(User).where(User.organisation_id == referent.organisation_id,
-                               User.email.like("corsista%")))}
-        others = {u.full_name for u in db.session.scalars(
-            select(User).where(User.organisation_id != referent.organisation_id,
-                               User.email.like("corsista%")))}
+        own = {
+            u.full_name
+            for u in db.session.scalars(
+                select(User).where(
+                    User.organisation_id == referent.organisation_id, User.email.like("corsista%")
+                )
+            )
+        }
+        others = {
+            u.full_name
+            for u in db.session.scalars(
+                select(User).where(
+                    User.organisation_id != referent.organisation_id, User.email.like("corsista%")
+                )
+            )
+        }
     login(page, "referente1@demo.example")
     visit(page, "/percorsi")
     visit(page, f"/percorsi/{course_id}/presenze")

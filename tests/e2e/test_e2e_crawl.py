@@ -27,8 +27,20 @@ from tests.e2e.conftest import (
 MAX_PAGES = 80  # per role and language
 PER_PATTERN = 2  # /x/1, /x/2, then other kinds of page first
 SKIP_PATHS = ("/static/", "/api/", "/esci")
-SKIP_SUFFIXES = (".pdf", ".csv", ".xlsx", ".xls", ".zip", ".json", ".ics", ".png", ".jpg",
-                 ".svg", ".txt", ".xml")
+SKIP_SUFFIXES = (
+    ".pdf",
+    ".csv",
+    ".xlsx",
+    ".xls",
+    ".zip",
+    ".json",
+    ".ics",
+    ".png",
+    ".jpg",
+    ".svg",
+    ".txt",
+    ".xml",
+)
 SKIP_WORDS = ("download", "scarica", "export", "esporta")
 LINKS_JS = """() => [...document.querySelectorAll('a[href]')]
   .filter(a => !a.hasAttribute('download'))
@@ -51,9 +63,7 @@ def should_follow(url: str, base: str) -> bool:
         return False
     if path.endswith(SKIP_SUFFIXES):
         return False
-    if any(w in path for w in SKIP_WORDS) or "format=" in parts.query:
-        return False
-    return True
+    return not any(w in path for w in SKIP_WORDS) and "format=" not in parts.query
 
 
 def crawl(page, base: str, start: str, locale: str) -> tuple[list[str], list[str]]:

@@ -96,8 +96,8 @@ def send(client, call: Call):
 
 def test_every_route_declares_an_access_rule(app):
     missing = routes_without_rule(app)
-    assert not missing, (
-        "Routes without @public, @login_required or @roles_required: " + ", ".join(missing)
+    assert not missing, "Routes without @public, @login_required or @roles_required: " + ", ".join(
+        missing
     )
     assert len(calls_of(app)) > 10
 
@@ -128,9 +128,7 @@ def test_anonymous_visitors_are_refused_everywhere_but_public_routes(app):
                 and resp.json["error"]["code"] == "unauthorized"
             )
         else:
-            ok = resp.status_code in (302, 303) and resp.headers["Location"].startswith(
-                "/accesso"
-            )
+            ok = resp.status_code in (302, 303) and resp.headers["Location"].startswith("/accesso")
         if not ok:
             problems.append(f"{call} -> {resp.status_code} {resp.headers.get('Location', '')}")
     assert not problems, "Anonymous calls not refused:\n" + "\n".join(problems)

@@ -40,13 +40,22 @@ def world(app, make):
     make.enrolment(course, classmate)
     quiz = make.assessment(course, AssessmentKind.QUIZ, actor=trainer, title="Quiz L. 68")
     make.question(quiz, QuestionType.SINGLE, actor=trainer, points="2")
-    make.question(quiz, QuestionType.NUMERIC, actor=trainer, points="3", expected_number="7",
-                  tolerance="0")
-    work = make.assessment(course, AssessmentKind.ASSIGNMENT, actor=trainer, title="Progetto",
-                           max_points="10")
+    make.question(
+        quiz, QuestionType.NUMERIC, actor=trainer, points="3", expected_number="7", tolerance="0"
+    )
+    work = make.assessment(
+        course, AssessmentKind.ASSIGNMENT, actor=trainer, title="Progetto", max_points="10"
+    )
     make.rubric(work, criteria=2, actor=trainer)
-    return {"trainer": trainer, "other_trainer": other_trainer, "course": course,
-            "trainee": trainee, "classmate": classmate, "quiz": quiz, "work": work}
+    return {
+        "trainer": trainer,
+        "other_trainer": other_trainer,
+        "course": course,
+        "trainee": trainee,
+        "classmate": classmate,
+        "quiz": quiz,
+        "work": work,
+    }
 
 
 def uploads_on_disk(app) -> list[Path]:
@@ -67,14 +76,23 @@ def test_trainee_takes_the_quiz_through_the_pages(app, world):
     page = c.get(attempt_url).get_data(as_text=True)
     assert single.prompt in page and numeric.prompt in page
     # Save one answer; the page (loaded again) shows it still chosen.
-    resp = c.post(attempt_url, data={f"q{single.id}": str(right), f"q{single.id}_shown": "1",
-                                     "action": "save"})
+    resp = c.post(
+        attempt_url,
+        data={f"q{single.id}": str(right), f"q{single.id}_shown": "1", "action": "save"},
+    )
     assert resp.status_code == 303
     page = c.get(attempt_url).get_data(as_text=True)
     assert f'value="{right}" id="c{right}" checked' in page
-    resp = c.post(attempt_url, data={f"q{single.id}": str(right), f"q{single.id}_shown": "1",
-                                     f"q{numeric.id}_text": "7", f"q{numeric.id}_shown": "1",
-                                     "action": "submit"})
+    resp = c.post(
+        attempt_url,
+        data={
+            f"q{single.id}": str(right),
+            f"q{single.id}_shown": "1",
+            f"q{numeric.id}_text": "7",
+            f"q{numeric.id}_shown": "1",
+            "action": "submit",
+        },
+    )
     assert resp.status_code == 303
     grade = taking.grade_of(w["quiz"], w["trainee"].id)
     assert grade.status == GradeStatus.GRADED and grade.score == D("5.00")
@@ -85,8 +103,10 @@ def test_trainee_takes_the_quiz_through_the_pages(app, world):
     assert c.get(f"/api/v1/assessments/{w['quiz'].id}/grades").get_json() == {"items": []}
     assert c.get("/api/v1/me/results").get_json() == {"items": []}
     trainer = client_for(app, w["trainer"])
-    assert trainer.post(f"/valutazioni/{w['quiz'].id}/rilascio",
-                        data={"scope": "all"}).status_code == 303
+    assert (
+        trainer.post(f"/valutazioni/{w['quiz'].id}/rilascio", data={"scope": "all"}).status_code
+        == 303
+    )
     page = c.get(f"/valutazioni/{w['quiz'].id}").get_data(as_text=True)
     assert "5 / 10" in page
     assert c.get(f"/api/v1/grades/{grade.id}").get_json()["score"] == "5.00"
@@ -95,8 +115,9 @@ def test_trainee_takes_the_quiz_through_the_pages(app, world):
 def test_another_trainee_never_sees_an_attempt_or_a_submission(app, world):
     w = world
     attempt = taking.start_attempt(w["trainee"], w["quiz"])
-    sub = taking.submit_work(w["trainee"], w["work"], text="Mio",
-                             uploads=[taking.Upload("mio.pdf", PDF)])
+    sub = taking.submit_work(
+        w["trainee"], w["work"], text="Mio", uploads=[taking.Upload("mio.pdf", PDF)]
+    )
     db.session.commit()
     file_id = taking.submission_of(w["work"], w["trainee"].id).files[0].id
     other = client_for(app, w["classmate"])
@@ -128,8 +149,12 @@ def test_a_trainer_of_another_course_cannot_grade(app, world):
     assert outsider.get(f"/percorsi/{w['course'].id}/voti").status_code == 404
     assert outsider.get(f"/valutazioni/{w['work'].id}").status_code == 404
     grade = taking.grade_of(w["work"], w["trainee"].id)
-    assert outsider.put(f"/api/v1/grades/{grade.id}/mark",
-                        json={"version": 0, "score": "10"}).status_code == 404
+    assert (
+        outsider.put(
+            f"/api/v1/grades/{grade.id}/mark", json={"version": 0, "score": "10"}
+        ).status_code
+        == 404
+    )
     assert outsider.get(f"/api/v1/courses/{w['course'].id}/gradebook").status_code == 404
     assert grading.marks_of(grade) == []
 
@@ -145,9 +170,11 @@ def _grade_form(rubric, top=True):
 def test_trainer_grades_with_the_rubric_releases_and_the_trainee_reads_it(app, world):
     w = world
     trainee = client_for(app, w["trainee"])
-    resp = trainee.post(f"/valutazioni/{w['work'].id}/consegna",
-                        data={"text": "Il progetto per M.", "files": (io.BytesIO(PDF), "p.pdf")},
-                        content_type="multipart/form-data")
+    resp = trainee.post(
+        f"/valutazioni/{w['work'].id}/consegna",
+        data={"text": "Il progetto per M.", "files": (io.BytesIO(PDF), "p.pdf")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 303
     trainer = client_for(app, w["trainer"])
     worklist = trainer.get("/da-correggere").get_data(as_text=True)
@@ -156,15 +183,19 @@ def test_trainer_grades_with_the_rubric_releases_and_the_trainee_reads_it(app, w
     url = f"/valutazioni/{w['work'].id}/corsisti/{w['trainee'].id}"
     page = trainer.get(url).get_data(as_text=True)
     assert "Il progetto per M." in page and "p.pdf" in page
-    data = levels | {"feedback": "Ottimo lavoro sul tutoraggio", "version": "0",
-                                  "action": "complete"}
+    data = levels | {
+        "feedback": "Ottimo lavoro sul tutoraggio",
+        "version": "0",
+        "action": "complete",
+    }
     assert trainer.post(url, data=data).status_code == 303
     grade = taking.grade_of(w["work"], w["trainee"].id)
     assert grade.status == GradeStatus.GRADED and grade.score == D("10.00")
-    assert "Ottimo lavoro" not in trainee.get(f"/valutazioni/{w['work'].id}").get_data(
-        as_text=True)
-    resp = trainer.post(f"/valutazioni/{w['work'].id}/rilascio",
-                        data={"scope": "selected", "grade_id": str(grade.id)})
+    assert "Ottimo lavoro" not in trainee.get(f"/valutazioni/{w['work'].id}").get_data(as_text=True)
+    resp = trainer.post(
+        f"/valutazioni/{w['work'].id}/rilascio",
+        data={"scope": "selected", "grade_id": str(grade.id)},
+    )
     assert resp.status_code == 303
     page = trainee.get(f"/valutazioni/{w['work'].id}").get_data(as_text=True)
     assert "Ottimo lavoro sul tutoraggio" in page and "10 / 10" in page
@@ -186,8 +217,11 @@ def test_two_markers_at_once_get_409_with_their_input_kept(app, make, world):
     b.get(url)  # both opened the page on version 0
     first = top | {"feedback": "Dal primo", "version": "0", "action": "complete"}
     assert a.post(url, data=first).status_code == 303
-    late = middle | {"feedback": "Dal secondo, da non perdere",
-                                             "version": "0", "action": "complete"}
+    late = middle | {
+        "feedback": "Dal secondo, da non perdere",
+        "version": "0",
+        "action": "complete",
+    }
     resp = b.post(url, data=late)
     assert resp.status_code == 409
     page = resp.get_data(as_text=True)
@@ -216,12 +250,18 @@ def test_api_mark_with_a_stale_version_is_409(app, world):
 def test_second_marker_does_not_receive_the_first_mark(app, make, world):
     w = world
     second = make.user(Role.COORDINATOR)
-    blind = make.assessment(w["course"], AssessmentKind.ASSIGNMENT, actor=w["trainer"],
-                            double_marking=True, marking_tolerance="1")
+    blind = make.assessment(
+        w["course"],
+        AssessmentKind.ASSIGNMENT,
+        actor=w["trainer"],
+        double_marking=True,
+        marking_tolerance="1",
+    )
     taking.submit_work(w["trainee"], blind, text="Mio")
     g = grading.grade_for_marking(w["trainer"], blind, w["trainee"].id)
-    grading.save_mark(w["trainer"], blind, g, grading.MarkInput(score="7",
-                                                                feedback="Nota del primo"))
+    grading.save_mark(
+        w["trainer"], blind, g, grading.MarkInput(score="7", feedback="Nota del primo")
+    )
     db.session.commit()
     c = client_for(app, second)
     body = c.get(f"/api/v1/grades/{g.id}").get_json()
@@ -235,8 +275,10 @@ def test_second_marker_does_not_receive_the_first_mark(app, make, world):
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["discrepancy"] is True and len(body["marks"]) == 2
-    resp = c.post(f"/api/v1/grades/{g.id}/agreement",
-                  json={"version": body["version"], "score": "5", "reason": "Media ragionata"})
+    resp = c.post(
+        f"/api/v1/grades/{g.id}/agreement",
+        json={"version": body["version"], "score": "5", "reason": "Media ragionata"},
+    )
     assert resp.status_code == 200 and resp.get_json()["status"] == "graded"
 
 
@@ -255,9 +297,11 @@ def test_bad_uploads_are_refused_with_a_message_and_leave_no_file(app, world, na
     w = world
     app.config["ASSESSMENT_MAX_UPLOAD_BYTES"] = 1024 * 1024
     c = client_for(app, w["trainee"])
-    resp = c.post(f"/valutazioni/{w['work'].id}/consegna",
-                  data={"text": "Testo", "files": (io.BytesIO(data), name)},
-                  content_type="multipart/form-data")
+    resp = c.post(
+        f"/valutazioni/{w['work'].id}/consegna",
+        data={"text": "Testo", "files": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 422
     page = resp.get_data(as_text=True)
     assert 'id="files-error"' in page and "Testo" in page  # message, and the text kept
@@ -284,9 +328,17 @@ def test_gradebook_page_and_exports(app, world):
     w = world
     taking.submit_work(w["trainee"], w["work"], text="Mio")
     g = grading.grade_for_marking(w["trainer"], w["work"], w["trainee"].id)
-    grading.save_mark(w["trainer"], w["work"], g, grading.MarkInput(
-        levels={c.id: max(c.levels, key=lambda lv: lv.points).id
-                for c in grading.assessment_rubric(w["work"]).criteria}))
+    grading.save_mark(
+        w["trainer"],
+        w["work"],
+        g,
+        grading.MarkInput(
+            levels={
+                c.id: max(c.levels, key=lambda lv: lv.points).id
+                for c in grading.assessment_rubric(w["work"]).criteria
+            }
+        ),
+    )
     db.session.commit()
     c = client_for(app, w["trainer"])
     page = c.get(f"/percorsi/{w['course'].id}/voti")
@@ -310,56 +362,113 @@ def test_gradebook_page_and_exports(app, world):
 def test_trainer_builds_an_assessment_with_questions_through_the_pages(app, world):
     w = world
     c = client_for(app, w["trainer"])
-    resp = c.post(f"/percorsi/{w['course'].id}/valutazioni/nuova", data={
-        "title": "Quiz sul prospetto", "kind": "quiz", "module_id": "",
-        "opens_at": "2030-01-10T09:00", "closes_at": "2030-01-09T09:00",
-        "max_points": "5", "pass_mark": "3", "weight": "1", "late_policy": "refuse",
-        "marking_tolerance": "0",
-    })
+    resp = c.post(
+        f"/percorsi/{w['course'].id}/valutazioni/nuova",
+        data={
+            "title": "Quiz sul prospetto",
+            "kind": "quiz",
+            "module_id": "",
+            "opens_at": "2030-01-10T09:00",
+            "closes_at": "2030-01-09T09:00",
+            "max_points": "5",
+            "pass_mark": "3",
+            "weight": "1",
+            "late_policy": "refuse",
+            "marking_tolerance": "0",
+        },
+    )
     assert resp.status_code == 422  # closing before opening: the form comes back
     assert "Quiz sul prospetto" in resp.get_data(as_text=True)
-    resp = c.post(f"/percorsi/{w['course'].id}/valutazioni/nuova", data={
-        "title": "Quiz sul prospetto", "kind": "quiz", "module_id": "",
-        "opens_at": "2030-01-09T09:00", "closes_at": "2030-01-10T09:00",
-        "max_points": "5", "pass_mark": "3", "weight": "1", "late_policy": "refuse",
-        "marking_tolerance": "0", "published": "y",
-    })
+    resp = c.post(
+        f"/percorsi/{w['course'].id}/valutazioni/nuova",
+        data={
+            "title": "Quiz sul prospetto",
+            "kind": "quiz",
+            "module_id": "",
+            "opens_at": "2030-01-09T09:00",
+            "closes_at": "2030-01-10T09:00",
+            "max_points": "5",
+            "pass_mark": "3",
+            "weight": "1",
+            "late_policy": "refuse",
+            "marking_tolerance": "0",
+            "published": "y",
+        },
+    )
     assert resp.status_code == 303
     url = resp.headers["Location"]
     aid = int(url.rstrip("/").split("/")[-1])
-    resp = c.post(f"/valutazioni/{aid}/domande", data={
-        "kind": "multiple", "prompt": "Quali enti?", "points": "3",
-        "choices": "* CPI\n* INAIL\nPizzeria", "partial_credit": "right_minus_wrong",
-    })
+    resp = c.post(
+        f"/valutazioni/{aid}/domande",
+        data={
+            "kind": "multiple",
+            "prompt": "Quali enti?",
+            "points": "3",
+            "choices": "* CPI\n* INAIL\nPizzeria",
+            "partial_credit": "right_minus_wrong",
+        },
+    )
     assert resp.status_code == 303
-    resp = c.post(f"/valutazioni/{aid}/domande", data={
-        "kind": "single", "prompt": "Nessuna giusta", "points": "1", "choices": "A\nB",
-        "partial_credit": "all_or_nothing",
-    })
+    resp = c.post(
+        f"/valutazioni/{aid}/domande",
+        data={
+            "kind": "single",
+            "prompt": "Nessuna giusta",
+            "points": "1",
+            "choices": "A\nB",
+            "partial_credit": "all_or_nothing",
+        },
+    )
     assert resp.status_code == 422
     (q,) = load_questions(aid)
     assert [(ch.text, ch.correct) for ch in q.choices] == [
-        ("CPI", True), ("INAIL", True), ("Pizzeria", False)]
-    c.post(f"/valutazioni/{aid}/domande", data={
-        "kind": "true_false", "prompt": "Il prospetto è annuale", "points": "1",
-        "choices": "* Vero\nFalso", "partial_credit": "all_or_nothing",
-    })
+        ("CPI", True),
+        ("INAIL", True),
+        ("Pizzeria", False),
+    ]
+    c.post(
+        f"/valutazioni/{aid}/domande",
+        data={
+            "kind": "true_false",
+            "prompt": "Il prospetto è annuale",
+            "points": "1",
+            "choices": "* Vero\nFalso",
+            "partial_credit": "all_or_nothing",
+        },
+    )
     assert len(load_questions(aid)) == 2
 
 
 def test_observation_page_for_a_practical_test(app, world, make):
     w = world
-    obs = make.assessment(w["course"], AssessmentKind.PRACTICAL, actor=w["trainer"],
-                          title="Colloquio simulato")
+    obs = make.assessment(
+        w["course"], AssessmentKind.PRACTICAL, actor=w["trainer"], title="Colloquio simulato"
+    )
     c = client_for(app, w["trainer"])
     url = f"/valutazioni/{obs.id}/corsisti/{w['trainee'].id}"
     assert c.get(url).status_code == 200
-    resp = c.post(url, data={"score": "8", "observed_on": "", "note": "Bene", "version": "0",
-                             "action": "complete"})
+    resp = c.post(
+        url,
+        data={
+            "score": "8",
+            "observed_on": "",
+            "note": "Bene",
+            "version": "0",
+            "action": "complete",
+        },
+    )
     assert resp.status_code == 422
     assert "Bene" in resp.get_data(as_text=True)
-    resp = c.post(url, data={"score": "8", "observed_on": dt.date.today().isoformat(),
-                             "note": "Bene", "version": "0", "action": "complete"})
+    resp = c.post(
+        url,
+        data={
+            "score": "8",
+            "observed_on": dt.date.today().isoformat(),
+            "note": "Bene",
+            "version": "0",
+            "action": "complete",
+        },
+    )
     assert resp.status_code == 303
     grade = db.session.scalar(select(Grade).where(Grade.assessment_id == obs.id))
     assert grade.score == D("8.00") and grade.status == GradeStatus.GRADED

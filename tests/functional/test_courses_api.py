@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lms.accounts.models import Role
 from courses.services.enrolments import today
+from lms.accounts.models import Role
 from tests.conftest import login
 
 
@@ -14,35 +14,78 @@ def test_staff_builds_a_course_through_the_api(app, make):
     trainee = make.user(Role.TRAINEE)
     client = app.test_client()
     login(client, coordinator)
-    m = client.post("/api/v1/modules", json={"code": "COM-09", "title": "Ascolto attivo",
-                                             "topic_area": "communication", "planned_minutes": 240})
+    m = client.post(
+        "/api/v1/modules",
+        json={
+            "code": "COM-09",
+            "title": "Ascolto attivo",
+            "topic_area": "communication",
+            "planned_minutes": 240,
+        },
+    )
     assert m.status_code == 201, m.get_json()
     start = today() - dt.timedelta(days=30)
-    c = client.post("/api/v1/courses", json={
-        "title": "Percorso API", "edition": "I", "start_date": start.isoformat(),
-        "end_date": (start + dt.timedelta(days=90)).isoformat(), "trainer_ids": [trainer.id],
-        "module_ids": [m.get_json()["id"]], "assessment_threshold_pct": 70,
-        "certification_threshold_pct": 75})
+    c = client.post(
+        "/api/v1/courses",
+        json={
+            "title": "Percorso API",
+            "edition": "I",
+            "start_date": start.isoformat(),
+            "end_date": (start + dt.timedelta(days=90)).isoformat(),
+            "trainer_ids": [trainer.id],
+            "module_ids": [m.get_json()["id"]],
+            "assessment_threshold_pct": 70,
+            "certification_threshold_pct": 75,
+        },
+    )
     assert c.status_code == 201, c.get_json()
     cid = c.get_json()["id"]
-    s = client.post(f"/api/v1/courses/{cid}/sessions", json={
-        "module_id": m.get_json()["id"], "date": (today() - dt.timedelta(days=7)).isoformat(),
-        "start_time": "09:00", "end_time": "11:00", "mode": "online",
-        "link": "https://meet.example.org/a", "trainer_id": trainer.id, "weeks": 2})
+    s = client.post(
+        f"/api/v1/courses/{cid}/sessions",
+        json={
+            "module_id": m.get_json()["id"],
+            "date": (today() - dt.timedelta(days=7)).isoformat(),
+            "start_time": "09:00",
+            "end_time": "11:00",
+            "mode": "online",
+            "link": "https://meet.example.org/a",
+            "trainer_id": trainer.id,
+            "weeks": 2,
+        },
+    )
     assert s.status_code == 201 and len(s.get_json()["items"]) == 2
-    e = client.post(f"/api/v1/courses/{cid}/enrolments",
-                    json={"user_id": trainee.id, "enrolled_on": start.isoformat()})
+    e = client.post(
+        f"/api/v1/courses/{cid}/enrolments",
+        json={"user_id": trainee.id, "enrolled_on": start.isoformat()},
+    )
     assert e.status_code == 201
     sid = s.get_json()["items"][0]["id"]
-    w = client.put(f"/api/v1/sessions/{sid}/attendance", json={"records": [
-        {"enrolment_id": e.get_json()["id"], "status": "late", "minutes": 90, "version": 0}]})
+    w = client.put(
+        f"/api/v1/sessions/{sid}/attendance",
+        json={
+            "records": [
+                {"enrolment_id": e.get_json()["id"], "status": "late", "minutes": 90, "version": 0}
+            ]
+        },
+    )
     assert w.status_code == 200, w.get_json()
     assert w.get_json()["changed"] == 1
     record = w.get_json()["records"][0]["record"]
     assert record["minutes"] == 90 and record["version"] == 1
     # A write over a version that is no longer current is a 409 with the project's problem shape.
-    stale = client.put(f"/api/v1/sessions/{sid}/attendance", json={"records": [
-        {"enrolment_id": e.get_json()["id"], "status": "present", "minutes": 120, "version": 0}]})
+    stale = client.put(
+        f"/api/v1/sessions/{sid}/attendance",
+        json={
+            "records": [
+                {
+                    "enrolment_id": e.get_json()["id"],
+                    "status": "present",
+                    "minutes": 120,
+                    "version": 0,
+                }
+            ]
+        },
+    )
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_edit"
     report = client.get(f"/api/v1/courses/{cid}/attendance").get_json()
     row = report["trainees"][0]
@@ -59,11 +102,15 @@ def test_api_validation_and_scope(app, make):
     enrolment = make.enrolment(course, trainee)
     client = app.test_client()
     login(client, trainer)
-    future = client.put(f"/api/v1/sessions/{lesson.id}/attendance", json={"records": [
-        {"enrolment_id": enrolment.id, "status": "present", "version": 0}]})
+    future = client.put(
+        f"/api/v1/sessions/{lesson.id}/attendance",
+        json={"records": [{"enrolment_id": enrolment.id, "status": "present", "version": 0}]},
+    )
     assert future.status_code == 409
-    bad = client.put(f"/api/v1/sessions/{lesson.id}/attendance", json={"records": [
-        {"enrolment_id": enrolment.id, "status": "maybe"}]})
+    bad = client.put(
+        f"/api/v1/sessions/{lesson.id}/attendance",
+        json={"records": [{"enrolment_id": enrolment.id, "status": "maybe"}]},
+    )
     assert bad.status_code == 422 and "records.0.status" in bad.get_json()["error"]["fields"]
     assert client.post("/api/v1/courses", json={}).status_code == 403
     other = app.test_client()

@@ -5,35 +5,47 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 import subprocess
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
-from lms.accounts.models import Role
-from lms.db import db
 from courses.models import AttendanceStatus, CourseStatus, Enrolment, EnrolmentStatus, Module
 from courses.services.courses import set_status
 from courses.services.enrolments import today
 from courses.services.registers import RowInput, save_register
+from lms.accounts.models import Role
+from lms.db import db
 from tests.conftest import login
 
 
 def build(make, trainer, n_trainees: int, n_lessons: int, organisation=None, hour=9, **kw):
     """A course with attendance recorded for every past lesson (4-hour lessons from `hour`)."""
     course = make.course(trainers=[trainer], **kw)
-    lessons = [make.lesson(course, trainer=trainer, date=today() - dt.timedelta(days=2 + 7 * i),
-                           start=f"{hour:02d}:00", end=f"{hour + 4:02d}:00")
-               for i in range(n_lessons)]
+    lessons = [
+        make.lesson(
+            course,
+            trainer=trainer,
+            date=today() - dt.timedelta(days=2 + 7 * i),
+            start=f"{hour:02d}:00",
+            end=f"{hour + 4:02d}:00",
+        )
+        for i in range(n_lessons)
+    ]
     org = organisation or make.organisation()
-    enrolments = [make.enrolment(course, make.user(Role.TRAINEE, organisation=org))
-                  for _ in range(n_trainees)]
+    enrolments = [
+        make.enrolment(course, make.user(Role.TRAINEE, organisation=org)) for _ in range(n_trainees)
+    ]
     statuses = [AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED]
     for lesson in lessons:
-        rows = [RowInput(e.id, statuses[(i + lesson.id) % 3], None, "", 0)
-                for i, e in enumerate(enrolments)]
+        rows = [
+            RowInput(e.id, statuses[(i + lesson.id) % 3], None, "", 0)
+            for i, e in enumerate(enrolments)
+        ]
         save_register(trainer, lesson, course, rows)
     db.session.commit()
     return course, lessons, enrolments
@@ -91,7 +103,9 @@ def test_referent_sees_only_own_company(app, make):
     trainer = make.user(Role.TRAINER)
     mine, other = make.organisation(name="Azienda Mia"), make.organisation(name="Azienda Altra")
     course = make.course(trainers=[trainer])
-    ours = make.enrolment(course, make.user(Role.TRAINEE, organisation=mine, full_name="Anna Nostra"))
+    ours = make.enrolment(
+        course, make.user(Role.TRAINEE, organisation=mine, full_name="Anna Nostra")
+    )
     make.enrolment(course, make.user(Role.TRAINEE, organisation=other, full_name="Bruno Altrui"))
     referent = make.user(Role.REFERENT, organisation=mine)
     client = app.test_client()
@@ -145,14 +159,20 @@ def test_closed_course_is_read_only(app, make, login_as):
     set_status(coordinator, course, CourseStatus.CLOSED)
     db.session.commit()
     client = login_as(coordinator)
-    resp = client.post(f"/percorsi/{course.id}/iscrizioni",
-                       data={"kind": "one", "one-user_id": make.user(Role.TRAINEE).id})
+    resp = client.post(
+        f"/percorsi/{course.id}/iscrizioni",
+        data={"kind": "one", "one-user_id": make.user(Role.TRAINEE).id},
+    )
     assert resp.status_code == 404
     page = client.get(f"/lezioni/{lessons[0].id}").get_data(as_text=True)
     assert "Salva il registro" not in page
-    with pytest.raises(Exception, match="chiuso|closed"):
-        save_register(coordinator, lessons[0], course,
-                      [RowInput(enrolments[0].id, AttendanceStatus.ABSENT, 0, "", 1)])
+    with pytest.raises(Exception, match=r"chiuso|closed"):
+        save_register(
+            coordinator,
+            lessons[0],
+            course,
+            [RowInput(enrolments[0].id, AttendanceStatus.ABSENT, 0, "", 1)],
+        )
 
 
 def test_module_in_use_cannot_be_deleted(make, login_as):
@@ -171,23 +191,43 @@ def test_module_in_use_cannot_be_deleted(make, login_as):
 def test_create_module_and_course_through_forms(make, login_as):
     coordinator, trainer = make.user(Role.COORDINATOR), make.user(Role.TRAINER)
     client = login_as(coordinator)
-    resp = client.post("/moduli/nuovo", data={"code": "norm-09", "title": "Privacy",
-                                              "topic_area": "regulatory", "planned_hours": "2.5"})
+    resp = client.post(
+        "/moduli/nuovo",
+        data={
+            "code": "norm-09",
+            "title": "Privacy",
+            "topic_area": "regulatory",
+            "planned_hours": "2.5",
+        },
+    )
     assert resp.status_code == 303
     from courses.models import Course, Module
 
     module = db.session.scalar(select(Module).where(Module.code == "NORM-09"))
     assert module.planned_minutes == 150
-    bad = client.post("/percorsi/nuovo", data={"title": "Percorso X", "start_date": "2025-05-01",
-                                               "end_date": "2025-04-01",
-                                               "assessment_threshold_pct": "70",
-                                               "certification_threshold_pct": "75"})
+    bad = client.post(
+        "/percorsi/nuovo",
+        data={
+            "title": "Percorso X",
+            "start_date": "2025-05-01",
+            "end_date": "2025-04-01",
+            "assessment_threshold_pct": "70",
+            "certification_threshold_pct": "75",
+        },
+    )
     assert bad.status_code == 422 and "Percorso X" in bad.get_data(as_text=True)
-    ok = client.post("/percorsi/nuovo", data={"title": "Percorso X", "edition": "I",
-                                              "start_date": "2025-01-01", "end_date": "2025-12-31",
-                                              "assessment_threshold_pct": "60",
-                                              "certification_threshold_pct": "80",
-                                              "trainer_ids": [str(trainer.id)]})
+    ok = client.post(
+        "/percorsi/nuovo",
+        data={
+            "title": "Percorso X",
+            "edition": "I",
+            "start_date": "2025-01-01",
+            "end_date": "2025-12-31",
+            "assessment_threshold_pct": "60",
+            "certification_threshold_pct": "80",
+            "trainer_ids": [str(trainer.id)],
+        },
+    )
     assert ok.status_code == 303
     course = db.session.scalar(select(Course).where(Course.title == "Percorso X"))
     assert course.trainer_ids == {trainer.id} and course.assessment_threshold_pct == 60
@@ -202,10 +242,19 @@ def test_double_booked_trainer_is_refused(make, login_as):
     client = login_as(coordinator)
     from courses.services.courses import load_module_links
 
-    resp = client.post(f"/percorsi/{course.id}/lezioni/nuova", data={
-        "module_id": load_module_links(course)[0].module_id, "date": day.isoformat(),
-        "start_time": "11:00", "end_time": "13:00", "mode": "online",
-        "link": "https://meet.example.org/x", "trainer_id": trainer.id, "weeks": "1"})
+    resp = client.post(
+        f"/percorsi/{course.id}/lezioni/nuova",
+        data={
+            "module_id": load_module_links(course)[0].module_id,
+            "date": day.isoformat(),
+            "start_time": "11:00",
+            "end_time": "13:00",
+            "mode": "online",
+            "link": "https://meet.example.org/x",
+            "trainer_id": trainer.id,
+            "weeks": "1",
+        },
+    )
     assert resp.status_code == 422
     assert "tiene già un&#39;altra lezione" in resp.get_data(as_text=True)
 
@@ -217,20 +266,30 @@ def test_csv_enrolment_dry_run_then_confirm(app, make, login_as):
     make.user(Role.TRAINER, email="docente@example.org")
     client = login_as(coordinator)
     bad = "email;data_iscrizione\nanna@example.org;01/02/2025\nnessuno@example.org;\ndocente@example.org;\n"
-    resp = client.post(f"/percorsi/{course.id}/iscrizioni",
-                       data={"kind": "csv", "csv-file": (io.BytesIO(bad.encode()), "iscritti.csv")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        f"/percorsi/{course.id}/iscrizioni",
+        data={"kind": "csv", "csv-file": (io.BytesIO(bad.encode()), "iscritti.csv")},
+        content_type="multipart/form-data",
+    )
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert "Nessun account ha questa email" in page and "non è un corsista attivo" in page
     assert db.session.scalar(select(Enrolment.id)) is None  # a dry run changes nothing
     good = "email;data_iscrizione\nanna@example.org;01/02/2025\n"
-    resp = client.post(f"/percorsi/{course.id}/iscrizioni",
-                       data={"kind": "csv", "csv-file": (io.BytesIO(good.encode()), "iscritti.csv")},
-                       content_type="multipart/form-data")
-    assert resp.status_code == 200 and "Conferma e iscrivi 1 corsisti" in resp.get_data(as_text=True)
-    assert client.post(f"/percorsi/{course.id}/iscrizioni",
-                       data={"kind": "csv_confirm"}).status_code == 303
+    resp = client.post(
+        f"/percorsi/{course.id}/iscrizioni",
+        data={"kind": "csv", "csv-file": (io.BytesIO(good.encode()), "iscritti.csv")},
+        content_type="multipart/form-data",
+    )
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Conferma e iscrivi 1 corsisti" in page
+    checked = html.unescape(re.search(r'name="csv_text" value="([^"]*)"', page).group(1))
+    assert (
+        client.post(
+            f"/percorsi/{course.id}/iscrizioni", data={"kind": "csv_confirm", "csv_text": checked}
+        ).status_code
+        == 303
+    )
     e = db.session.scalar(select(Enrolment).where(Enrolment.user_id == a.id))
     assert e.enrolled_on == dt.date(2025, 2, 1) and e.status == EnrolmentStatus.ACTIVE
 
@@ -250,7 +309,7 @@ def test_withdraw_keeps_history_and_promotes_waiting(make, login_as):
 
 def test_exports_have_durations_and_totals(app, make, login_as):
     trainer = make.user(Role.TRAINER)
-    course, lessons, enrolments = build(make, trainer, 3, 2)
+    course, _lessons, _enrolments = build(make, trainer, 3, 2)
     client = login_as(trainer)
     raw = client.get(f"/percorsi/{course.id}/presenze.csv").data
     assert raw.startswith("\ufeff".encode())
@@ -267,12 +326,13 @@ def test_exports_have_durations_and_totals(app, make, login_as):
 
 def test_register_pdf_lists_every_trainee(app, make, login_as):
     trainer = make.user(Role.TRAINER)
-    course, lessons, enrolments = build(make, trainer, 4, 1)
+    _course, lessons, _enrolments = build(make, trainer, 4, 1)
     client = login_as(trainer)
     resp = client.get(f"/lezioni/{lessons[0].id}/registro.pdf")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=resp.data,
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=resp.data, capture_output=True, check=True
+    ).stdout.decode()
     assert "REGISTRO PRESENZE" in text and "Firma del corsista" in text
     from courses.services.registers import register_rows
 

@@ -8,12 +8,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from lms.accounts.models import Role
-from lms.audit.models import AuditEntry
-from lms.db import db, utcnow
 from courses.models import ROME, AttendanceRecord, AttendanceStatus, Register
 from courses.services.enrolments import today
 from courses.services.registers import current_code
+from lms.accounts.models import Role
+from lms.audit.models import AuditEntry
+from lms.db import db, utcnow
 
 
 @pytest.fixture
@@ -31,7 +31,11 @@ def form_for(page: str) -> dict:
     data = {}
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page):
         data.setdefault(name, value)
-    for m in re.finditer(r'<select class="form-select register-status" id="[^"]+" name="([^"]+)">(.*?)</select>', page, re.S):
+    for m in re.finditer(
+        r'<select class="form-select register-status" id="[^"]+" name="([^"]+)">(.*?)</select>',
+        page,
+        re.S,
+    ):
         sel = re.search(r'<option value="([^"]*)" selected', m.group(2))
         data[m.group(1)] = sel.group(1) if sel else ""
     for name, value in re.findall(r'name="((?:minutes|note)_\d+)" value="([^"]*)"', page):
@@ -41,7 +45,7 @@ def form_for(page: str) -> dict:
 
 
 def test_trainer_records_and_signs_the_register(lesson_setup, login_as):
-    course, trainer, lesson, trainees, enrolments = lesson_setup
+    _course, trainer, lesson, _trainees, enrolments = lesson_setup
     client = login_as(trainer)
     page = client.get(f"/lezioni/{lesson.id}").get_data(as_text=True)
     assert "Corsista A" in page and "Tutti presenti" in page
@@ -57,8 +61,9 @@ def test_trainer_records_and_signs_the_register(lesson_setup, login_as):
     assert recs[enrolments[1].id].minutes == 200
     assert recs[enrolments[2].id].status == AttendanceStatus.EXCUSED
     assert recs[enrolments[2].id].minutes == 0
-    resp = client.post(f"/lezioni/{lesson.id}/registro/firma",
-                       data={"register_version": data["register_version"]})
+    resp = client.post(
+        f"/lezioni/{lesson.id}/registro/firma", data={"register_version": data["register_version"]}
+    )
     assert resp.status_code == 303
     assert db.session.get(Register, lesson.id).signed_at is not None
     # Signed: locked for further changes.
@@ -70,7 +75,7 @@ def test_trainer_records_and_signs_the_register(lesson_setup, login_as):
 
 
 def test_everyone_present_then_sign(lesson_setup, login_as):
-    course, trainer, lesson, _t, enrolments = lesson_setup
+    _course, trainer, lesson, _t, _enrolments = lesson_setup
     client = login_as(trainer)
     data = form_for(client.get(f"/lezioni/{lesson.id}").get_data(as_text=True))
     resp = client.post(f"/lezioni/{lesson.id}/registro", data={**data, "action": "all_present"})
@@ -80,7 +85,7 @@ def test_everyone_present_then_sign(lesson_setup, login_as):
 
 
 def test_signing_needs_every_status(lesson_setup, login_as):
-    course, trainer, lesson, _t, _e = lesson_setup
+    _course, trainer, lesson, _t, _e = lesson_setup
     client = login_as(trainer)
     client.post(f"/lezioni/{lesson.id}/registro/firma", data={})
     assert db.session.get(Register, lesson.id).signed_at is None
@@ -95,7 +100,9 @@ def test_coordinator_reopens_with_reason(lesson_setup, login_as, make):
     db.session.commit()
     coordinator = make.user(Role.COORDINATOR)
     client = login_as(coordinator)
-    resp = client.post(f"/lezioni/{lesson.id}/registro/riapri", data={"reason": "Errore di battitura"})
+    resp = client.post(
+        f"/lezioni/{lesson.id}/registro/riapri", data={"reason": "Errore di battitura"}
+    )
     assert resp.status_code == 303
     assert db.session.get(Register, lesson.id).signed_at is None
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "register.reopen"))
@@ -103,13 +110,13 @@ def test_coordinator_reopens_with_reason(lesson_setup, login_as, make):
 
 
 def test_trainer_cannot_reopen(lesson_setup, login_as):
-    course, trainer, lesson, _t, _e = lesson_setup
+    _course, trainer, lesson, _t, _e = lesson_setup
     resp = login_as(trainer).post(f"/lezioni/{lesson.id}/registro/riapri", data={"reason": "x" * 5})
     assert resp.status_code == 403
 
 
 def test_two_editors_keep_each_others_changes(lesson_setup, app, make):
-    course, trainer, lesson, _t, enrolments = lesson_setup
+    _course, trainer, lesson, _t, enrolments = lesson_setup
     from tests.conftest import login
 
     other = make.user(Role.COORDINATOR)
@@ -120,43 +127,78 @@ def test_two_editors_keep_each_others_changes(lesson_setup, app, make):
     form2 = form_for(second.get(f"/lezioni/{lesson.id}").get_data(as_text=True))
     a, b = enrolments[0].id, enrolments[1].id
     # Different lines: both saves go through.
-    assert first.post(f"/lezioni/{lesson.id}/registro",
-                      data={**form1, f"status_{a}": "present", "action": "save"}).status_code == 303
-    assert second.post(f"/lezioni/{lesson.id}/registro",
-                       data={**form2, f"status_{b}": "absent", "action": "save"}).status_code == 303
+    assert (
+        first.post(
+            f"/lezioni/{lesson.id}/registro",
+            data={**form1, f"status_{a}": "present", "action": "save"},
+        ).status_code
+        == 303
+    )
+    assert (
+        second.post(
+            f"/lezioni/{lesson.id}/registro",
+            data={**form2, f"status_{b}": "absent", "action": "save"},
+        ).status_code
+        == 303
+    )
     recs = {r.enrolment_id: r.status for r in db.session.scalars(select(AttendanceRecord))}
     assert recs == {a: AttendanceStatus.PRESENT, b: AttendanceStatus.ABSENT}
     # Same line from stale forms: the second save is refused with a clear message, input kept.
     form1 = form_for(first.get(f"/lezioni/{lesson.id}").get_data(as_text=True))
     form2 = form_for(second.get(f"/lezioni/{lesson.id}").get_data(as_text=True))
-    assert first.post(f"/lezioni/{lesson.id}/registro",
-                      data={**form1, f"status_{a}": "excused", "action": "save"}).status_code == 303
-    resp = second.post(f"/lezioni/{lesson.id}/registro",
-                       data={**form2, f"status_{a}": "late", f"minutes_{a}": "100",
-                             f"note_{a}": "arrivato tardi", "action": "save"})
+    assert (
+        first.post(
+            f"/lezioni/{lesson.id}/registro",
+            data={**form1, f"status_{a}": "excused", "action": "save"},
+        ).status_code
+        == 303
+    )
+    resp = second.post(
+        f"/lezioni/{lesson.id}/registro",
+        data={
+            **form2,
+            f"status_{a}": "late",
+            f"minutes_{a}": "100",
+            f"note_{a}": "arrivato tardi",
+            "action": "save",
+        },
+    )
     page = resp.get_data(as_text=True)
     assert resp.status_code == 409
     assert "Corsista A" in page and "arrivato tardi" in page
-    assert db.session.scalar(select(AttendanceRecord.status).where(
-        AttendanceRecord.enrolment_id == a)) == AttendanceStatus.EXCUSED
+    assert (
+        db.session.scalar(select(AttendanceRecord.status).where(AttendanceRecord.enrolment_id == a))
+        == AttendanceStatus.EXCUSED
+    )
     # Sending the kept input again now applies it over the value just seen.
     retry = form_for(page)
-    assert second.post(f"/lezioni/{lesson.id}/registro",
-                       data={**retry, "action": "save"}).status_code == 303
-    assert db.session.scalar(select(AttendanceRecord.minutes).where(
-        AttendanceRecord.enrolment_id == a)) == 100
+    assert (
+        second.post(f"/lezioni/{lesson.id}/registro", data={**retry, "action": "save"}).status_code
+        == 303
+    )
+    assert (
+        db.session.scalar(
+            select(AttendanceRecord.minutes).where(AttendanceRecord.enrolment_id == a)
+        )
+        == 100
+    )
 
 
 def _running_lesson(make, course, trainer):
     now = dt.datetime.now(ROME)
     start = max(now - dt.timedelta(minutes=30), now.replace(hour=0, minute=0))
     end = min(now + dt.timedelta(hours=1), now.replace(hour=23, minute=59))
-    return make.lesson(course, trainer=trainer, date=now.date(), start=start.strftime("%H:%M"),
-                       end=end.strftime("%H:%M"))
+    return make.lesson(
+        course,
+        trainer=trainer,
+        date=now.date(),
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+    )
 
 
 def test_trainee_checks_in_with_the_code(lesson_setup, login_as, app):
-    course, trainer, _past, trainees, enrolments = lesson_setup
+    course, trainer, _past, trainees, _enrolments = lesson_setup
     from tests.conftest import Factory
 
     lesson = _running_lesson(Factory(), course, trainer)
@@ -164,7 +206,9 @@ def test_trainee_checks_in_with_the_code(lesson_setup, login_as, app):
     client = login_as(trainees[0])
     resp = client.post("/check-in", data={"code": code})
     assert resp.status_code == 303
-    rec = db.session.scalar(select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id))
+    rec = db.session.scalar(
+        select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id)
+    )
     assert rec.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
     assert rec.checked_in_at is not None
     again = client.post("/check-in", data={"code": code})
@@ -194,12 +238,14 @@ def test_check_in_refusals(lesson_setup, app, login_as, make):
     old_code, _s = current_code(past, now=past.starts_at + dt.timedelta(minutes=5))
     resp = client.post("/check-in", data={"code": old_code, "lezione": past.id})
     assert resp.status_code in (403, 422)
-    assert db.session.scalar(select(AttendanceRecord.id).where(
-        AttendanceRecord.session_id == past.id)) is None
+    assert (
+        db.session.scalar(select(AttendanceRecord.id).where(AttendanceRecord.session_id == past.id))
+        is None
+    )
 
 
 def test_checkin_screen_shows_code_and_qr(lesson_setup, app, login_as, make):
-    course, trainer, _p, trainees, _e = lesson_setup
+    course, trainer, _p, _trainees, _e = lesson_setup
     lesson = _running_lesson(make, course, trainer)
     client = login_as(trainer)
     page = client.get(f"/lezioni/{lesson.id}/check-in").get_data(as_text=True)

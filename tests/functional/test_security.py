@@ -58,7 +58,7 @@ def build(database_url, tmp_path):
         return app
 
     yield _build
-    for app, ctx in reversed(contexts):
+    for _app, ctx in reversed(contexts):
         db.session.remove()
         db.engine.dispose()
         ctx.pop()
@@ -93,8 +93,11 @@ def assert_security_headers(resp):
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["object-src"] == ["'none'"]
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
-    assert resp.headers["Referrer-Policy"] in {"same-origin", "strict-origin-when-cross-origin",
-                                               "no-referrer"}
+    assert resp.headers["Referrer-Policy"] in {
+        "same-origin",
+        "strict-origin-when-cross-origin",
+        "no-referrer",
+    }
     assert resp.headers["X-Frame-Options"] == "DENY"
 
 

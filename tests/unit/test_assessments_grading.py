@@ -34,8 +34,9 @@ def setup(app, make):
     course = make.course(trainers=[t1, t2])
     trainee = make.user(Role.TRAINEE)
     make.enrolment(course, trainee)
-    assignment = make.assessment(course, AssessmentKind.ASSIGNMENT, max_points="10",
-                                 pass_mark="6", actor=t1)
+    assignment = make.assessment(
+        course, AssessmentKind.ASSIGNMENT, max_points="10", pass_mark="6", actor=t1
+    )
     return {"t1": t1, "t2": t2, "course": course, "trainee": trainee, "a": assignment}
 
 
@@ -57,9 +58,16 @@ def test_rubric_grading_computes_the_score_and_keeps_the_levels(setup, make):
     rubric = grading.assessment_rubric(s["a"])
     c1, c2 = rubric.criteria
     top = {c.id: {lv.points: lv.id for lv in c.levels} for c in rubric.criteria}
-    mark = grading.save_mark(s["t1"], s["a"], grade, MarkInput(
-        levels={c1.id: top[c1.id][D(5)], c2.id: top[c2.id][D(3)]},
-        comments={c2.id: "Manca il monitoraggio"}, feedback="Buon lavoro"))
+    mark = grading.save_mark(
+        s["t1"],
+        s["a"],
+        grade,
+        MarkInput(
+            levels={c1.id: top[c1.id][D(5)], c2.id: top[c2.id][D(3)]},
+            comments={c2.id: "Manca il monitoraggio"},
+            feedback="Buon lavoro",
+        ),
+    )
     db.session.commit()
     assert mark.score == D("8.00")
     assert grade.score == D("8.00") and grade.status == GradeStatus.GRADED
@@ -93,8 +101,9 @@ def test_a_complete_rubric_mark_needs_every_criterion(setup, make):
     # As a draft, it is fine: the grade is being graded.
     db.session.rollback()
     grade = _grade(s)
-    grading.save_mark(s["t1"], s["a"], grade, MarkInput(levels={c1.id: c1.levels[0].id},
-                                                          complete=False))
+    grading.save_mark(
+        s["t1"], s["a"], grade, MarkInput(levels={c1.id: c1.levels[0].id}, complete=False)
+    )
     assert grade.status == GradeStatus.IN_GRADING and grade.score is None
 
 
@@ -137,12 +146,17 @@ def test_two_markers_editing_at_once_lose_nothing(setup):
     assert [(m.score, m.feedback) for m in marks] == [(D("7.00"), "Da t1")]
     # Having seen t1's version, t2 may change it, with a reason since the grade was given.
     with pytest.raises(ValidationFailed) as err:
-        grading.save_mark(s["t2"], s["a"], grade,
-                          MarkInput(score="6", seen_version=marks[0].version_id))
+        grading.save_mark(
+            s["t2"], s["a"], grade, MarkInput(score="6", seen_version=marks[0].version_id)
+        )
     assert "reason" in err.value.fields
     db.session.rollback()
-    grading.save_mark(s["t2"], s["a"], grade, MarkInput(
-        score="6", seen_version=marks[0].version_id, reason="Rivisto il criterio 2"))
+    grading.save_mark(
+        s["t2"],
+        s["a"],
+        grade,
+        MarkInput(score="6", seen_version=marks[0].version_id, reason="Rivisto il criterio 2"),
+    )
     db.session.commit()
     assert grade.score == D("6.00")
 
@@ -203,9 +217,14 @@ def test_double_marking_blind_then_flagged_then_agreed(setup, make):
         grading.record_agreement(coord, a, grade, score="7", reason="")
     assert "reason" in err.value.fields
     db.session.rollback()
-    grading.record_agreement(coord, a, grade, score="7",
-                             reason="Concordato dopo il confronto sui criteri 2 e 3",
-                             seen_version=grade.version_id)
+    grading.record_agreement(
+        coord,
+        a,
+        grade,
+        score="7",
+        reason="Concordato dopo il confronto sui criteri 2 e 3",
+        seen_version=grade.version_id,
+    )
     db.session.commit()
     assert grade.status == GradeStatus.GRADED and grade.score == D("7.00")
     assert grade.agreed_by_id == coord.id and grade.agreed_reason.startswith("Concordato")
@@ -237,8 +256,12 @@ def test_release_and_history_and_audit(setup):
     assert grading.release(s["t1"], s["a"]) == 0  # nothing left in draft
     # A change after release needs a reason and is kept.
     mark = grading.marks_of(grade)[0]
-    grading.save_mark(s["t1"], s["a"], grade, MarkInput(
-        score="9", seen_version=mark.version_id, reason="Errore di somma"))
+    grading.save_mark(
+        s["t1"],
+        s["a"],
+        grade,
+        MarkInput(score="9", seen_version=mark.version_id, reason="Errore di somma"),
+    )
     db.session.commit()
     assert grade.status == GradeStatus.RELEASED and grade.score == D("9.00")
     rows = db.session.scalars(
@@ -250,8 +273,9 @@ def test_release_and_history_and_audit(setup):
     assert last.changed_by_id == s["t1"].id and last.reason == "Errore di somma"
     assert last.before["grade"]["score"] == "7.00" and last.after["grade"]["score"] == "9.00"
     audited = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.object_type == "grade",
-                                        AuditEntry.object_id == str(grade.id))
+        select(AuditEntry.action).where(
+            AuditEntry.object_type == "grade", AuditEntry.object_id == str(grade.id)
+        )
     ).all()
     assert audited == actions
 
@@ -276,21 +300,28 @@ def test_only_graded_grades_are_released(setup, make):
 def test_submission_replaced_until_the_deadline_then_refused(setup, app):
     s = setup
     a = s["a"]
-    sub = taking.submit_work(s["trainee"], a, text="Prima versione",
-                             uploads=[Upload("progetto.pdf", PDF)])
+    sub = taking.submit_work(
+        s["trainee"], a, text="Prima versione", uploads=[Upload("progetto.pdf", PDF)]
+    )
     db.session.commit()
     assert not sub.late and sub.times_submitted == 1
     first_file = taking.submission_of(a, s["trainee"].id).files[0]
     path = __import__("lms.files.services", fromlist=["path_of"]).path_of(first_file.stored)
     assert path.exists()
-    sub = taking.submit_work(s["trainee"], a, text="Seconda versione",
-                             remove_file_ids=[first_file.id], seen_version=sub.version_id)
+    sub = taking.submit_work(
+        s["trainee"],
+        a,
+        text="Seconda versione",
+        remove_file_ids=[first_file.id],
+        seen_version=sub.version_id,
+    )
     db.session.commit()
     assert sub.times_submitted == 2 and sub.text == "Seconda versione"
     assert not path.exists()  # the replaced file is gone once committed
-    with pytest.raises(Conflict, match="closed"):
-        taking.submit_work(s["trainee"], a, text="Troppo tardi",
-                           now=a.closes_at + dt.timedelta(minutes=1))
+    with pytest.raises(Conflict, match="chiusa"):
+        taking.submit_work(
+            s["trainee"], a, text="Troppo tardi", now=a.closes_at + dt.timedelta(minutes=1)
+        )
 
 
 def test_late_submission_is_flagged_when_the_policy_accepts_it(setup):
@@ -299,12 +330,18 @@ def test_late_submission_is_flagged_when_the_policy_accepts_it(setup):
     closes = a.closes_at
     a.late_policy, a.late_until = LatePolicy.ACCEPT, closes + dt.timedelta(days=2)
     db.session.commit()
-    sub = taking.submit_work(s["trainee"], a, text="In ritardo",
-                             now=a.closes_at + dt.timedelta(hours=1))
+    sub = taking.submit_work(
+        s["trainee"], a, text="In ritardo", now=a.closes_at + dt.timedelta(hours=1)
+    )
     assert sub.late is True
     with pytest.raises(Conflict):
-        taking.submit_work(s["trainee"], a, text="Oltre", seen_version=sub.version_id,
-                           now=a.late_until + dt.timedelta(seconds=1))
+        taking.submit_work(
+            s["trainee"],
+            a,
+            text="Oltre",
+            seen_version=sub.version_id,
+            now=a.late_until + dt.timedelta(seconds=1),
+        )
 
 
 def test_no_submission_beyond_the_number_allowed(setup):
@@ -312,7 +349,7 @@ def test_no_submission_beyond_the_number_allowed(setup):
     s["a"].attempts_allowed = 1
     db.session.commit()
     sub = _submit(s)
-    with pytest.raises(Conflict, match="all the submissions"):
+    with pytest.raises(Conflict, match="tutte le consegne"):
         taking.submit_work(s["trainee"], s["a"], text="Ancora", seen_version=sub.version_id)
 
 
@@ -321,7 +358,7 @@ def test_no_replacement_once_grading_started(setup):
     sub = _submit(s)
     grading.save_mark(s["t1"], s["a"], _grade(s), MarkInput(score="5", complete=False))
     db.session.commit()
-    with pytest.raises(Conflict, match="being graded"):
+    with pytest.raises(Conflict, match="già in correzione"):
         taking.submit_work(s["trainee"], s["a"], text="Nuova", seen_version=sub.version_id)
 
 
@@ -339,8 +376,9 @@ def test_observation_recorded_for_a_practical_test(setup):
     s = setup
     from tests.conftest import Factory
 
-    obs = Factory().assessment(s["course"], AssessmentKind.PRACTICAL, actor=s["t1"],
-                               title="Colloquio inclusivo simulato")
+    obs = Factory().assessment(
+        s["course"], AssessmentKind.PRACTICAL, actor=s["t1"], title="Colloquio inclusivo simulato"
+    )
     with pytest.raises(Conflict):
         taking.submit_work(s["trainee"], obs, text="Niente da consegnare")
     db.session.rollback()
@@ -350,6 +388,12 @@ def test_observation_recorded_for_a_practical_test(setup):
     assert "observed_on" in err.value.fields
     db.session.rollback()
     grade = grading.grade_for_marking(s["t1"], obs, s["trainee"].id)
-    mark = grading.save_mark(s["t1"], obs, grade, MarkInput(
-        score="8", observed_on=utcnow().date(), note="Accoglienza corretta, domande aperte"))
+    mark = grading.save_mark(
+        s["t1"],
+        obs,
+        grade,
+        MarkInput(
+            score="8", observed_on=utcnow().date(), note="Accoglienza corretta, domande aperte"
+        ),
+    )
     assert mark.observed_on == utcnow().date() and grade.status == GradeStatus.GRADED

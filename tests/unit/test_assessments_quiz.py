@@ -24,20 +24,43 @@ def setup(app, make):
     course = make.course(trainers=[trainer])
     trainee = make.user(Role.TRAINEE)
     make.enrolment(course, trainee)
-    quiz = make.assessment(course, AssessmentKind.QUIZ, title="Legge 68/1999",
-                           max_points="9", pass_mark="5", actor=trainer)
+    quiz = make.assessment(
+        course,
+        AssessmentKind.QUIZ,
+        title="Legge 68/1999",
+        max_points="9",
+        pass_mark="5",
+        actor=trainer,
+    )
     single = make.question(quiz, QuestionType.SINGLE, points="2", actor=trainer)
     multi = make.question(
-        quiz, QuestionType.MULTIPLE, points="3", actor=trainer,
+        quiz,
+        QuestionType.MULTIPLE,
+        points="3",
+        actor=trainer,
         choices=[("a", True), ("b", True), ("c", False), ("d", True)],
         partial_credit=PartialCredit.RIGHT_MINUS_WRONG,
     )
-    numeric = make.question(quiz, QuestionType.NUMERIC, points="2", actor=trainer,
-                            expected_number="7", tolerance="0.5")
-    short = make.question(quiz, QuestionType.SHORT_TEXT, points="2", actor=trainer,
-                          accepted_answers="collocamento mirato\nCPI")
-    return {"trainer": trainer, "course": course, "trainee": trainee, "quiz": quiz,
-            "single": single, "multi": multi, "numeric": numeric, "short": short}
+    numeric = make.question(
+        quiz, QuestionType.NUMERIC, points="2", actor=trainer, expected_number="7", tolerance="0.5"
+    )
+    short = make.question(
+        quiz,
+        QuestionType.SHORT_TEXT,
+        points="2",
+        actor=trainer,
+        accepted_answers="collocamento mirato\nCPI",
+    )
+    return {
+        "trainer": trainer,
+        "course": course,
+        "trainee": trainee,
+        "quiz": quiz,
+        "single": single,
+        "multi": multi,
+        "numeric": numeric,
+        "short": short,
+    }
 
 
 def _choice(q, *, correct=True, index=None):
@@ -55,8 +78,7 @@ def _load_choices(*questions):
 
 def test_automatic_grading_with_partial_credit(setup):
     s = setup
-    single, multi, numeric, short = _load_choices(s["single"], s["multi"], s["numeric"],
-                                                  s["short"])
+    single, multi, numeric, short = _load_choices(s["single"], s["multi"], s["numeric"], s["short"])
     attempt = taking.start_attempt(s["trainee"], s["quiz"])
     answers = [
         AnswerInput(single.id, [_choice(single)]),  # right: 2
@@ -80,10 +102,14 @@ def test_wrong_answers_score_zero_and_unanswered_count_zero(setup):
     s = setup
     single, numeric = _load_choices(s["single"], s["numeric"])
     attempt = taking.start_attempt(s["trainee"], s["quiz"])
-    taking.submit_attempt(s["trainee"], attempt, [
-        AnswerInput(single.id, [_choice(single, correct=False)]),
-        AnswerInput(numeric.id, [], "7.6"),
-    ])
+    taking.submit_attempt(
+        s["trainee"],
+        attempt,
+        [
+            AnswerInput(single.id, [_choice(single, correct=False)]),
+            AnswerInput(numeric.id, [], "7.6"),
+        ],
+    )
     assert attempt.score == D("0.00")
 
 
@@ -92,8 +118,7 @@ def test_attempt_survives_reload_with_order_and_answers(setup):
     (single,) = _load_choices(s["single"])
     first = taking.start_attempt(s["trainee"], s["quiz"])
     order = list(first.question_order)
-    assert sorted(order) == sorted([s["single"].id, s["multi"].id, s["numeric"].id,
-                                    s["short"].id])
+    assert sorted(order) == sorted([s["single"].id, s["multi"].id, s["numeric"].id, s["short"].id])
     right = _choice(single)
     assert taking.save_answers(s["trainee"], first, [AnswerInput(single.id, [right])])
     db.session.commit()
@@ -113,11 +138,19 @@ def test_time_limit_is_enforced_on_the_server(setup):
     t0 = utcnow()
     attempt = taking.start_attempt(s["trainee"], quiz, now=t0)
     assert attempt.deadline == t0 + dt.timedelta(minutes=10)
-    taking.save_answers(s["trainee"], attempt, [AnswerInput(single.id, [_choice(single)])],
-                        now=t0 + dt.timedelta(minutes=5))
+    taking.save_answers(
+        s["trainee"],
+        attempt,
+        [AnswerInput(single.id, [_choice(single)])],
+        now=t0 + dt.timedelta(minutes=5),
+    )
     # A later answer arrives after the deadline: it is not kept, the attempt closes.
-    ok = taking.save_answers(s["trainee"], attempt, [
-        AnswerInput(s["numeric"].id, [], "7")], now=t0 + dt.timedelta(minutes=11))
+    ok = taking.save_answers(
+        s["trainee"],
+        attempt,
+        [AnswerInput(s["numeric"].id, [], "7")],
+        now=t0 + dt.timedelta(minutes=11),
+    )
     assert ok is False
     assert attempt.finished and attempt.auto_closed
     assert attempt.submitted_at == attempt.deadline
@@ -133,10 +166,15 @@ def test_submitting_after_the_deadline_keeps_only_saved_answers(setup):
     single, numeric = _load_choices(s["single"], s["numeric"])
     t0 = utcnow()
     attempt = taking.start_attempt(s["trainee"], s["quiz"], now=t0)
-    taking.save_answers(s["trainee"], attempt, [AnswerInput(single.id, [_choice(single)])],
-                        now=t0 + dt.timedelta(minutes=1))
-    taking.submit_attempt(s["trainee"], attempt, [AnswerInput(numeric.id, [], "7")],
-                          now=t0 + dt.timedelta(minutes=6))
+    taking.save_answers(
+        s["trainee"],
+        attempt,
+        [AnswerInput(single.id, [_choice(single)])],
+        now=t0 + dt.timedelta(minutes=1),
+    )
+    taking.submit_attempt(
+        s["trainee"], attempt, [AnswerInput(numeric.id, [], "7")], now=t0 + dt.timedelta(minutes=6)
+    )
     assert attempt.auto_closed
     assert attempt.score == D("2.00")
 
@@ -147,7 +185,7 @@ def test_no_attempt_beyond_the_attempts_allowed(setup):
     db.session.commit()
     attempt = taking.start_attempt(s["trainee"], s["quiz"])
     taking.submit_attempt(s["trainee"], attempt, [])
-    with pytest.raises(Conflict, match="attempts"):
+    with pytest.raises(Conflict, match="tutti i tentativi"):
         taking.start_attempt(s["trainee"], s["quiz"])
     assert db.session.query(Attempt).count() == 1
 
@@ -167,20 +205,20 @@ def test_best_attempt_counts(setup):
 def test_no_attempt_after_closing_or_before_opening(setup):
     s = setup
     quiz = s["quiz"]
-    with pytest.raises(Conflict, match="closed"):
+    with pytest.raises(Conflict, match="chiusa"):
         taking.start_attempt(s["trainee"], quiz, now=quiz.closes_at + dt.timedelta(seconds=1))
-    with pytest.raises(Conflict, match="not open"):
+    with pytest.raises(Conflict, match="non è ancora aperta"):
         taking.start_attempt(s["trainee"], quiz, now=quiz.opens_at - dt.timedelta(seconds=1))
 
 
 def test_not_enrolled_and_unpublished_are_refused(setup, make):
     s = setup
     stranger = make.user(Role.TRAINEE)
-    with pytest.raises(Conflict, match="not enrolled"):
+    with pytest.raises(Conflict, match="Non sei iscritto"):
         taking.start_attempt(stranger, s["quiz"])
     s["quiz"].published = False
     db.session.commit()
-    with pytest.raises(Conflict, match="not published"):
+    with pytest.raises(Conflict, match="non è ancora pubblicata"):
         taking.start_attempt(s["trainee"], s["quiz"])
 
 
@@ -224,10 +262,16 @@ def test_final_assessment_refuses_a_trainee_below_the_attendance_threshold(app, 
     e_present = make.enrolment(course, present)
     e_absent = make.enrolment(course, absent)
     lesson = make.lesson(course, trainer=trainer, date=course.start_date + dt.timedelta(days=1))
-    save_register(trainer, lesson, course, [
-        RowInput(e_present.id, AttendanceStatus.PRESENT, lesson.length_minutes, "", 0),
-        RowInput(e_absent.id, AttendanceStatus.ABSENT, 0, "", 0),
-    ], now=lesson.ends_at)
+    save_register(
+        trainer,
+        lesson,
+        course,
+        [
+            RowInput(e_present.id, AttendanceStatus.PRESENT, lesson.length_minutes, "", 0),
+            RowInput(e_absent.id, AttendanceStatus.ABSENT, 0, "", 0),
+        ],
+        now=lesson.ends_at,
+    )
     db.session.commit()
     final = make.assessment(course, AssessmentKind.QUIZ, is_final=True, actor=trainer)
     make.question(final, actor=trainer)

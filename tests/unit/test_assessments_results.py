@@ -63,7 +63,7 @@ def _cohort(make, size: int):
 
 
 def _gradebook_queries(make, size):
-    trainer, course, trainees, *_ = _cohort(make, size)
+    trainer, course, _trainees, *_ = _cohort(make, size)
     db.session.expire_all()
     with count_queries() as c:
         book = results.gradebook(course)
@@ -86,7 +86,7 @@ def test_gradebook_and_worklist_queries_do_not_grow_with_the_cohort(app, make):
 
 
 def test_gradebook_weighted_result_and_pass(app, make):
-    trainer, course, trainees, quiz, work = _cohort(make, 2)
+    _trainer, course, trainees, _quiz, _work = _cohort(make, 2)
     book = results.gradebook(course)
     by_id = {r.trainee.id: r for r in book.rows}
     graded, ungraded = by_id[trainees[0].id], by_id[trainees[1].id]
@@ -99,7 +99,7 @@ def test_gradebook_weighted_result_and_pass(app, make):
 
 
 def test_worklist_is_scoped_to_the_trainers_courses(app, make):
-    trainer, course, trainees, quiz, work = _cohort(make, 3)
+    trainer, _course, _trainees, _quiz, _work = _cohort(make, 3)
     other = make.user(Role.TRAINER)
     make.course(trainers=[other])
     assert results.worklist(other) == []
@@ -113,8 +113,9 @@ def test_worklist_offers_second_mark_and_agreement(app, make):
     course = make.course(trainers=[t1, t2])
     trainee = make.user(Role.TRAINEE)
     make.enrolment(course, trainee)
-    work = make.assessment(course, AssessmentKind.ASSIGNMENT, actor=t1, double_marking=True,
-                           marking_tolerance="1")
+    work = make.assessment(
+        course, AssessmentKind.ASSIGNMENT, actor=t1, double_marking=True, marking_tolerance="1"
+    )
     taking.submit_work(trainee, work, text="Progetto")
     g = grading.grade_for_marking(t1, work, trainee.id)
     grading.save_mark(t1, work, g, MarkInput(score="9"))
@@ -140,10 +141,16 @@ def test_results_for_items_returns_released_criterion_levels_and_question_scores
     make.enrolment(course, trainee)
     make.enrolment(course, other)
     quiz = make.assessment(course, AssessmentKind.QUIZ, actor=trainer, title="Quiz L. 68")
-    make.question(quiz, QuestionType.TRUE_FALSE, actor=trainer, points="2",
-                  framework_item_ids=[knowledge.id])
-    work = make.assessment(course, AssessmentKind.ASSIGNMENT, actor=trainer, title="Progetto",
-                           framework_item_ids=[ability.id])
+    make.question(
+        quiz, QuestionType.TRUE_FALSE, actor=trainer, points="2", framework_item_ids=[knowledge.id]
+    )
+    work = make.assessment(
+        course,
+        AssessmentKind.ASSIGNMENT,
+        actor=trainer,
+        title="Progetto",
+        framework_item_ids=[ability.id],
+    )
     make.rubric(work, criteria=1, actor=trainer, items=[ability])
     (q,) = load_questions(quiz.id)
     right = next(c.id for c in q.choices if c.correct)
@@ -160,19 +167,25 @@ def test_results_for_items_returns_released_criterion_levels_and_question_scores
     db.session.commit()
     # Nothing released yet: nothing to show.
     assert results.results_for_items(trainee, [ability.id, knowledge.id]) == {
-        ability.id: [], knowledge.id: []}
+        ability.id: [],
+        knowledge.id: [],
+    }
     grading.release(trainer, quiz)
     grading.release(trainer, work)
     db.session.commit()
     found = results.results_for_items(trainee, [ability.id, knowledge.id, unused.id])
     assert found[unused.id] == []
     assert [(r.source, r.points, r.max_points) for r in found[knowledge.id]] == [
-        ("question", D("2.00"), D("2.00"))]
+        ("question", D("2.00"), D("2.00"))
+    ]
     by_source = {r.source: r for r in found[ability.id]}
     assert set(by_source) == {"criterion", "assessment"}
     crit_result = by_source["criterion"]
     assert (crit_result.level, crit_result.points, crit_result.max_points) == (
-        "Ottimo", D("5.00"), D("5.00"))
+        "Ottimo",
+        D("5.00"),
+        D("5.00"),
+    )
     assert crit_result.assessment_title == "Progetto" and crit_result.date is not None
     assert by_source["assessment"].points == g.score
     # The other trainee's unreleased results never leak into this one's.
@@ -189,8 +202,7 @@ def test_my_assessments_hide_drafts(app, make, status):
     work = make.assessment(course, AssessmentKind.ASSIGNMENT, actor=trainer)
     taking.submit_work(trainee, work, text="x")
     g = grading.grade_for_marking(trainer, work, trainee.id)
-    grading.save_mark(trainer, work, g, MarkInput(score="9",
-                                                  complete=status == GradeStatus.GRADED))
+    grading.save_mark(trainer, work, g, MarkInput(score="9", complete=status == GradeStatus.GRADED))
     db.session.commit()
     assert g.status == status
     (mine,) = results.my_assessments(trainee)

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from lms.accounts.models import Role
-from lms.db import db
-from lms.errors import Conflict, ValidationFailed
 from courses.attendance import attendance_summary, course_report, eligibility
 from courses.models import ROME, AttendanceStatus, Course
 from courses.services.enrolments import withdraw
 from courses.services.lessons import cancel_lesson, update_lesson
 from courses.services.registers import RowInput, save_register
+from lms.accounts.models import Role
+from lms.db import db
+from lms.errors import Conflict, ValidationFailed
 
 START = dt.date(2025, 1, 1)
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=ROME)
@@ -22,8 +22,13 @@ NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=ROME)
 @pytest.fixture
 def setup(app, make):
     trainer = make.user(Role.TRAINER)
-    course = make.course(trainers=[trainer], start_date=START, end_date=dt.date(2025, 12, 31),
-                         assessment_threshold_pct=70, certification_threshold_pct=80)
+    course = make.course(
+        trainers=[trainer],
+        start_date=START,
+        end_date=dt.date(2025, 12, 31),
+        assessment_threshold_pct=70,
+        certification_threshold_pct=80,
+    )
     return course, trainer
 
 
@@ -32,7 +37,9 @@ def lesson(make, course, trainer, day, start="09:00", end="13:00"):
 
 
 def mark(trainer, lesson_, course, enrolment, status, minutes=None, now=NOW):
-    save_register(trainer, lesson_, course, [RowInput(enrolment.id, status, minutes, "", 0)], now=now)
+    save_register(
+        trainer, lesson_, course, [RowInput(enrolment.id, status, minutes, "", 0)], now=now
+    )
     db.session.commit()
 
 
@@ -94,9 +101,20 @@ def test_minutes_never_exceed_the_lesson_length(make, setup):
     db.session.rollback()
     mark(trainer, a, course, e, AttendanceStatus.PRESENT, minutes=120)
     # Shortening the lesson afterwards (with a reason) brings the minutes down with it.
-    update_lesson(None, a, course, module_id=a.module_id, date=a.date,
-                  start_time=dt.time(9), end_time=dt.time(10), mode=a.mode,
-                  trainer_id=trainer.id, place=a.place, reason="Orario corretto", now=NOW)
+    update_lesson(
+        None,
+        a,
+        course,
+        module_id=a.module_id,
+        date=a.date,
+        start_time=dt.time(9),
+        end_time=dt.time(10),
+        mode=a.mode,
+        trainer_id=trainer.id,
+        place=a.place,
+        reason="Orario corretto",
+        now=NOW,
+    )
     db.session.commit()
     s = attendance_summary(e, NOW)
     assert s.attended_minutes == 60 and s.held_minutes == 60
@@ -147,8 +165,9 @@ def test_lessons_after_withdrawal_do_not_count(make, setup):
 
 def test_eligibility_uses_the_course_thresholds_on_planned_hours(make, setup):
     course, trainer = setup
-    lessons = [lesson(make, course, trainer, dt.date(2025, 2, 3) + dt.timedelta(weeks=i))
-               for i in range(5)]  # 5 x 4 h = 20 h planned, all held
+    lessons = [
+        lesson(make, course, trainer, dt.date(2025, 2, 3) + dt.timedelta(weeks=i)) for i in range(5)
+    ]  # 5 x 4 h = 20 h planned, all held
     e = make.enrolment(course)
     for l_ in lessons[:3]:
         mark(trainer, l_, course, e, AttendanceStatus.PRESENT)

@@ -7,10 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from lms.accounts.models import Role
-from lms.audit.models import AuditEntry
-from lms.db import db
-from lms.errors import Conflict, NotEligible, ValidationFailed
 from courses.models import ROME, AttendanceStatus, EnrolmentStatus
 from courses.services.courses import set_status
 from courses.services.enrolments import enrol, enrol_organisation, parse_enrolment_csv
@@ -22,6 +18,10 @@ from courses.services.registers import (
     current_code,
     save_register,
 )
+from lms.accounts.models import Role
+from lms.audit.models import AuditEntry
+from lms.db import db
+from lms.errors import Conflict, NotEligible, ValidationFailed
 
 START = dt.date(2025, 1, 1)
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=ROME)
@@ -51,18 +51,31 @@ def test_moving_a_recorded_lesson_needs_a_reason_and_is_audited(make, course_and
     course, trainer = course_and_trainer
     lesson = make.lesson(course, trainer=trainer, date=dt.date(2025, 3, 3))
     e = make.enrolment(course)
-    save_register(trainer, lesson, course, [RowInput(e.id, AttendanceStatus.PRESENT, None)], now=NOW)
-    args = dict(module_id=lesson.module_id, date=dt.date(2025, 3, 4), start_time=lesson.start_time,
-                end_time=lesson.end_time, mode=lesson.mode, trainer_id=trainer.id,
-                place=lesson.place, now=NOW)
+    save_register(
+        trainer, lesson, course, [RowInput(e.id, AttendanceStatus.PRESENT, None)], now=NOW
+    )
+    args = dict(
+        module_id=lesson.module_id,
+        date=dt.date(2025, 3, 4),
+        start_time=lesson.start_time,
+        end_time=lesson.end_time,
+        mode=lesson.mode,
+        trainer_id=trainer.id,
+        place=lesson.place,
+        now=NOW,
+    )
     with pytest.raises(ValidationFailed):
         update_lesson(trainer, lesson, course, **args)
     update_lesson(trainer, lesson, course, reason="Aula non disponibile", **args)
     with pytest.raises(Conflict):
-        update_lesson(trainer, lesson, course, reason="Rinvio", **{**args, "date": dt.date(2025, 9, 1)})
+        update_lesson(
+            trainer, lesson, course, reason="Rinvio", **{**args, "date": dt.date(2025, 9, 1)}
+        )
     cancel_lesson(trainer, lesson, course, "Sciopero dei trasporti")
     db.session.commit()
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "session")).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "session")
+    ).all()
     reasons = {e.action: e.reason for e in entries}
     assert reasons["session.update"] == "Aula non disponibile"
     assert reasons["session.cancel"] == "Sciopero dei trasporti"
@@ -99,8 +112,9 @@ def test_csv_parsing_accepts_italian_excel_files():
 def test_check_in_codes_rotate_and_are_scoped(make, course_and_trainer):
     course, trainer = course_and_trainer
     lesson = make.lesson(course, trainer=trainer, date=NOW.date(), start="11:00", end="13:00")
-    other = make.lesson(course, trainer=make.user(Role.TRAINER), date=NOW.date(), start="11:00",
-                        end="13:00")
+    other = make.lesson(
+        course, trainer=make.user(Role.TRAINER), date=NOW.date(), start="11:00", end="13:00"
+    )
     code, _s = current_code(lesson, NOW)
     assert code_matches(lesson, code, NOW + dt.timedelta(seconds=60))  # previous window accepted
     assert not code_matches(lesson, code, NOW + dt.timedelta(minutes=3))

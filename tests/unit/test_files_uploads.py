@@ -79,8 +79,13 @@ def test_too_large_is_refused(app, person):
 
 @pytest.mark.parametrize(
     ("name", "data", "kind"),
-    [("a.pdf", PDF, "pdf"), ("b.PNG", PNG, "png"), ("c.docx", DOCX, "docx"),
-     ("d.odt", ODT, "odt"), ("e.jpeg", b"\xff\xd8\xff\xe0" + b"0" * 20, "jpeg")],
+    [
+        ("a.pdf", PDF, "pdf"),
+        ("b.PNG", PNG, "png"),
+        ("c.docx", DOCX, "docx"),
+        ("d.odt", ODT, "odt"),
+        ("e.jpeg", b"\xff\xd8\xff\xe0" + b"0" * 20, "jpeg"),
+    ],
 )
 def test_good_uploads_are_stored_under_a_random_name(app, person, name, data, kind):
     stored = store_upload(person, name, data, DOCUMENT_KINDS)

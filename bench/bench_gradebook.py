@@ -1,0 +1,305 @@
+"""Benchmark of the gradebook: 300 trainees x 12 assessments by default.
+
+Not a test. Builds a course through the services (attendance, grades and submissions in bulk,
+for speed), then times the gradebook service, page and exports, the trainer's worklist and a
+trainee's assessments page, and writes the figures to bench/results/gradebook.md.
+
+    python -m bench gradebook             # SQLite in a temporary folder
+    BENCH_TRAINEES=500 BENCH_ASSESSMENTS=20 LMS_BENCH_DATABASE_URL=postgresql+psycopg://... \
+        python -m bench gradebook
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import statistics
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import event, insert
+
+RESULTS = Path(__file__).parent / "results" / "gradebook.md"
+PASSWORD = "bench-password-123"
+LESSONS = 20
+
+
+def _timed(fn, repeat: int = 5) -> tuple[float, float]:
+    """Median and best wall time of fn() in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), min(times)
+
+
+class _Counter:
+    def __init__(self, engine):
+        self.engine, self.n = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *a, **k):
+        self.n += 1
+
+
+def _build(n_trainees: int, n_assessments: int):
+    from assessments.models import AssessmentKind, Grade, GradeStatus, Submission
+    from assessments.services.authoring import AssessmentInput, create_assessment
+    from courses.models import AttendanceRecord, AttendanceSource, AttendanceStatus, TopicArea
+    from courses.services.catalogue import create_module
+    from courses.services.courses import create_course
+    from courses.services.enrolments import enrol, today
+    from courses.services.lessons import schedule_lessons
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_user
+    from lms.db import db, utcnow
+
+    t0 = time.perf_counter()
+    trainer = create_user(
+        None,
+        email="docente@bench.example",
+        full_name="Docente Bench",
+        roles={Role.TRAINER},
+        password=PASSWORD,
+    )
+    module = create_module(
+        None,
+        code="BENCH-01",
+        title="Modulo bench",
+        topic_area=TopicArea.REGULATORY,
+        planned_minutes=240,
+    )
+    start = today() - dt.timedelta(days=LESSONS + 10)
+    course = create_course(
+        None,
+        title="Percorso bench",
+        edition="I",
+        start_date=start,
+        end_date=today() + dt.timedelta(days=30),
+        trainer_ids=[trainer.id],
+        module_ids=[module.id],
+    )
+    lessons = []
+    for i in range(LESSONS):
+        lessons += schedule_lessons(
+            None,
+            course,
+            module_id=module.id,
+            date=start + dt.timedelta(days=i + 1),
+            start_time=dt.time(9),
+            end_time=dt.time(13),
+            mode="in_person",
+            place="Aula",
+            trainer_id=trainer.id,
+        )
+    enrolments = []
+    for i in range(n_trainees):
+        user = create_user(
+            None,
+            email=f"corsista{i}@bench.example",
+            full_name=f"Corsista Bench {i:04d}",
+            roles={Role.TRAINEE},
+            password=PASSWORD if i == 0 else None,
+        )
+        enrolments.append(enrol(None, course, user, enrolled_on=start))
+    now = utcnow()
+    rows = [
+        {
+            "session_id": lesson.id,
+            "enrolment_id": e.id,
+            "status": AttendanceStatus.PRESENT if (li + ei) % 9 else AttendanceStatus.ABSENT,
+            "minutes": 240 if (li + ei) % 9 else 0,
+            "note": "",
+            "source": AttendanceSource.REGISTER,
+            "version_id": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for li, lesson in enumerate(lessons)
+        for ei, e in enumerate(enrolments)
+    ]
+    for i in range(0, len(rows), 5000):
+        db.session.execute(insert(AttendanceRecord), rows[i : i + 5000])
+    kinds = [AssessmentKind.QUIZ, AssessmentKind.ASSIGNMENT, AssessmentKind.PRACTICAL]
+    assessments = [
+        create_assessment(
+            trainer,
+            course,
+            AssessmentInput(
+                title=f"Prova {k + 1:02d}",
+                kind=kinds[k % 3],
+                opens_at=now - dt.timedelta(days=20),
+                closes_at=now + dt.timedelta(days=5 + k),
+                max_points="20",
+                pass_mark=Decimal(12),
+                weight=str(1 + k % 3),
+                published=True,
+            ),
+        )
+        for k in range(n_assessments)
+    ]
+    statuses = [GradeStatus.RELEASED] * 6 + [
+        GradeStatus.GRADED,
+        GradeStatus.SUBMITTED,
+        GradeStatus.IN_GRADING,
+    ]
+    grades, subs = [], []
+    for k, a in enumerate(assessments):
+        for ei, e in enumerate(enrolments):
+            st = statuses[(k + ei) % len(statuses)]
+            scored = st in (GradeStatus.RELEASED, GradeStatus.GRADED)
+            grades.append(
+                {
+                    "assessment_id": a.id,
+                    "trainee_id": e.user_id,
+                    "status": st,
+                    "score": Decimal(8 + (k * 3 + ei) % 13) if scored else None,
+                    "feedback": "",
+                    "discrepancy": False,
+                    "version_id": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "graded_at": now if scored else None,
+                    "released_at": now if st == GradeStatus.RELEASED else None,
+                }
+            )
+            if a.kind == AssessmentKind.ASSIGNMENT:
+                subs.append(
+                    {
+                        "assessment_id": a.id,
+                        "trainee_id": e.user_id,
+                        "text": "Lavoro",
+                        "submitted_at": now,
+                        "late": False,
+                        "times_submitted": 1,
+                        "version_id": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+    for i in range(0, len(grades), 5000):
+        db.session.execute(insert(Grade), grades[i : i + 5000])
+    for i in range(0, len(subs), 5000):
+        db.session.execute(insert(Submission), subs[i : i + 5000])
+    db.session.commit()
+    return course, trainer, len(grades), time.perf_counter() - t0
+
+
+def main() -> None:
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.db import db
+
+    n_trainees = int(os.environ.get("BENCH_TRAINEES", 300))
+    n_assessments = int(os.environ.get("BENCH_ASSESSMENTS", 12))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-gradebook-"))
+    url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-0123456789",
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "PROPAGATE_TEST_ERRORS": True,
+        }
+    )
+    figures: list[tuple[str, str]] = []
+    with app.app_context():
+        upgrade()
+        course, trainer, n_grades, build_s = _build(n_trainees, n_assessments)
+        course_id, trainer_id = course.id, trainer.id
+        figures.append(
+            ("build (services + bulk attendance, grades, submissions)", f"{build_s:.1f} s")
+        )
+
+        from assessments.exports import gradebook_csv, gradebook_xlsx
+        from assessments.services.results import gradebook, worklist
+        from courses.models import Course
+        from lms.accounts.models import User
+
+        def service():
+            db.session.expire_all()
+            return gradebook(db.session.get(Course, course_id))
+
+        with _Counter(db.engine) as qc:
+            book = service()
+        figures.append(("gradebook() queries", str(qc.n)))
+        med, best = _timed(service)
+        figures.append(("gradebook() service", f"{med:.0f} ms (best {best:.0f})"))
+        med, _best = _timed(lambda: gradebook_csv(book), 3)
+        figures.append(("CSV export build", f"{med:.0f} ms"))
+        med, _best = _timed(lambda: gradebook_xlsx(book), 3)
+        figures.append(("XLSX export build", f"{med:.0f} ms"))
+
+        def work():
+            db.session.expire_all()
+            return worklist(db.session.get(User, trainer_id))
+
+        with _Counter(db.engine) as qc:
+            items = work()
+        figures.append(("worklist() queries", f"{qc.n} ({len(items)} items)"))
+        med, best = _timed(work)
+        figures.append(("worklist() service", f"{med:.0f} ms (best {best:.0f})"))
+
+    client = app.test_client()
+    client.post("/accesso", data={"email": "docente@bench.example", "password": PASSWORD})
+    trainee = app.test_client()
+    trainee.post("/accesso", data={"email": "corsista0@bench.example", "password": PASSWORD})
+    for label, c, path in [
+        ("gradebook page GET /percorsi/<id>/voti", client, f"/percorsi/{course_id}/voti"),
+        ("CSV download", client, f"/percorsi/{course_id}/voti.csv"),
+        ("XLSX download", client, f"/percorsi/{course_id}/voti.xlsx"),
+        ("worklist page GET /da-correggere", client, "/da-correggere"),
+        (
+            "API GET /api/v1/courses/<id>/gradebook",
+            client,
+            f"/api/v1/courses/{course_id}/gradebook",
+        ),
+        ("trainee page GET /valutazioni", trainee, "/valutazioni"),
+    ]:
+        assert c.get(path).status_code == 200, path
+        with app.app_context(), _Counter(db.engine) as qc:
+            c.get(path)
+        med, best = _timed(lambda c=c, path=path: c.get(path), 3)
+        figures.append((label, f"{med:.0f} ms (best {best:.0f}), {qc.n} queries"))
+    resp = client.get(f"/percorsi/{course_id}/voti")
+    figures.append(("gradebook page size", f"{len(resp.data) / 1024:.0f} KiB"))
+    with app.app_context():
+        db.engine.dispose()
+
+    backend = url.split(":", 1)[0]
+    lines = [
+        "# Gradebook benchmark",
+        "",
+        f"Course of {n_trainees} trainees x {n_assessments} assessments ({n_grades} grades), "
+        f"{LESSONS} lessons of attendance, database `{backend}`, "
+        f"Python {platform.python_version()}, {platform.machine()}; measured "
+        f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by `python -m bench gradebook`.",
+        "Times are wall-clock medians of a few runs in one process (test client, no network).",
+        "Query counts do not depend on the cohort size (asserted in "
+        "tests/unit/test_assessments_results.py).",
+        "",
+        "| measure | result |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in figures],
+        "",
+    ]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
