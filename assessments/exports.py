@@ -3,21 +3,11 @@ XLSX."""
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
 from flask_babel import gettext as _
 
 from assessments.models import STATUS_LABELS, GradeStatus
 from assessments.services.results import Gradebook
-
-
-def _num(value: Decimal | float | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.2f}" if isinstance(value, Decimal) else f"{value:.1f}"
-    return text.replace(".", ",")
+from lms.exports import csv_bytes, xlsx_bytes
 
 
 def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
@@ -54,37 +44,14 @@ def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
 
 
 def gradebook_csv(book: Gradebook) -> bytes:
+    """The gradebook for Italian Excel."""
     header, rows = gradebook_table(book)
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [_num(v) if isinstance(v, Decimal | float) else ("" if v is None else v) for v in row]
-        )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows)
 
 
 def gradebook_xlsx(book: Gradebook) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+    """The gradebook as an Excel workbook."""
     header, rows = gradebook_table(book)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Gradebook")[:31]
-    ws.append([book.course.display_title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append(header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    ws.freeze_panes = "C4"
-    for idx in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 28 if idx <= 2 else 16
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        book.course.display_title, _("Gradebook"), header, rows, freeze="C4", label_columns=2
+    )

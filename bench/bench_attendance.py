@@ -14,40 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
+
+from bench.common import QueryCounter, timed
 
 RESULTS = Path(__file__).parent / "results" / "attendance.md"
 PASSWORD = "bench-password-123"
-
-
-def _timed(fn, repeat: int = 5) -> tuple[float, float]:
-    """Median and best wall time of fn() in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), min(times)
-
-
-class _Counter:
-    def __init__(self, engine):
-        self.engine, self.n = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._hit)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._hit)
-
-    def _hit(self, *a, **k):
-        self.n += 1
 
 
 def _build(n_trainees: int, n_lessons: int):
@@ -185,14 +161,14 @@ def main() -> None:
             db.session.expire_all()
             return course_report(db.session.get(Course, course_id))
 
-        with _Counter(db.engine) as qc:
+        with QueryCounter(db.engine) as qc:
             report = service()
         figures.append(("course_report() queries", str(qc.n)))
-        med, best = _timed(service)
+        med, best = timed(service)
         figures.append(("course_report() service", f"{med:.0f} ms (best {best:.0f})"))
-        med, best = _timed(lambda: report_csv(report), 3)
+        med, best = timed(lambda: report_csv(report), 3)
         figures.append(("CSV export build", f"{med:.0f} ms"))
-        med, best = _timed(lambda: report_xlsx(report), 3)
+        med, best = timed(lambda: report_xlsx(report), 3)
         figures.append(("XLSX export build", f"{med:.0f} ms"))
 
     client = app.test_client()
@@ -206,9 +182,9 @@ def main() -> None:
         ("register page GET /lezioni/<id>", client, f"/lezioni/{lesson_id}"),
     ]:
         assert c.get(path).status_code == 200, path
-        with app.app_context(), _Counter(db.engine) as qc:
+        with app.app_context(), QueryCounter(db.engine) as qc:
             c.get(path)
-        med, best = _timed(lambda c=c, path=path: c.get(path), 3)
+        med, best = timed(lambda c=c, path=path: c.get(path), 3)
         figures.append((label, f"{med:.0f} ms (best {best:.0f}), {qc.n} queries"))
     resp = client.get(f"/percorsi/{course_id}/presenze")
     figures.append(("report page size", f"{len(resp.data) / 1024:.0f} KiB"))

@@ -14,42 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import statistics
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
+
+from bench.common import QueryCounter, timed
 
 RESULTS = Path(__file__).parent / "results" / "gradebook.md"
 PASSWORD = "bench-password-123"
 LESSONS = 20
-
-
-def _timed(fn, repeat: int = 5) -> tuple[float, float]:
-    """Median and best wall time of fn() in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), min(times)
-
-
-class _Counter:
-    def __init__(self, engine):
-        self.engine, self.n = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._hit)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._hit)
-
-    def _hit(self, *a, **k):
-        self.n += 1
 
 
 def _build(n_trainees: int, n_assessments: int):
@@ -233,24 +209,24 @@ def main() -> None:
             db.session.expire_all()
             return gradebook(db.session.get(Course, course_id))
 
-        with _Counter(db.engine) as qc:
+        with QueryCounter(db.engine) as qc:
             book = service()
         figures.append(("gradebook() queries", str(qc.n)))
-        med, best = _timed(service)
+        med, best = timed(service)
         figures.append(("gradebook() service", f"{med:.0f} ms (best {best:.0f})"))
-        med, _best = _timed(lambda: gradebook_csv(book), 3)
+        med, _best = timed(lambda: gradebook_csv(book), 3)
         figures.append(("CSV export build", f"{med:.0f} ms"))
-        med, _best = _timed(lambda: gradebook_xlsx(book), 3)
+        med, _best = timed(lambda: gradebook_xlsx(book), 3)
         figures.append(("XLSX export build", f"{med:.0f} ms"))
 
         def work():
             db.session.expire_all()
             return worklist(db.session.get(User, trainer_id))
 
-        with _Counter(db.engine) as qc:
+        with QueryCounter(db.engine) as qc:
             items = work()
         figures.append(("worklist() queries", f"{qc.n} ({len(items)} items)"))
-        med, best = _timed(work)
+        med, best = timed(work)
         figures.append(("worklist() service", f"{med:.0f} ms (best {best:.0f})"))
 
     client = app.test_client()
@@ -270,9 +246,9 @@ def main() -> None:
         ("trainee page GET /valutazioni", trainee, "/valutazioni"),
     ]:
         assert c.get(path).status_code == 200, path
-        with app.app_context(), _Counter(db.engine) as qc:
+        with app.app_context(), QueryCounter(db.engine) as qc:
             c.get(path)
-        med, best = _timed(lambda c=c, path=path: c.get(path), 3)
+        med, best = timed(lambda c=c, path=path: c.get(path), 3)
         figures.append((label, f"{med:.0f} ms (best {best:.0f}), {qc.n} queries"))
     resp = client.get(f"/percorsi/{course_id}/voti")
     figures.append(("gradebook page size", f"{len(resp.data) / 1024:.0f} KiB"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask import current_app, render_template
@@ -15,6 +13,7 @@ from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Module, 
 from courses.services.registers import get_register, register_rows
 from lms.accounts.models import User
 from lms.db import db
+from lms.exports import csv_bytes, xlsx_bytes
 from lms.organisations.models import Organisation
 from lms.pdf import font_css, render_pdf
 
@@ -120,44 +119,22 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
 def report_csv(report: CourseReport) -> bytes:
     """CSV for Italian Excel: UTF-8 with BOM, semicolons, decimal comma."""
     header, rows = report_table(report)
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows)
 
 
 def report_xlsx(report: CourseReport) -> bytes:
     """The same table as an Excel workbook, with a legend sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     header, rows = report_table(report)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Attendance")[:31]
-    ws.append([report.course.display_title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append(header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    highlight = PatternFill("solid", fgColor="FFF2CC")
-    for i, row in enumerate(rows):
-        ws.append(row)
-        if i < len(report.rows) and report.rows[i].below_threshold:
-            for cell in ws[ws.max_row]:
-                cell.fill = highlight
-    ws.freeze_panes = "B4"
-    for idx in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 28 if idx <= 3 else 14
-    legend = wb.create_sheet(_("Legend")[:31])
-    for status, code in ATTENDANCE_CODES.items():
-        legend.append([str(code), str(ATTENDANCE_LABELS[status])])
-    legend.append([])
-    legend.append([_("Rows highlighted: below the threshold for the final assessment.")])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    legend = [
+        [str(code), str(ATTENDANCE_LABELS[status])] for status, code in ATTENDANCE_CODES.items()
+    ]
+    legend += [[], [_("Rows highlighted: below the threshold for the final assessment.")]]
+    return xlsx_bytes(
+        report.course.display_title,
+        _("Attendance"),
+        header,
+        rows,
+        label_columns=3,
+        highlight=lambda i: i < len(report.rows) and report.rows[i].below_threshold,
+        extra_sheets={_("Legend"): legend},
+    )
