@@ -72,11 +72,13 @@ serve: instance/secret_key
 	LMS_CONFIG=local LMS_SECRET_KEY="$$(cat instance/secret_key)" \
 	  $(BIN)/flask run --host $(HOST) --port $(PORT) --no-reload --no-debugger
 
-# Browser tests need Debian's Chromium; PDF checks need poppler-utils.
+# Browser tests need Debian's Chromium (Playwright's own browser download is not used);
+# PDF checks need poppler-utils. Installed with apt when missing.
 system-tools:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium poppler-utils; fi; }
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; }
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -14,10 +14,11 @@ The convention every browser test follows (and later packages' tests too):
 * JavaScript errors and Content-Security-Policy violations reported by the browser fail
   the check as well, and so does any exception the live server logs during a test.
 
-axe is injected with ``page.evaluate(axe_source)``: Playwright evaluates through the
-DevTools protocol, which the page's CSP (``script-src 'self'``) does not apply to, whereas
-``add_script_tag`` inserts an inline ``<script>`` that the CSP blocks. We keep the CSP on
-(no ``bypass_csp``) so the tests also see what a real browser refuses to run.
+axe is added with ``context.add_init_script`` (and ``page.evaluate`` as a fallback): both go
+through the DevTools protocol, which the page's CSP (``script-src 'self'``) does not apply
+to, whereas ``add_script_tag`` inserts an inline ``<script>`` that the CSP blocks. We keep
+the CSP on (no ``bypass_csp``) so the tests also see what a real browser refuses to run:
+CSP violations reported in the console fail the check.
 
 The live server is the real app (CSRF on, real login, TESTING off) on a free 127.0.0.1
 port, on its own migrated database (a SQLite file, or a scratch PostgreSQL database
@@ -27,6 +28,7 @@ loaded by ``flask lms demo``. Demo accounts log in with ``config["DEMO_PASSWORD"
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -280,6 +282,9 @@ def new_page(browser, live_server, locale: str = "it-IT"):
         viewport={"width": 1280, "height": 900},
         accept_downloads=False,
     )
+    # axe is added to every document before the page's own scripts; the DevTools protocol
+    # is not subject to the page's CSP, unlike a <script> tag.
+    context.add_init_script(script=_axe_source())
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
@@ -337,6 +342,7 @@ class Audit:
         return f"{self.url}\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
+@functools.cache
 def _axe_source() -> str:
     if not AXE_PATH.is_file():
         pytest.fail(f"{AXE_PATH} is missing: run `make assets` (npm ci)", pytrace=False)

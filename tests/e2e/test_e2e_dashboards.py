@@ -37,3 +37,16 @@ def test_language_switch_keeps_the_page_and_persists(page, login, submit, visit)
     submit(page, page.locator("header button[name=locale][value=it]"))
     assert page.url.endswith("/profilo/password")
     assert page.locator("html").get_attribute("lang") == "it"
+
+
+def test_layout_on_a_phone_screen(page, login, visit):
+    login(page, "admin@demo.example")
+    page.set_viewport_size({"width": 390, "height": 800})
+    visit(page, "/")
+    header = page.locator("header").bounding_box()
+    heading = page.locator("main h1").bounding_box()
+    nav = page.locator("nav.main-nav").bounding_box()
+    # The wrapped navigation stays inside the header, above the page's heading.
+    assert nav["y"] + nav["height"] <= header["y"] + header["height"] + 1
+    assert header["y"] + header["height"] <= heading["y"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390

@@ -4,6 +4,30 @@
   // Loaded before the Bootstrap Italia bundle: its video.js would otherwise inject an inline
   // <style> element, which the Content-Security-Policy (style-src 'self') refuses.
   window.VIDEOJS_NO_DYNAMIC_STYLE = true;
+
+  // A table wider than the screen scrolls inside its .table-responsive box: keyboard users
+  // must be able to focus the box to scroll it (WCAG 2.1.1), and hear what it holds.
+  var boxCount = 0;
+  function makeScrollableBoxesFocusable() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.hasAttribute("data-lms-scroll") || !box.hasAttribute("tabindex")) {
+        var scrolls = box.scrollWidth > box.clientWidth + 1;
+        if (scrolls) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("data-lms-scroll", "");
+          var caption = box.querySelector("caption");
+          if (!box.hasAttribute("role") && caption) {
+            if (!caption.id) { boxCount += 1; caption.id = "lms-table-caption-" + boxCount; }
+            box.setAttribute("role", "region");
+            box.setAttribute("aria-labelledby", caption.id);
+          }
+        } else if (box.hasAttribute("data-lms-scroll")) {
+          box.removeAttribute("tabindex");
+        }
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     // Move focus to the error summary so screen-reader users hear what went wrong.
     var summary = document.getElementById("error-summary");
@@ -13,6 +37,12 @@
       el.addEventListener("click", function (ev) {
         if (!window.confirm(el.getAttribute("data-confirm"))) { ev.preventDefault(); }
       });
+    });
+    makeScrollableBoxesFocusable();
+    var pending = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(makeScrollableBoxesFocusable, 150);
     });
   });
 })();
