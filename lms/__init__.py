@@ -60,11 +60,10 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(audit_bp)
 
-    from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
-    from lms.organisations import api as _organisations_api  # noqa: F401
-    from lms.audit import api as _audit_api  # noqa: F401
-
     from lms import panels
+    from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
+    from lms.audit import api as _audit_api  # noqa: F401
+    from lms.organisations import api as _organisations_api  # noqa: F401
 
     panels.init_app(app)
 

@@ -102,7 +102,7 @@ def print_logins() -> None:
     """Print the demo accounts for the person who started the app."""
     pw = demo_password()
     click.echo("")
-    click.echo("Demo accounts (password: %s)" % pw)
+    click.echo(f"Demo accounts (password: {pw})")
     for email, label in [
         ("admin@demo.example", "amministratore"),
         ("coordinatore@demo.example", "coordinatore"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
-from urllib.parse import urlsplit
 
 from lms.accounts import services as account_services
 from lms.db import db

@@ -12,10 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from lms import create_app
 from lms.accounts.models import Role

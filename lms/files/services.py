@@ -6,6 +6,7 @@ operation leaves no file behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -54,7 +55,7 @@ def clean_name(filename: str) -> str:
         raise _invalid(_("The file name must not contain a folder path."))
     if any(ord(c) < 32 for c in name) or len(name) > 200:
         raise _invalid(_("The file name is not valid."))
-    stem, ext = os.path.splitext(name)
+    stem = os.path.splitext(name)[0]
     inner = os.path.splitext(stem)[1].lower()
     if inner and inner in RISKY_EXTENSIONS:
         raise _invalid(_("File names with two extensions (such as .pdf.exe) are not accepted."))
@@ -128,17 +129,13 @@ def discard_stored(stored: StoredFile) -> None:
 def _keep_files(session):
     session.info.pop("lms_new_files", None)
     for path in session.info.pop("lms_discarded_files", []):
-        try:
+        with contextlib.suppress(OSError):
             Path(path).unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_files(session):
     session.info.pop("lms_discarded_files", None)
     for path in session.info.pop("lms_new_files", []):
-        try:
+        with contextlib.suppress(OSError):
             Path(path).unlink(missing_ok=True)
-        except OSError:
-            pass
