@@ -18,35 +18,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert
-
-from bench.common import QueryCounter, timed
+from bench.common import PASSWORD, QueryCounter, build_course, insert_attendance, timed
 
 RESULTS = Path(__file__).parent / "results" / "attendance.md"
-PASSWORD = "bench-password-123"
 
 
 def _build(n_trainees: int, n_lessons: int):
-    from courses.models import AttendanceRecord, AttendanceSource, AttendanceStatus, TopicArea
-    from courses.services.catalogue import create_module
-    from courses.services.courses import create_course
-    from courses.services.enrolments import enrol, today
-    from courses.services.lessons import schedule_lessons
-    from lms.accounts.models import Role
-    from lms.accounts.services import create_user
-    from lms.db import db, utcnow
+    from courses.models import AttendanceStatus
+    from lms.db import db
     from lms.organisations.models import SizeBand
     from lms.organisations.services import create_organisation
     from lms.organisations.validation import make_partita_iva
 
     t0 = time.perf_counter()
-    trainer = create_user(
-        None,
-        email="docente@bench.example",
-        full_name="Docente Bench",
-        roles={Role.TRAINER},
-        password=PASSWORD,
-    )
     orgs = [
         create_organisation(
             None,
@@ -56,72 +40,19 @@ def _build(n_trainees: int, n_lessons: int):
         )
         for i in range(12)
     ]
-    module = create_module(
-        None,
-        code="BENCH-01",
-        title="Modulo bench",
-        topic_area=TopicArea.REGULATORY,
-        planned_minutes=240,
-    )
-    start = today() - dt.timedelta(days=n_lessons + 10)
-    course = create_course(
-        None,
-        title="Percorso bench",
-        edition="I",
-        start_date=start,
-        end_date=today() + dt.timedelta(days=30),
-        trainer_ids=[trainer.id],
-        module_ids=[module.id],
-    )
-    lessons = []
-    for i in range(n_lessons):
-        lessons += schedule_lessons(
-            None,
-            course,
-            module_id=module.id,
-            date=start + dt.timedelta(days=i + 1),
-            start_time=dt.time(9),
-            end_time=dt.time(13),
-            mode="in_person",
-            place="Aula",
-            trainer_id=trainer.id,
-        )
-    enrolments = []
-    for i in range(n_trainees):
-        user = create_user(
-            None,
-            email=f"corsista{i}@bench.example",
-            full_name=f"Corsista Bench {i:04d}",
-            roles={Role.TRAINEE},
-            organisation_id=orgs[i % 12].id,
-            password=PASSWORD if i == 0 else None,
-        )
-        enrolments.append(enrol(None, course, user, enrolled_on=start))
+    course, lessons, trainer, enrolments = build_course(n_trainees, n_lessons, [o.id for o in orgs])
     statuses = [AttendanceStatus.PRESENT] * 7 + [
         AttendanceStatus.LATE,
         AttendanceStatus.ABSENT,
         AttendanceStatus.EXCUSED,
     ]
-    rows = []
-    for li, lesson in enumerate(lessons):
-        for ei, e in enumerate(enrolments):
-            st = statuses[(li * 7 + ei * 3) % len(statuses)]
-            minutes = {AttendanceStatus.PRESENT: 240, AttendanceStatus.LATE: 200}.get(st, 0)
-            rows.append(
-                {
-                    "session_id": lesson.id,
-                    "enrolment_id": e.id,
-                    "status": st,
-                    "minutes": minutes,
-                    "note": "",
-                    "source": AttendanceSource.REGISTER,
-                    "version_id": 1,
-                    "created_at": utcnow(),
-                    "updated_at": utcnow(),
-                }
-            )
-    for i in range(0, len(rows), 5000):
-        db.session.execute(insert(AttendanceRecord), rows[i : i + 5000])
+    minutes = {AttendanceStatus.PRESENT: 240, AttendanceStatus.LATE: 200}
+
+    def status_of(li, ei):
+        st = statuses[(li * 7 + ei * 3) % len(statuses)]
+        return st, minutes.get(st, 0)
+
+    insert_attendance(lessons, enrolments, status_of)
     db.session.commit()
     return course, lessons, trainer, enrolments[0], time.perf_counter() - t0
 

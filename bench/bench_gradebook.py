@@ -21,91 +21,29 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.common import QueryCounter, timed
+from bench.common import PASSWORD, QueryCounter, build_course, insert_attendance, timed
 
 RESULTS = Path(__file__).parent / "results" / "gradebook.md"
-PASSWORD = "bench-password-123"
 LESSONS = 20
 
 
 def _build(n_trainees: int, n_assessments: int):
     from assessments.models import AssessmentKind, Grade, GradeStatus, Submission
     from assessments.services.authoring import AssessmentInput, create_assessment
-    from courses.models import AttendanceRecord, AttendanceSource, AttendanceStatus, TopicArea
-    from courses.services.catalogue import create_module
-    from courses.services.courses import create_course
-    from courses.services.enrolments import enrol, today
-    from courses.services.lessons import schedule_lessons
-    from lms.accounts.models import Role
-    from lms.accounts.services import create_user
+    from courses.models import AttendanceStatus
     from lms.db import db, utcnow
 
     t0 = time.perf_counter()
-    trainer = create_user(
-        None,
-        email="docente@bench.example",
-        full_name="Docente Bench",
-        roles={Role.TRAINER},
-        password=PASSWORD,
-    )
-    module = create_module(
-        None,
-        code="BENCH-01",
-        title="Modulo bench",
-        topic_area=TopicArea.REGULATORY,
-        planned_minutes=240,
-    )
-    start = today() - dt.timedelta(days=LESSONS + 10)
-    course = create_course(
-        None,
-        title="Percorso bench",
-        edition="I",
-        start_date=start,
-        end_date=today() + dt.timedelta(days=30),
-        trainer_ids=[trainer.id],
-        module_ids=[module.id],
-    )
-    lessons = []
-    for i in range(LESSONS):
-        lessons += schedule_lessons(
-            None,
-            course,
-            module_id=module.id,
-            date=start + dt.timedelta(days=i + 1),
-            start_time=dt.time(9),
-            end_time=dt.time(13),
-            mode="in_person",
-            place="Aula",
-            trainer_id=trainer.id,
+    course, lessons, trainer, enrolments = build_course(n_trainees, LESSONS)
+
+    def status_of(li, ei):
+        present = (li + ei) % 9 != 0
+        return (AttendanceStatus.PRESENT if present else AttendanceStatus.ABSENT), (
+            240 if present else 0
         )
-    enrolments = []
-    for i in range(n_trainees):
-        user = create_user(
-            None,
-            email=f"corsista{i}@bench.example",
-            full_name=f"Corsista Bench {i:04d}",
-            roles={Role.TRAINEE},
-            password=PASSWORD if i == 0 else None,
-        )
-        enrolments.append(enrol(None, course, user, enrolled_on=start))
+
+    insert_attendance(lessons, enrolments, status_of)
     now = utcnow()
-    rows = [
-        {
-            "session_id": lesson.id,
-            "enrolment_id": e.id,
-            "status": AttendanceStatus.PRESENT if (li + ei) % 9 else AttendanceStatus.ABSENT,
-            "minutes": 240 if (li + ei) % 9 else 0,
-            "note": "",
-            "source": AttendanceSource.REGISTER,
-            "version_id": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for li, lesson in enumerate(lessons)
-        for ei, e in enumerate(enrolments)
-    ]
-    for i in range(0, len(rows), 5000):
-        db.session.execute(insert(AttendanceRecord), rows[i : i + 5000])
     kinds = [AssessmentKind.QUIZ, AssessmentKind.ASSIGNMENT, AssessmentKind.PRACTICAL]
     assessments = [
         create_assessment(

@@ -33,3 +33,106 @@ class QueryCounter:
 
     def _hit(self, *args, **kwargs):
         self.n += 1
+
+
+PASSWORD = "bench-password-123"
+
+
+def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | None = None):
+    """A course with one trainer, one module, n_lessons past lessons and n_trainees enrolled.
+
+    Returns (course, lessons, trainer, enrolments); trainee 0 can log in with PASSWORD.
+    """
+    import datetime as dt
+
+    from courses.models import TopicArea
+    from courses.services.catalogue import create_module
+    from courses.services.courses import create_course
+    from courses.services.enrolments import enrol, today
+    from courses.services.lessons import schedule_lessons
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_user
+
+    trainer = create_user(
+        None,
+        email="docente@bench.example",
+        full_name="Docente Bench",
+        roles={Role.TRAINER},
+        password=PASSWORD,
+    )
+    module = create_module(
+        None,
+        code="BENCH-01",
+        title="Modulo bench",
+        topic_area=TopicArea.REGULATORY,
+        planned_minutes=240,
+    )
+    start = today() - dt.timedelta(days=n_lessons + 10)
+    course = create_course(
+        None,
+        title="Percorso bench",
+        edition="I",
+        start_date=start,
+        end_date=today() + dt.timedelta(days=30),
+        trainer_ids=[trainer.id],
+        module_ids=[module.id],
+    )
+    lessons = []
+    for i in range(n_lessons):
+        lessons += schedule_lessons(
+            None,
+            course,
+            module_id=module.id,
+            date=start + dt.timedelta(days=i + 1),
+            start_time=dt.time(9),
+            end_time=dt.time(13),
+            mode="in_person",
+            place="Aula",
+            trainer_id=trainer.id,
+        )
+    enrolments = []
+    for i in range(n_trainees):
+        user = create_user(
+            None,
+            email=f"corsista{i}@bench.example",
+            full_name=f"Corsista Bench {i:04d}",
+            roles={Role.TRAINEE},
+            organisation_id=organisation_ids[i % len(organisation_ids)]
+            if organisation_ids
+            else None,
+            password=PASSWORD if i == 0 else None,
+        )
+        enrolments.append(enrol(None, course, user, enrolled_on=start))
+    return course, lessons, trainer, enrolments
+
+
+def insert_attendance(lessons, enrolments, status_of) -> None:
+    """Bulk-insert one attendance record per lesson and trainee.
+
+    status_of(lesson_index, enrolment_index) -> (AttendanceStatus, minutes).
+    """
+    from sqlalchemy import insert
+
+    from courses.models import AttendanceRecord, AttendanceSource
+    from lms.db import db, utcnow
+
+    now = utcnow()
+    rows = []
+    for li, lesson in enumerate(lessons):
+        for ei, e in enumerate(enrolments):
+            status, minutes = status_of(li, ei)
+            rows.append(
+                {
+                    "session_id": lesson.id,
+                    "enrolment_id": e.id,
+                    "status": status,
+                    "minutes": minutes,
+                    "note": "",
+                    "source": AttendanceSource.REGISTER,
+                    "version_id": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    for i in range(0, len(rows), 5000):
+        db.session.execute(insert(AttendanceRecord), rows[i : i + 5000])
