@@ -35,8 +35,9 @@ from assessments.services.common import active_enrolment
 from assessments.services.grading import MarkInput
 from assessments.services.taking import AnswerInput, Upload
 from courses.models import Course
-from lms.accounts.api import json_body, load_or_fail
 from lms.api import blueprint as api
+from lms.api.io import json_body
+from lms.api.io import load as load_or_fail
 from lms.db import db, utcnow
 from lms.errors import NotFound, ValidationFailed
 from lms.files.http import send_stored

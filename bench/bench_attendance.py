@@ -86,7 +86,7 @@ def main() -> None:
 
         from courses.attendance import course_report
         from courses.exports import register_pdf, report_csv, report_xlsx
-        from courses.models import Course, Session
+        from courses.models import Course, Lesson
 
         def service():
             db.session.expire_all()
@@ -120,7 +120,7 @@ def main() -> None:
     resp = client.get(f"/percorsi/{course_id}/presenze")
     figures.append(("report page size", f"{len(resp.data) / 1024:.0f} KiB"))
     with app.test_request_context():
-        lesson = db.session.get(Session, lesson_id)
+        lesson = db.session.get(Lesson, lesson_id)
         c_obj = db.session.get(Course, course_id)
         t = time.perf_counter()
         pdf = register_pdf(lesson, c_obj)

@@ -123,7 +123,7 @@ def insert_attendance(lessons, enrolments, status_of) -> None:
             status, minutes = status_of(li, ei)
             rows.append(
                 {
-                    "session_id": lesson.id,
+                    "lesson_id": lesson.id,
                     "enrolment_id": e.id,
                     "status": status,
                     "minutes": minutes,

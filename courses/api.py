@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from courses.attendance import attendance_summary, course_report, eligibility_from
-from courses.models import AttendanceStatus, Course, Enrolment, Module, Session, SessionMode
+from courses.models import AttendanceStatus, Course, Enrolment, Lesson, LessonMode, Module
 from courses.permissions import (
     can_edit_course,
     can_take_register,
@@ -26,9 +26,9 @@ from courses.schemas import (
     AttendanceRecordSchema,
     CourseSchema,
     EnrolmentSchema,
+    LessonSchema,
     ModuleDetailSchema,
     ModuleSchema,
-    SessionSchema,
     summary_json,
 )
 from courses.services import catalogue, enrolments, lessons, registers
@@ -85,8 +85,8 @@ def _course(course_id: int) -> Course:
     return course
 
 
-def _lesson(session_id: int) -> tuple[Session, Course]:
-    lesson = db.session.get(Session, session_id)
+def _lesson(lesson_id: int) -> tuple[Lesson, Course]:
+    lesson = db.session.get(Lesson, lesson_id)
     if lesson is None:
         abort(404)
     return lesson, db.session.get(Course, lesson.course_id)
@@ -194,24 +194,20 @@ def api_create_course():
     return CourseSchema().dump(course), 201
 
 
-# --- sessions ------------------------------------------------------------------------------
+# --- lessons -------------------------------------------------------------------------------
 
 
-@api.get("/courses/<int:course_id>/sessions")
+@api.get("/courses/<int:course_id>/lessons")
 @login_required
-def api_sessions(course_id: int):
+def api_lessons(course_id: int):
     course = _visible_course(course_id)
-    q = (
-        select(Session)
-        .where(Session.course_id == course.id)
-        .order_by(Session.date, Session.start_time)
-    )
-    return paginate(q, SessionSchema(), "api.api_sessions", course_id=course.id)
+    q = select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.date, Lesson.start_time)
+    return paginate(q, LessonSchema(), "api.api_lessons", course_id=course.id)
 
 
-@api.post("/courses/<int:course_id>/sessions")
+@api.post("/courses/<int:course_id>/lessons")
 @roles_required(*STAFF)
-def api_create_sessions(course_id: int):
+def api_create_lessons(course_id: int):
     course = _course(course_id)
     if not can_edit_course(_user(), course):
         abort(404)
@@ -223,14 +219,14 @@ def api_create_sessions(course_id: int):
         date=_date(data.get("date"), "date"),
         start_time=_time(data.get("start_time"), "start_time"),
         end_time=_time(data.get("end_time"), "end_time"),
-        mode=data.get("mode", SessionMode.IN_PERSON.value),
+        mode=data.get("mode", LessonMode.IN_PERSON.value),
         trainer_id=_int(data.get("trainer_id"), "trainer_id"),
         place=data.get("place", ""),
         link=data.get("link", ""),
         weeks=_int(data.get("weeks", 1), "weeks"),
     )
     db.session.commit()
-    return {"items": SessionSchema().dump(created, many=True)}, 201
+    return {"items": LessonSchema().dump(created, many=True)}, 201
 
 
 # --- enrolments ----------------------------------------------------------------------------
@@ -314,7 +310,7 @@ def api_course_attendance(course_id: int):
     report = course_report(course, organisation_id=report_scope(u, course))
     return {
         "course": CourseSchema().dump(course),
-        "sessions": SessionSchema().dump(report.lessons, many=True),
+        "lessons": LessonSchema().dump(report.lessons, many=True),
         "trainees": [
             {
                 "enrolment_id": row.enrolment.id,
@@ -325,7 +321,7 @@ def api_course_attendance(course_id: int):
                 "enrolled_on": row.enrolment.enrolled_on.isoformat(),
                 "below_threshold": row.below_threshold,
                 "lessons": [
-                    {"session_id": sid, "status": st.value if st else None, "minutes": m}
+                    {"lesson_id": sid, "status": st.value if st else None, "minutes": m}
                     for sid, (st, m) in row.summary.cells.items()
                 ],
                 **summary_json(row.summary, row.eligibility),
@@ -345,20 +341,20 @@ def api_course_attendance(course_id: int):
     }
 
 
-@api.get("/sessions/<int:session_id>/attendance")
+@api.get("/lessons/<int:lesson_id>/attendance")
 @roles_required(Role.ADMIN, Role.COORDINATOR, Role.TRAINER)
-def api_session_attendance(session_id: int):
-    lesson, course = _lesson(session_id)
+def api_session_attendance(lesson_id: int):
+    lesson, course = _lesson(lesson_id)
     if not can_view_register(_user(), lesson, course):
         abort(404)
     return _register_json(lesson)
 
 
-def _register_json(lesson: Session) -> dict:
+def _register_json(lesson: Lesson) -> dict:
     reg = registers.get_register(lesson)
     rows = registers.register_rows(lesson)
     return {
-        "session": SessionSchema().dump(lesson),
+        "lesson": LessonSchema().dump(lesson),
         "register": {
             "signed_at": reg.signed_at.isoformat() if reg.signed_at else None,
             "version": reg.version_id,
@@ -375,11 +371,11 @@ def _register_json(lesson: Session) -> dict:
     }
 
 
-@api.put("/sessions/<int:session_id>/attendance")
+@api.put("/lessons/<int:lesson_id>/attendance")
 @roles_required(Role.ADMIN, Role.COORDINATOR, Role.TRAINER)
-def api_write_attendance(session_id: int):
+def api_write_attendance(lesson_id: int):
     """Bulk write of a lesson's attendance: each line carries the record version it replaces."""
-    lesson, course = _lesson(session_id)
+    lesson, course = _lesson(lesson_id)
     u = _user()
     if not can_view_register(u, lesson, course):
         abort(404)
@@ -427,7 +423,7 @@ def api_check_in():
     _lesson, rec = registers.check_in(
         _user(),
         str(data.get("code", "")),
-        lesson_id=_int(data.get("session_id"), "session_id", required=False),
+        lesson_id=_int(data.get("lesson_id"), "lesson_id", required=False),
     )
     db.session.commit()
     return AttendanceRecordSchema().dump(rec), 201

@@ -27,7 +27,7 @@ from courses.models import (
     Course,
     Enrolment,
     EnrolmentStatus,
-    Session,
+    Lesson,
 )
 from lms.accounts.models import User
 from lms.db import db, utcnow
@@ -79,7 +79,7 @@ class AttendanceSummary:
     attended_lessons: int = 0
     excused_lessons: int = 0
     planned_lessons: int = 0
-    # session id -> (status or None, counted minutes); only for counted, held lessons.
+    # lesson id -> (status or None, counted minutes); only for counted, held lessons.
     cells: dict[int, tuple[AttendanceStatus | None, int]] = field(default_factory=dict)
 
     @property
@@ -105,21 +105,21 @@ class AttendanceSummary:
         return self.percentage is not None and self.percentage < pct
 
 
-def counted_minutes(record: AttendanceRecord | None, session: Session) -> int:
+def counted_minutes(record: AttendanceRecord | None, lesson: Lesson) -> int:
     """Minutes a record counts as attended: none for absences, never over the lesson's length."""
     if record is None or record.status not in ATTENDED:
         return 0
-    return max(0, min(record.minutes, session.length_minutes))
+    return max(0, min(record.minutes, lesson.length_minutes))
 
 
-def is_held(session: Session, now: dt.datetime) -> bool:
+def is_held(lesson: Lesson, now: dt.datetime) -> bool:
     """A lesson is held once it has started and was not cancelled."""
-    return not session.is_cancelled and session.starts_at <= now
+    return not lesson.is_cancelled and lesson.starts_at <= now
 
 
 def summarise(
     enrolment: Enrolment,
-    sessions: list[Session],
+    lessons: list[Lesson],
     records: dict[int, AttendanceRecord],
     now: dt.datetime,
 ) -> AttendanceSummary:
@@ -127,7 +127,7 @@ def summarise(
     s = AttendanceSummary(enrolment_id=enrolment.id)
     if enrolment.status == EnrolmentStatus.WAITING:
         return s
-    for lesson in sessions:
+    for lesson in lessons:
         if lesson.is_cancelled or not enrolment.counts_on(lesson.date):
             continue
         length = lesson.length_minutes
@@ -171,14 +171,14 @@ def eligibility_from(course: Course, summary: AttendanceSummary) -> Eligibility:
     )
 
 
-def _lessons_of(course_ids: list[int]) -> dict[int, list[Session]]:
-    by_course: dict[int, list[Session]] = defaultdict(list)
+def _lessons_of(course_ids: list[int]) -> dict[int, list[Lesson]]:
+    by_course: dict[int, list[Lesson]] = defaultdict(list)
     if not course_ids:
         return by_course
     rows = db.session.scalars(
-        select(Session)
-        .where(Session.course_id.in_(course_ids))
-        .order_by(Session.date, Session.start_time, Session.id)
+        select(Lesson)
+        .where(Lesson.course_id.in_(course_ids))
+        .order_by(Lesson.date, Lesson.start_time, Lesson.id)
     )
     for lesson in rows:
         by_course[lesson.course_id].append(lesson)
@@ -189,7 +189,7 @@ def _lessons_of(course_ids: list[int]) -> dict[int, list[Session]]:
 # on a large course.
 RECORD_COLUMNS = (
     AttendanceRecord.enrolment_id,
-    AttendanceRecord.session_id,
+    AttendanceRecord.lesson_id,
     AttendanceRecord.status,
     AttendanceRecord.minutes,
 )
@@ -204,7 +204,7 @@ def _records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecor
         select(*RECORD_COLUMNS).where(AttendanceRecord.enrolment_id.in_(enrolment_ids))
     )
     for rec in rows:
-        out[rec.enrolment_id][rec.session_id] = rec
+        out[rec.enrolment_id][rec.lesson_id] = rec
     return out
 
 
@@ -247,13 +247,13 @@ class LessonTotal:
 @dataclass
 class CourseReport:
     course: Course
-    lessons: list[Session]
+    lessons: list[Lesson]
     rows: list[ReportRow]
     now: dt.datetime
     totals: dict[int, LessonTotal] = field(default_factory=dict)
 
     @property
-    def held_lessons(self) -> list[Session]:
+    def held_lessons(self) -> list[Lesson]:
         return [s for s in self.lessons if is_held(s, self.now)]
 
     @property
@@ -288,14 +288,14 @@ def course_report(
     enrolments = list(db.session.scalars(q).unique())
     rec_q = (
         select(*RECORD_COLUMNS)
-        .join(Session, Session.id == AttendanceRecord.session_id)
-        .where(Session.course_id == course.id)
+        .join(Lesson, Lesson.id == AttendanceRecord.lesson_id)
+        .where(Lesson.course_id == course.id)
     )
     if organisation_id is not None:
         rec_q = rec_q.where(AttendanceRecord.enrolment_id.in_([e.id for e in enrolments] or [-1]))
     records: dict[int, dict[int, AttendanceRecord]] = defaultdict(dict)
     for rec in db.session.execute(rec_q):
-        records[rec.enrolment_id][rec.session_id] = rec
+        records[rec.enrolment_id][rec.lesson_id] = rec
     rows = []
     totals = {s.id: LessonTotal() for s in lessons}
     for e in enrolments:
@@ -321,7 +321,7 @@ class TraineeCourse:
     course: Course
     summary: AttendanceSummary
     eligibility: Eligibility
-    next_lesson: Session | None
+    next_lesson: Lesson | None
 
 
 def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[TraineeCourse]:

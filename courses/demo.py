@@ -18,8 +18,8 @@ from courses.models import (
     AttendanceStatus,
     Course,
     CourseStatus,
+    LessonMode,
     Module,
-    SessionMode,
     TopicArea,
 )
 from courses.services.catalogue import create_module
@@ -275,7 +275,7 @@ def load_demo() -> None:
             trainer = trainers[0]  # docente1 runs the lesson happening now
         else:
             start, end = (dt.time(9, 30), dt.time(13, 30)) if n % 2 else (dt.time(14), dt.time(18))
-        mode = [SessionMode.IN_PERSON, SessionMode.BLENDED, SessionMode.ONLINE][n % 3]
+        mode = [LessonMode.IN_PERSON, LessonMode.BLENDED, LessonMode.ONLINE][n % 3]
         lessons += schedule_lessons(
             actor,
             course,
@@ -285,8 +285,8 @@ def load_demo() -> None:
             end_time=end,
             mode=mode,
             trainer_id=trainer.id,
-            place="" if mode == SessionMode.ONLINE else places[n % 2],
-            link="https://meet.example.org/rencontrer-dm" if mode != SessionMode.IN_PERSON else "",
+            place="" if mode == LessonMode.ONLINE else places[n % 2],
+            link="https://meet.example.org/rencontrer-dm" if mode != LessonMode.IN_PERSON else "",
         )
     enrolments = {}
     for i, user in enumerate(trainees, start=1):

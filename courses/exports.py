@@ -9,7 +9,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from courses.attendance import CourseReport, format_minutes
-from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Module, Session
+from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Lesson, Module
 from courses.services.registers import get_register, register_rows
 from lms.accounts.models import User
 from lms.db import db
@@ -28,7 +28,7 @@ class Chunk:
     rows: list
 
 
-def register_pdf(lesson: Session, course: Course) -> bytes:
+def register_pdf(lesson: Lesson, course: Course) -> bytes:
     """The printable attendance register of one lesson (registro presenze)."""
     rows = register_rows(lesson)
     chunks = [

@@ -23,7 +23,7 @@ from courses.models import (
     MODE_LABELS,
     TOPIC_LABELS,
     CourseStatus,
-    SessionMode,
+    LessonMode,
     TopicArea,
 )
 
@@ -104,7 +104,7 @@ class LessonForm(FlaskForm):
     date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
-    mode = SelectField(_l("Mode"), choices=[(m.value, MODE_LABELS[m]) for m in SessionMode])
+    mode = SelectField(_l("Mode"), choices=[(m.value, MODE_LABELS[m]) for m in LessonMode])
     place = StringField(
         _l("Place"),
         validators=[Optional(), Length(max=300)],

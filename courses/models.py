@@ -1,4 +1,4 @@
-"""Modules, courses, lessons (sessions), enrolments, registers and attendance records."""
+"""Modules, courses, lessons, enrolments, registers and attendance records."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class CourseStatus(enum.Enum):
     CLOSED = "closed"
 
 
-class SessionMode(enum.Enum):
+class LessonMode(enum.Enum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     BLENDED = "blended"
@@ -85,9 +85,9 @@ COURSE_STATUS_LABELS = {
     CourseStatus.CLOSED: _l("Closed"),
 }
 MODE_LABELS = {
-    SessionMode.IN_PERSON: _l("In person"),
-    SessionMode.ONLINE: _l("Online"),
-    SessionMode.BLENDED: _l("Blended"),
+    LessonMode.IN_PERSON: _l("In person"),
+    LessonMode.ONLINE: _l("Online"),
+    LessonMode.BLENDED: _l("Blended"),
 }
 ENROLMENT_STATUS_LABELS = {
     EnrolmentStatus.ACTIVE: _l("Enrolled"),
@@ -255,17 +255,17 @@ class CourseTrainer(db.Model):
     user: Mapped[User] = relationship(lazy="raise")
 
 
-class Session(TimestampMixin, db.Model):
+class Lesson(TimestampMixin, db.Model):
     """A lesson: a date with local start and end times (Europe/Rome)."""
 
-    __tablename__ = "sessions"
+    __tablename__ = "lessons"
     __table_args__ = (
         CheckConstraint("end_time > start_time", name="times_ordered"),
         CheckConstraint(
             "cancelled_at IS NULL OR length(cancel_reason) > 0", name="cancel_has_reason"
         ),
-        Index("ix_sessions_trainer_date", "trainer_id", "date"),
-        Index("ix_sessions_course_date", "course_id", "date", "start_time"),
+        Index("ix_lessons_trainer_date", "trainer_id", "date"),
+        Index("ix_lessons_course_date", "course_id", "date", "start_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -278,9 +278,7 @@ class Session(TimestampMixin, db.Model):
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     start_time: Mapped[dt.time] = mapped_column(Time, nullable=False)
     end_time: Mapped[dt.time] = mapped_column(Time, nullable=False)
-    mode: Mapped[SessionMode] = mapped_column(
-        db_enum(SessionMode, "session_mode", 20), nullable=False
-    )
+    mode: Mapped[LessonMode] = mapped_column(db_enum(LessonMode, "lesson_mode", 20), nullable=False)
     place: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     link: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     trainer_id: Mapped[int] = mapped_column(
@@ -294,7 +292,7 @@ class Session(TimestampMixin, db.Model):
     module: Mapped[Module] = relationship(lazy="raise")
     trainer: Mapped[User] = relationship(lazy="raise")
     register: Mapped[Register] = relationship(
-        back_populates="session", lazy="raise", uselist=False, cascade="all, delete-orphan"
+        back_populates="lesson", lazy="raise", uselist=False, cascade="all, delete-orphan"
     )
 
     @property
@@ -318,7 +316,7 @@ class Session(TimestampMixin, db.Model):
         return str(MODE_LABELS[self.mode])
 
     def __repr__(self) -> str:
-        return f"<Session {self.id} {self.date} {self.start_time}>"
+        return f"<Lesson {self.id} {self.date} {self.start_time}>"
 
 
 def lesson_minutes(start: dt.time, end: dt.time) -> int:
@@ -331,8 +329,8 @@ class Register(db.Model):
 
     __tablename__ = "registers"
 
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
     )
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -340,7 +338,7 @@ class Register(db.Model):
     reopen_reason: Mapped[str | None] = mapped_column(String(500))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    session: Mapped[Session] = relationship(back_populates="register", lazy="raise")
+    lesson: Mapped[Lesson] = relationship(back_populates="register", lazy="raise")
     signed_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[signed_by_id])
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -399,7 +397,7 @@ class AttendanceRecord(TimestampMixin, db.Model):
 
     __tablename__ = "attendance_records"
     __table_args__ = (
-        UniqueConstraint("session_id", "enrolment_id"),
+        UniqueConstraint("lesson_id", "enrolment_id"),
         CheckConstraint("minutes >= 0", name="minutes_not_negative"),
         CheckConstraint(
             "status NOT IN ('absent', 'excused') OR minutes = 0", name="absent_has_no_minutes"
@@ -407,8 +405,8 @@ class AttendanceRecord(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), nullable=False
     )
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolments.id", ondelete="CASCADE"), index=True, nullable=False
@@ -425,7 +423,7 @@ class AttendanceRecord(TimestampMixin, db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    session: Mapped[Session] = relationship(lazy="raise")
+    lesson: Mapped[Lesson] = relationship(lazy="raise")
     enrolment: Mapped[Enrolment] = relationship(lazy="raise")
 
     __mapper_args__ = {"version_id_col": version_id}

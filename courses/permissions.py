@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courses.models import Course, Enrolment, Session
+from courses.models import Course, Enrolment, Lesson
 from lms.accounts.models import Role
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
@@ -40,22 +40,22 @@ def can_view_course(user, course: Course) -> bool:
     return is_staff(user) or is_course_trainer(user, course)
 
 
-def can_take_register(user, session: Session, course: Course) -> bool:
+def can_take_register(user, lesson: Lesson, course: Course) -> bool:
     """Record attendance for a lesson: its trainer, the course's trainers, or staff."""
     if course.is_closed:
         return False
     if is_staff(user):
         return True
     return user.has_role(Role.TRAINER) and (
-        session.trainer_id == user.id or user.id in course.trainer_ids
+        lesson.trainer_id == user.id or user.id in course.trainer_ids
     )
 
 
-def can_view_register(user, session: Session, course: Course) -> bool:
+def can_view_register(user, lesson: Lesson, course: Course) -> bool:
     if is_staff(user):
         return True
     return user.has_role(Role.TRAINER) and (
-        session.trainer_id == user.id or user.id in course.trainer_ids
+        lesson.trainer_id == user.id or user.id in course.trainer_ids
     )
 
 

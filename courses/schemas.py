@@ -9,7 +9,7 @@ from courses.models import (
     AttendanceStatus,
     CourseStatus,
     EnrolmentStatus,
-    SessionMode,
+    LessonMode,
     TopicArea,
 )
 
@@ -49,7 +49,7 @@ class CourseSchema(Schema):
         return sorted(obj.trainer_ids)
 
 
-class SessionSchema(Schema):
+class LessonSchema(Schema):
     id = fields.Integer()
     course_id = fields.Integer()
     module_id = fields.Integer()
@@ -58,7 +58,7 @@ class SessionSchema(Schema):
     end_time = fields.Time(format="%H:%M")
     length_minutes = fields.Integer()
     timezone = fields.Constant("Europe/Rome")
-    mode = fields.Enum(SessionMode, by_value=True)
+    mode = fields.Enum(LessonMode, by_value=True)
     place = fields.String()
     link = fields.String()
     trainer_id = fields.Integer()
@@ -78,7 +78,7 @@ class EnrolmentSchema(Schema):
 
 class AttendanceRecordSchema(Schema):
     id = fields.Integer()
-    session_id = fields.Integer()
+    lesson_id = fields.Integer()
     enrolment_id = fields.Integer()
     status = fields.Enum(AttendanceStatus, by_value=True)
     minutes = fields.Integer()

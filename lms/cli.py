@@ -53,8 +53,12 @@ def token_create(email: str, name: str):
 @lms_cli.command("create-admin")
 @click.argument("email")
 @click.argument("full_name")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Public address of the app, used to print the link.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Public address of the app, used to print the link.",
+)
 def create_admin(email: str, full_name: str, base_url: str):
     """Create an administrator and print a one-time link to set the password."""
     from lms.accounts.models import Role

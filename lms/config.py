@@ -120,12 +120,16 @@ def load_config(app, config: dict | str | None) -> None:
     app.config.update(overrides)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'lms.sqlite'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'lms.sqlite'}"
+        )
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
 
 
@@ -142,9 +146,7 @@ def problems(app) -> list[str]:
     if not debug_or_test and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         found.append("SQLite is in use: set LMS_DATABASE_URL to PostgreSQL for a real deployment.")
     if not debug_or_test and not app.config.get("REDIS_URL"):
-        found.append(
-            "LMS_REDIS_URL is not set: login rate limits are kept in memory, per process."
-        )
+        found.append("LMS_REDIS_URL is not set: login rate limits are kept in memory, per process.")
     return found
 
 

@@ -32,18 +32,80 @@ COMPANIES = [
 ]
 
 FIRST_NAMES = [
-    "Giulia", "Marco", "Chiara", "Luca", "Francesca", "Alessandro", "Sara", "Davide", "Elena",
-    "Matteo", "Valentina", "Andrea", "Martina", "Stefano", "Federica", "Paolo", "Silvia",
-    "Roberto", "Laura", "Simone", "Anna", "Giorgio", "Elisa", "Tommaso", "Irene", "Fabio",
-    "Marta", "Nicola", "Beatrice", "Riccardo", "Camilla", "Emanuele", "Alice", "Pietro",
-    "Noemi", "Filippo",
+    "Giulia",
+    "Marco",
+    "Chiara",
+    "Luca",
+    "Francesca",
+    "Alessandro",
+    "Sara",
+    "Davide",
+    "Elena",
+    "Matteo",
+    "Valentina",
+    "Andrea",
+    "Martina",
+    "Stefano",
+    "Federica",
+    "Paolo",
+    "Silvia",
+    "Roberto",
+    "Laura",
+    "Simone",
+    "Anna",
+    "Giorgio",
+    "Elisa",
+    "Tommaso",
+    "Irene",
+    "Fabio",
+    "Marta",
+    "Nicola",
+    "Beatrice",
+    "Riccardo",
+    "Camilla",
+    "Emanuele",
+    "Alice",
+    "Pietro",
+    "Noemi",
+    "Filippo",
 ]
 LAST_NAMES = [
-    "Brambilla", "Colombo", "Galbiati", "Fumagalli", "Sala", "Villa", "Cattaneo", "Pirovano",
-    "Mauri", "Riva", "Longoni", "Bonfanti", "Crippa", "Redaelli", "Monti", "Arosio", "Tagliabue",
-    "Vergani", "Meroni", "Zappa", "Corbetta", "Parravicini", "Limonta", "Sironi", "Airoldi",
-    "Perego", "Rigamonti", "Beretta", "Frigerio", "Cazzaniga", "Mapelli", "Gerosa", "Motta",
-    "Spreafico", "Valsecchi", "Nava",
+    "Brambilla",
+    "Colombo",
+    "Galbiati",
+    "Fumagalli",
+    "Sala",
+    "Villa",
+    "Cattaneo",
+    "Pirovano",
+    "Mauri",
+    "Riva",
+    "Longoni",
+    "Bonfanti",
+    "Crippa",
+    "Redaelli",
+    "Monti",
+    "Arosio",
+    "Tagliabue",
+    "Vergani",
+    "Meroni",
+    "Zappa",
+    "Corbetta",
+    "Parravicini",
+    "Limonta",
+    "Sironi",
+    "Airoldi",
+    "Perego",
+    "Rigamonti",
+    "Beretta",
+    "Frigerio",
+    "Cazzaniga",
+    "Mapelli",
+    "Gerosa",
+    "Motta",
+    "Spreafico",
+    "Valsecchi",
+    "Nava",
 ]
 
 TRAINEES_PER_COMPANY = 3
@@ -70,8 +132,14 @@ def demo_password() -> str:
 def _ensure_user(email, full_name, roles, organisation_id=None):
     user = get_user_by_email(email)
     if user is None:
-        user = create_user(None, email=email, full_name=full_name, roles=roles,
-                           organisation_id=organisation_id, password=demo_password())
+        user = create_user(
+            None,
+            email=email,
+            full_name=full_name,
+            roles=roles,
+            organisation_id=organisation_id,
+            password=demo_password(),
+        )
     return user
 
 
@@ -81,14 +149,19 @@ def load_platform() -> None:
     for i, (name, sector, band) in enumerate(COMPANIES, start=1):
         org = db.session.scalar(select(Organisation).where(Organisation.name == name))
         if org is None:
-            org = create_organisation(None, name=name, tax_code=_demo_tax_code(i), sector=sector,
-                                      size_band=band)
+            org = create_organisation(
+                None, name=name, tax_code=_demo_tax_code(i), sector=sector, size_band=band
+            )
         orgs.append(org)
     for email, full_name, roles in STAFF:
         _ensure_user(email, full_name, roles)
     for i, org in enumerate(orgs, start=1):
-        _ensure_user(f"referente{i}@demo.example", f"Referente HR {org.name.split()[0]}",
-                     {Role.REFERENT}, org.id)
+        _ensure_user(
+            f"referente{i}@demo.example",
+            f"Referente HR {org.name.split()[0]}",
+            {Role.REFERENT},
+            org.id,
+        )
     n = 0
     for org in orgs:
         for _k in range(TRAINEES_PER_COMPANY):

@@ -33,7 +33,7 @@ class NotFound(DomainError):
     default_message = _l("The page or object you asked for does not exist.")
 
 
-class PermissionDenied(DomainError):
+class Forbidden(DomainError):
     status = 403
     code = "forbidden"
     default_message = _l("You are not allowed to do this.")
@@ -158,7 +158,10 @@ def render_error_page(status: int, message: str):
     }
     return (
         render_template(
-            "errors/error.html", status=status, title=titles.get(status, _("Error")), message=message
+            "errors/error.html",
+            status=status,
+            title=titles.get(status, _("Error")),
+            message=message,
         ),
         status,
     )

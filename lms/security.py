@@ -14,12 +14,16 @@ from lms.accounts.models import Role
 
 @dataclass(frozen=True)
 class AccessRule:
-    """What a route needs: nobody (public), any logged-in user, or one of some roles."""
+    """What a route needs: nobody (public), any logged-in user, one of some roles, or a
+    permissions.py predicate of the user."""
 
     kind: str
     roles: frozenset[Role] = frozenset()
+    predicate: str = ""
 
     def describe(self) -> str:
+        if self.kind == "predicate":
+            return "predicate:" + self.predicate
         if self.kind == "roles":
             return "roles:" + ",".join(sorted(r.value for r in self.roles))
         return self.kind
@@ -67,6 +71,24 @@ def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
             return view(*args, **kwargs)
 
         return _mark(wrapped, AccessRule("roles", wanted))
+
+    return decorator
+
+
+def allowed_if(predicate: Callable[[object], bool]) -> Callable[[Callable], Callable]:
+    """Logged-in users for whom a permissions.py predicate ``predicate(user)`` holds; others
+    get 403. The rule stays in permissions.py; the route only names it."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return _deny_anonymous()
+            if not predicate(current_user._get_current_object()):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(wrapped, AccessRule("predicate", predicate=predicate.__name__))
 
     return decorator
 

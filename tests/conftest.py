@@ -77,7 +77,9 @@ def truncate_postgres(url: str) -> None:
         if tables:
             conn.execute(text("SET session_replication_role = replica"))
             conn.execute(
-                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                text(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
             )
             conn.execute(text("SET session_replication_role = DEFAULT"))
     engine.dispose()
@@ -233,7 +235,7 @@ class Factory:
         """One lesson (or a weekly series with weeks=n) of a course; returns the first."""
         import datetime as dt
 
-        from courses.models import SessionMode
+        from courses.models import LessonMode
         from courses.services.courses import load_module_links
         from courses.services.lessons import schedule_lessons
 
@@ -245,7 +247,7 @@ class Factory:
             date=date,
             start_time=dt.time.fromisoformat(start),
             end_time=dt.time.fromisoformat(end),
-            mode=kw.pop("mode", SessionMode.IN_PERSON),
+            mode=kw.pop("mode", LessonMode.IN_PERSON),
             place=kw.pop("place", "Aula 1, via Dante 1, Milano"),
             trainer_id=trainer.id,
             **kw,
@@ -297,8 +299,12 @@ class Factory:
             kw["choices"] = [("Risposta A", False), ("Risposta B", True), ("Risposta C", False)]
         if "choices" not in kw and kind == QuestionType.TRUE_FALSE:
             kw["choices"] = [("Vero", True), ("Falso", False)]
-        data = QuestionInput(kind=kind, prompt=kw.pop("prompt", f"Domanda {self._next()}"),
-                             points=kw.pop("points", "2"), **kw)
+        data = QuestionInput(
+            kind=kind,
+            prompt=kw.pop("prompt", f"Domanda {self._next()}"),
+            points=kw.pop("points", "2"),
+            **kw,
+        )
         question = add_question(actor or self.user(Role.COORDINATOR), assessment, data)
         db.session.commit()
         return question
@@ -317,12 +323,19 @@ class Factory:
         actor = actor or self.user(Role.COORDINATOR)
         template = create_template(actor, title=f"Griglia {self._next()}")
         for i in range(criteria):
-            add_criterion(actor, template, CriterionInput(
-                title=f"Criterio {i + 1}",
-                levels=[LevelInput("Non adeguato", "0"), LevelInput("Adeguato", "3"),
-                        LevelInput("Ottimo", "5")],
-                framework_item_ids=[it.id for it in items],
-            ))
+            add_criterion(
+                actor,
+                template,
+                CriterionInput(
+                    title=f"Criterio {i + 1}",
+                    levels=[
+                        LevelInput("Non adeguato", "0"),
+                        LevelInput("Adeguato", "3"),
+                        LevelInput("Ottimo", "5"),
+                    ],
+                    framework_item_ids=[it.id for it in items],
+                ),
+            )
         rubric = attach_rubric(actor, assessment, template) if assessment else template
         db.session.commit()
         return rubric

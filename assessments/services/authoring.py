@@ -34,7 +34,7 @@ from assessments.services.common import (
 from courses.models import Course, CourseModule
 from lms.audit.services import changed, record, snapshot
 from lms.db import db
-from lms.errors import Conflict, PermissionDenied, ValidationFailed
+from lms.errors import Conflict, Forbidden, ValidationFailed
 from lms.standards.models import FrameworkItem
 
 ASSESSMENT_FIELDS = [
@@ -180,7 +180,7 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
 def create_assessment(actor, course: Course, data: AssessmentInput) -> Assessment:
     """Add an assessment to a course."""
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     cleaned = _clean(course, data)
     assessment = Assessment(
         course_id=course.id, created_by_id=getattr(actor, "id", None), **cleaned["values"]
@@ -232,7 +232,7 @@ def update_assessment(actor, assessment: Assessment, data: AssessmentInput) -> A
     """Change an assessment's settings; the kind cannot change once trainees have worked."""
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     if data.kind != assessment.kind and has_work(assessment):
         raise invalid("kind", _("Trainees have already worked on it: the kind cannot change."))
     cleaned = _clean(course, data)
@@ -251,7 +251,7 @@ def delete_assessment(actor, assessment: Assessment) -> None:
     """Delete an assessment nobody has worked on yet."""
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     if has_work(assessment):
         raise Conflict(_("Trainees have already worked on this assessment: it cannot be deleted."))
     record(
@@ -366,7 +366,7 @@ QUESTION_FIELDS = [
 def _check_quiz(actor, assessment: Assessment) -> None:
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     if not assessment.is_quiz:
         raise Conflict(_("Only quizzes have questions."))
     if db.session.scalar(select(func.count()).where(Attempt.assessment_id == assessment.id)):
@@ -486,7 +486,7 @@ def _clean_criterion(data: CriterionInput) -> dict:
 def create_template(actor, *, title: str, description: str = "") -> Rubric:
     """A reusable rubric template, to be copied into assessments."""
     if not can_manage_templates(actor):
-        raise PermissionDenied()
+        raise Forbidden()
     rubric = Rubric(
         title=required_text(title, "title", 200),
         description=(description or "").strip(),
@@ -501,12 +501,12 @@ def create_template(actor, *, title: str, description: str = "") -> Rubric:
 def _check_rubric_editable(actor, rubric: Rubric) -> None:
     if rubric.assessment_id is None:
         if not can_manage_templates(actor):
-            raise PermissionDenied()
+            raise Forbidden()
         return
     assessment = db.session.get(Assessment, rubric.assessment_id)
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     if db.session.scalar(
         select(func.count()).where(
             Grade.assessment_id == assessment.id, Grade.graded_at.is_not(None)
@@ -584,7 +584,7 @@ def attach_rubric(actor, assessment: Assessment, template: Rubric) -> Rubric:
     """Copy a template into an assessment (replacing its rubric while nobody is graded)."""
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     if assessment.is_quiz:
         raise Conflict(_("Quizzes are graded by their questions, not with a rubric."))
     if not template.is_template:
@@ -631,7 +631,7 @@ def create_assessment_rubric(actor, assessment: Assessment, *, title: str) -> Ru
     """An empty rubric owned by one assessment, to add criteria to."""
     course = db.session.get(Course, assessment.course_id)
     if not can_manage_assessments(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     if assessment.is_quiz:
         raise Conflict(_("Quizzes are graded by their questions, not with a rubric."))
     if db.session.scalar(select(func.count()).where(Rubric.assessment_id == assessment.id)):

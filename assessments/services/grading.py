@@ -42,9 +42,9 @@ from courses.models import Course
 from lms.db import db, utcnow
 from lms.errors import (
     Conflict,
+    Forbidden,
     NotEligible,
     NotFound,
-    PermissionDenied,
     StaleEdit,
     ValidationFailed,
 )
@@ -59,7 +59,7 @@ def course_of(assessment: Assessment) -> Course:
 def require_grader(actor, assessment: Assessment) -> Course:
     course = course_of(assessment)
     if not can_grade(actor, course):
-        raise PermissionDenied()
+        raise Forbidden()
     return course
 
 

@@ -43,7 +43,7 @@ from courses.attendance import eligibility
 from courses.models import Course
 from lms.audit.services import record
 from lms.db import db, utcnow
-from lms.errors import Conflict, NotEligible, NotFound, PermissionDenied, ValidationFailed
+from lms.errors import Conflict, Forbidden, NotEligible, NotFound, ValidationFailed
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
 from lms.files.sniff import DOCUMENT_KINDS
@@ -480,4 +480,4 @@ def my_grade(user, assessment: Assessment) -> Grade | None:
 
 def check_can_view_own(user, submission: Submission) -> None:
     if submission.trainee_id != user.id:
-        raise PermissionDenied()
+        raise Forbidden()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from courses.models import CourseModule, Module, Session, TopicArea
+from courses.models import CourseModule, Lesson, Module, TopicArea
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
 from lms.errors import Conflict, ValidationFailed
@@ -141,13 +141,13 @@ def module_in_use(module: Module) -> bool:
     in_course = db.session.scalar(
         select(CourseModule.course_id).where(CourseModule.module_id == module.id).limit(1)
     )
-    in_lesson = db.session.scalar(select(Session.id).where(Session.module_id == module.id).limit(1))
+    in_lesson = db.session.scalar(select(Lesson.id).where(Lesson.module_id == module.id).limit(1))
     return in_course is not None or in_lesson is not None
 
 
 def modules_in_use() -> set[int]:
     """Ids of the modules a course or a lesson refers to (one query)."""
-    return set(db.session.scalars(select(CourseModule.module_id).union(select(Session.module_id))))
+    return set(db.session.scalars(select(CourseModule.module_id).union(select(Lesson.module_id))))
 
 
 def delete_module(actor, module: Module) -> None:

@@ -223,14 +223,14 @@ def load_module_links(course: Course) -> list[CourseModule]:
 def set_modules(actor, course: Course, module_ids: list[int]) -> None:
     """Set the course's modules, in order; a module with lessons cannot be removed."""
     ensure_not_closed(course)
-    from courses.models import Session
+    from courses.models import Lesson
 
     before = [link.module_id for link in load_module_links(course)]
     removed = set(before) - {int(i) for i in module_ids}
     if removed:
         used = db.session.scalar(
-            select(Session.id)
-            .where(Session.course_id == course.id, Session.module_id.in_(removed))
+            select(Lesson.id)
+            .where(Lesson.course_id == course.id, Lesson.module_id.in_(removed))
             .limit(1)
         )
         if used is not None:

@@ -13,9 +13,9 @@ from courses.models import (
     AttendanceRecord,
     Course,
     CourseModule,
+    Lesson,
+    LessonMode,
     Register,
-    Session,
-    SessionMode,
     lesson_minutes,
 )
 from courses.services.common import ensure_not_closed, required_reason
@@ -30,22 +30,22 @@ MAX_SERIES = 52
 
 def trainer_conflicts(
     trainer_id: int, date: dt.date, start: dt.time, end: dt.time, exclude_ids=()
-) -> list[Session]:
+) -> list[Lesson]:
     """The trainer's other lessons that overlap this time (cancelled ones do not count)."""
-    q = select(Session).where(
-        Session.trainer_id == trainer_id,
-        Session.date == date,
-        Session.cancelled_at.is_(None),
-        and_(Session.start_time < end, Session.end_time > start),
+    q = select(Lesson).where(
+        Lesson.trainer_id == trainer_id,
+        Lesson.date == date,
+        Lesson.cancelled_at.is_(None),
+        and_(Lesson.start_time < end, Lesson.end_time > start),
     )
     if exclude_ids:
-        q = q.where(Session.id.not_in(list(exclude_ids)))
+        q = q.where(Lesson.id.not_in(list(exclude_ids)))
     return list(db.session.scalars(q))
 
 
 def _validate(
     course: Course, *, module_id, date, start, end, mode, place, link, trainer_id, exclude_ids=()
-) -> tuple[SessionMode, User]:
+) -> tuple[LessonMode, User]:
     errors: dict[str, list[str]] = {}
     if not isinstance(date, dt.date):
         errors["date"] = [_("Enter a valid date.")]
@@ -58,13 +58,13 @@ def _validate(
     elif isinstance(start, dt.time) and lesson_minutes(start, end) <= 0:
         errors["end_time"] = [_("The lesson must end after it starts.")]
     try:
-        mode = mode if isinstance(mode, SessionMode) else SessionMode(mode)
+        mode = mode if isinstance(mode, LessonMode) else LessonMode(mode)
     except ValueError:
         errors["mode"] = [_("Choose how the lesson is held.")]
     if not errors.get("mode"):
-        if mode in (SessionMode.IN_PERSON, SessionMode.BLENDED) and not (place or "").strip():
+        if mode in (LessonMode.IN_PERSON, LessonMode.BLENDED) and not (place or "").strip():
             errors["place"] = [_("Give the place of an in-person or blended lesson.")]
-        if mode in (SessionMode.ONLINE, SessionMode.BLENDED) and not (link or "").strip():
+        if mode in (LessonMode.ONLINE, LessonMode.BLENDED) and not (link or "").strip():
             errors["link"] = [_("Give the link of an online or blended lesson.")]
     if (link or "").strip() and not (link or "").strip().startswith(("https://", "http://")):
         errors["link"] = [_("The link must start with https://.")]
@@ -101,7 +101,7 @@ def _check_double_booking(trainer: User, dates: list[dt.date], start, end, exclu
 
 
 def _new_lesson(course, module_id, date, start, end, mode, place, link, trainer, series_key):
-    lesson = Session(
+    lesson = Lesson(
         course_id=course.id,
         module_id=module_id,
         date=date,
@@ -131,7 +131,7 @@ def schedule_lessons(
     place: str = "",
     link: str = "",
     weeks: int = 1,
-) -> list[Session]:
+) -> list[Lesson]:
     """Schedule one lesson, or the same lesson every week for `weeks` weeks."""
     ensure_not_closed(course)
     if not isinstance(weeks, int) or not 1 <= weeks <= MAX_SERIES:
@@ -164,14 +164,14 @@ def schedule_lessons(
     ]
     db.session.flush()
     for lesson in lessons:
-        record(actor, "session.create", "session", lesson.id, None, snapshot(lesson, FIELDS))
+        record(actor, "lesson.create", "lesson", lesson.id, None, snapshot(lesson, FIELDS))
     return lessons
 
 
-def has_attendance(lesson: Session) -> bool:
+def has_attendance(lesson: Lesson) -> bool:
     return (
         db.session.scalar(
-            select(func.count(AttendanceRecord.id)).where(AttendanceRecord.session_id == lesson.id)
+            select(func.count(AttendanceRecord.id)).where(AttendanceRecord.lesson_id == lesson.id)
         )
         > 0
     )
@@ -179,7 +179,7 @@ def has_attendance(lesson: Session) -> bool:
 
 def update_lesson(
     actor,
-    lesson: Session,
+    lesson: Lesson,
     course: Course,
     *,
     module_id: int,
@@ -192,7 +192,7 @@ def update_lesson(
     link: str = "",
     reason: str | None = None,
     now: dt.datetime | None = None,
-) -> Session:
+) -> Lesson:
     """Change or move a lesson; with attendance recorded a reason is required."""
     ensure_not_closed(course)
     if lesson.is_cancelled:
@@ -227,7 +227,7 @@ def update_lesson(
         # Minutes never exceed the new length.
         for rec in db.session.scalars(
             select(AttendanceRecord).where(
-                AttendanceRecord.session_id == lesson.id,
+                AttendanceRecord.lesson_id == lesson.id,
                 AttendanceRecord.minutes > lesson.length_minutes,
             )
         ):
@@ -245,12 +245,12 @@ def update_lesson(
     b, a = changed(before, snapshot(lesson, FIELDS))
     if a:
         record(
-            actor, "session.update", "session", lesson.id, b, a, reason.strip() if reason else None
+            actor, "lesson.update", "lesson", lesson.id, b, a, reason.strip() if reason else None
         )
     return lesson
 
 
-def cancel_lesson(actor, lesson: Session, course: Course, reason: str) -> Session:
+def cancel_lesson(actor, lesson: Lesson, course: Course, reason: str) -> Lesson:
     """Cancel a lesson, with a reason; its attendance stops counting."""
     ensure_not_closed(course)
     if lesson.is_cancelled:
@@ -261,8 +261,8 @@ def cancel_lesson(actor, lesson: Session, course: Course, reason: str) -> Sessio
     db.session.flush()
     record(
         actor,
-        "session.cancel",
-        "session",
+        "lesson.cancel",
+        "lesson",
         lesson.id,
         None,
         {"cancelled_at": lesson.cancelled_at, "had_attendance": has_attendance(lesson)},
@@ -271,7 +271,7 @@ def cancel_lesson(actor, lesson: Session, course: Course, reason: str) -> Sessio
     return lesson
 
 
-def lessons_of_trainer_on(user: User, day: dt.date) -> list[Session]:
+def lessons_of_trainer_on(user: User, day: dt.date) -> list[Lesson]:
     """A trainer's lessons on a day, with course and module loaded."""
     from sqlalchemy.orm import joinedload
 
@@ -279,15 +279,15 @@ def lessons_of_trainer_on(user: User, day: dt.date) -> list[Session]:
 
     return list(
         db.session.scalars(
-            select(Session)
-            .options(joinedload(Session.course), joinedload(Session.module))
+            select(Lesson)
+            .options(joinedload(Lesson.course), joinedload(Lesson.module))
             .where(
-                Session.date == day,
-                (Session.trainer_id == user.id)
-                | Session.course_id.in_(
+                Lesson.date == day,
+                (Lesson.trainer_id == user.id)
+                | Lesson.course_id.in_(
                     select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
                 ),
             )
-            .order_by(Session.start_time, Session.id)
+            .order_by(Lesson.start_time, Lesson.id)
         ).unique()
     )

@@ -22,15 +22,15 @@ from courses.models import (
     Course,
     Enrolment,
     EnrolmentStatus,
+    Lesson,
     Register,
-    Session,
 )
 from courses.permissions import can_reopen_register, can_take_register
 from courses.services.common import ensure_not_closed, required_reason
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
 from lms.db import db, utcnow
-from lms.errors import Conflict, NotEligible, PermissionDenied, StaleEdit, ValidationFailed
+from lms.errors import Conflict, Forbidden, NotEligible, StaleEdit, ValidationFailed
 
 RECORD_FIELDS = ["status", "minutes", "note"]
 # Attendance (and check-in) opens a little before the lesson starts.
@@ -60,16 +60,16 @@ class RowInput:
     original: tuple | None = None
 
 
-def get_register(lesson: Session) -> Register:
+def get_register(lesson: Lesson) -> Register:
     reg = db.session.get(Register, lesson.id)
     if reg is None:  # lessons always get one when scheduled; this guards older data
-        reg = Register(session_id=lesson.id)
+        reg = Register(lesson_id=lesson.id)
         db.session.add(reg)
         db.session.flush()
     return reg
 
 
-def register_rows(lesson: Session) -> list[RegisterRow]:
+def register_rows(lesson: Lesson) -> list[RegisterRow]:
     """The trainees who belong in a lesson's register (enrolled by then, not withdrawn before)."""
     enrolments = db.session.scalars(
         select(Enrolment)
@@ -85,7 +85,7 @@ def register_rows(lesson: Session) -> list[RegisterRow]:
     records = {
         r.enrolment_id: r
         for r in db.session.scalars(
-            select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id)
+            select(AttendanceRecord).where(AttendanceRecord.lesson_id == lesson.id)
         )
     }
     return [
@@ -93,12 +93,12 @@ def register_rows(lesson: Session) -> list[RegisterRow]:
     ]
 
 
-def attendance_open(lesson: Session, now: dt.datetime) -> bool:
+def attendance_open(lesson: Lesson, now: dt.datetime) -> bool:
     """Attendance can be recorded once the lesson is about to start, never for a future one."""
     return not lesson.is_cancelled and now >= lesson.starts_at - OPENS_BEFORE
 
 
-def _check_writable(lesson: Session, course: Course, reg: Register, now: dt.datetime) -> None:
+def _check_writable(lesson: Lesson, course: Course, reg: Register, now: dt.datetime) -> None:
     ensure_not_closed(course)
     if lesson.is_cancelled:
         raise Conflict(_("This lesson was cancelled: no attendance can be recorded."))
@@ -108,14 +108,14 @@ def _check_writable(lesson: Session, course: Course, reg: Register, now: dt.date
         raise Conflict(_("The register is signed and locked. A coordinator can reopen it."))
 
 
-def default_minutes(status: AttendanceStatus, lesson: Session) -> int:
+def default_minutes(status: AttendanceStatus, lesson: Lesson) -> int:
     """The minutes a status implies before the trainer edits them."""
     if status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
         return 0
     return lesson.length_minutes
 
 
-def _clean_row(row: RowInput, lesson: Session, errors: dict) -> tuple | None:
+def _clean_row(row: RowInput, lesson: Lesson, errors: dict) -> tuple | None:
     if row.status is None:
         return None
     length = lesson.length_minutes
@@ -137,7 +137,7 @@ def _clean_row(row: RowInput, lesson: Session, errors: dict) -> tuple | None:
 
 def save_register(
     actor,
-    lesson: Session,
+    lesson: Lesson,
     course: Course,
     rows: list[RowInput],
     *,
@@ -153,7 +153,7 @@ def save_register(
     now = now or utcnow()
     ensure_not_closed(course)
     if not can_take_register(actor, lesson, course):
-        raise PermissionDenied()
+        raise Forbidden()
     reg = get_register(lesson)
     _check_writable(lesson, course, reg, now)
     if register_version is not None and register_version != reg.version_id:
@@ -188,7 +188,7 @@ def save_register(
         before = snapshot(rec, RECORD_FIELDS) if rec else None
         if rec is None:
             rec = AttendanceRecord(
-                session_id=lesson.id, enrolment_id=row.enrolment_id, source=source
+                lesson_id=lesson.id, enrolment_id=row.enrolment_id, source=source
             )
             db.session.add(rec)
         rec.status, rec.minutes, rec.note = new
@@ -224,7 +224,7 @@ def _flush_or_stale() -> None:
 
 def mark_all_present(
     actor,
-    lesson: Session,
+    lesson: Lesson,
     course: Course,
     *,
     register_version: int | None = None,
@@ -241,7 +241,7 @@ def mark_all_present(
 
 def sign_register(
     actor,
-    lesson: Session,
+    lesson: Lesson,
     course: Course,
     *,
     register_version: int | None = None,
@@ -251,7 +251,7 @@ def sign_register(
     now = now or utcnow()
     ensure_not_closed(course)
     if not can_take_register(actor, lesson, course):
-        raise PermissionDenied()
+        raise Forbidden()
     reg = get_register(lesson)
     _check_writable(lesson, course, reg, now)
     if register_version is not None and register_version != reg.version_id:
@@ -279,11 +279,11 @@ def sign_register(
 
 
 def reopen_register(
-    actor, lesson: Session, course: Course, reason: str, *, now: dt.datetime | None = None
+    actor, lesson: Lesson, course: Course, reason: str, *, now: dt.datetime | None = None
 ) -> Register:
     """A coordinator reopens a signed register, with a reason."""
     if not can_reopen_register(actor):
-        raise PermissionDenied()
+        raise Forbidden()
     ensure_not_closed(course)
     reg = get_register(lesson)
     if not reg.is_signed:
@@ -312,38 +312,38 @@ def _code(lesson_id: int, window: int) -> str:
     return f"{int.from_bytes(mac[:4], 'big') % 1_000_000:06d}"
 
 
-def current_code(lesson: Session, now: dt.datetime | None = None) -> tuple[str, int]:
+def current_code(lesson: Lesson, now: dt.datetime | None = None) -> tuple[str, int]:
     """The code to show now and the seconds before it changes; nothing is stored."""
     now = now or utcnow()
     w = _window(now)
     return _code(lesson.id, w), CODE_WINDOW_SECONDS - int(now.timestamp()) % CODE_WINDOW_SECONDS
 
 
-def code_matches(lesson: Session, code: str, now: dt.datetime) -> bool:
+def code_matches(lesson: Lesson, code: str, now: dt.datetime) -> bool:
     """The current and the previous code are accepted (a minute of grace)."""
     code = (code or "").strip().replace(" ", "")
     w = _window(now)
     return any(hmac.compare_digest(code, _code(lesson.id, x)) for x in (w, w - 1))
 
 
-def checkin_open(lesson: Session, now: dt.datetime) -> bool:
+def checkin_open(lesson: Lesson, now: dt.datetime) -> bool:
     return not lesson.is_cancelled and lesson.starts_at - OPENS_BEFORE <= now <= lesson.ends_at
 
 
-def lessons_open_for_checkin(now: dt.datetime) -> list[Session]:
+def lessons_open_for_checkin(now: dt.datetime) -> list[Lesson]:
     """Lessons whose check-in window contains now (a handful at most)."""
     from courses.models import ROME
 
     local = now.astimezone(ROME)
     lessons = db.session.scalars(
-        select(Session).where(Session.date == local.date(), Session.cancelled_at.is_(None))
+        select(Lesson).where(Lesson.date == local.date(), Lesson.cancelled_at.is_(None))
     )
     return [s for s in lessons if checkin_open(s, now)]
 
 
 def check_in(
     user: User, code: str, *, lesson_id: int | None = None, now: dt.datetime | None = None
-) -> tuple[Session, AttendanceRecord]:
+) -> tuple[Lesson, AttendanceRecord]:
     """A trainee checks in with the code shown by the trainer; refused with a clear reason."""
     now = now or utcnow()
     code = (code or "").strip().replace(" ", "")
@@ -353,7 +353,7 @@ def check_in(
     candidates = lessons_open_for_checkin(now)
     match = next((s for s in candidates if code_matches(s, code, now)), None)
     if lesson_id is not None:
-        lesson = db.session.get(Session, lesson_id)
+        lesson = db.session.get(Lesson, lesson_id)
         if lesson is not None and match is not None and match.id != lesson.id:
             msg = _("This code belongs to another lesson.")
             raise ValidationFailed(msg, {"code": [msg]})
@@ -386,7 +386,7 @@ def check_in(
         raise Conflict(msg, {"code": [msg]})
     rec = db.session.scalar(
         select(AttendanceRecord).where(
-            AttendanceRecord.session_id == lesson.id, AttendanceRecord.enrolment_id == enrolment.id
+            AttendanceRecord.lesson_id == lesson.id, AttendanceRecord.enrolment_id == enrolment.id
         )
     )
     if rec is not None and rec.status not in (AttendanceStatus.ABSENT,):
@@ -400,7 +400,7 @@ def check_in(
         minutes = min(minutes, lesson.length_minutes - 1)
     before = snapshot(rec, RECORD_FIELDS) if rec else None
     if rec is None:
-        rec = AttendanceRecord(session_id=lesson.id, enrolment_id=enrolment.id, note="")
+        rec = AttendanceRecord(lesson_id=lesson.id, enrolment_id=enrolment.id, note="")
         db.session.add(rec)
     rec.status, rec.minutes, rec.source = status, minutes, AttendanceSource.CHECK_IN
     rec.checked_in_at = now
@@ -417,15 +417,13 @@ def check_in(
     return lesson, rec
 
 
-def recent_check_ins(lesson: Session) -> list[tuple[AttendanceRecord, User]]:
+def recent_check_ins(lesson: Lesson) -> list[tuple[AttendanceRecord, User]]:
     """Check-ins of a lesson, newest first."""
     rows = db.session.execute(
         select(AttendanceRecord, User)
         .join(Enrolment, Enrolment.id == AttendanceRecord.enrolment_id)
         .join(User, User.id == Enrolment.user_id)
-        .where(
-            AttendanceRecord.session_id == lesson.id, AttendanceRecord.checked_in_at.is_not(None)
-        )
+        .where(AttendanceRecord.lesson_id == lesson.id, AttendanceRecord.checked_in_at.is_not(None))
         .order_by(AttendanceRecord.checked_in_at.desc())
     ).all()
     return [(r, u) for r, u in rows]

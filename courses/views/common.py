@@ -7,7 +7,7 @@ import decimal
 from flask import abort
 from flask_login import current_user
 
-from courses.models import Course, Session
+from courses.models import Course, Lesson
 from lms.db import db
 from lms.errors import ValidationFailed
 
@@ -31,8 +31,8 @@ def course_or_404(course_id: int) -> Course:
     return course
 
 
-def lesson_or_404(lesson_id: int) -> tuple[Session, Course]:
-    lesson = db.session.get(Session, lesson_id)
+def lesson_or_404(lesson_id: int) -> tuple[Lesson, Course]:
+    lesson = db.session.get(Lesson, lesson_id)
     if lesson is None:
         abort(404)
     return lesson, db.session.get(Course, lesson.course_id)

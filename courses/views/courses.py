@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from courses import bp
 from courses.forms import AddModuleForm, CourseForm, StatusForm
-from courses.models import Course, CourseStatus, Enrolment, EnrolmentStatus, Module, Session
+from courses.models import Course, CourseStatus, Enrolment, EnrolmentStatus, Lesson, Module
 from courses.permissions import (
     can_edit_course,
     can_manage_course,
@@ -76,10 +76,10 @@ def course(course_id: int):
         require(False)
     links = course_services.load_module_links(c)
     lessons = db.session.scalars(
-        select(Session)
-        .where(Session.course_id == c.id)
-        .options(joinedload(Session.module), joinedload(Session.trainer))
-        .order_by(Session.date, Session.start_time)
+        select(Lesson)
+        .where(Lesson.course_id == c.id)
+        .options(joinedload(Lesson.module), joinedload(Lesson.trainer))
+        .order_by(Lesson.date, Lesson.start_time)
     ).all()
     trainers = db.session.scalars(
         select(User).where(User.id.in_(c.trainer_ids or {-1})).order_by(User.full_name)

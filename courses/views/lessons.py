@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from courses import bp
 from courses.forms import LessonForm, ReasonForm
-from courses.models import SessionMode
+from courses.models import LessonMode
 from courses.permissions import can_edit_course
 from courses.services import lessons as lesson_services
 from courses.services.courses import load_module_links
@@ -46,7 +46,7 @@ def _args(form) -> dict:
         date=form.date.data,
         start_time=form.start_time.data,
         end_time=form.end_time.data,
-        mode=SessionMode(form.mode.data),
+        mode=LessonMode(form.mode.data),
         trainer_id=form.trainer_id.data,
         place=form.place.data or "",
         link=form.link.data or "",

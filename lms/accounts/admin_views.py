@@ -27,11 +27,11 @@ from lms.accounts.admin_forms import (
     UserForm,
 )
 from lms.accounts.models import PasswordLink, Role, User
-from lms.accounts.views import apply_field_errors
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
 from lms.organisations.models import Organisation
 from lms.security import roles_required
+from lms.web import acting_user, apply_field_errors
 
 bp = Blueprint("users", __name__, url_prefix="/admin/utenti")
 
@@ -74,7 +74,7 @@ def index():
     organisations = _all_organisations()
     filters_form = UserFilterForm(request.args, organisations=organisations)
     filters = filters_form.filters()
-    query = services.list_users(**filters)
+    query = services.list_users(acting_user(), **filters)
     access = filters_form.access.data
     if access == "pending":
         query = query.where(User.password_hash.is_(None))

@@ -1,91 +1,57 @@
-"""Account routes of the JSON API."""
+"""Account routes of the JSON API: the pattern every package's api.py follows.
+
+Load through the scoped loader, call the service with the acting user, commit once, and let
+``endpoint`` load the input and dump the output through the schemas.
+"""
 
 from __future__ import annotations
 
-from flask import request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
-from marshmallow import Schema, ValidationError
+from flask import url_for
 
 from lms.accounts import services
 from lms.accounts.models import Role, User
+from lms.accounts.permissions import can_manage_users
 from lms.accounts.schemas import UserCreateSchema, UserFilterSchema, UserSchema, UserUpdateSchema
 from lms.api import blueprint as api
-from lms.api.pagination import paginate
+from lms.api.io import endpoint
 from lms.db import db
-from lms.errors import NotFound, ValidationFailed
-from lms.security import login_required, roles_required
-
-
-def load_or_fail(schema: Schema, data) -> dict:
-    """Load input through a schema; its errors become a 422 JSON problem with fields."""
-    if data is None:
-        raise ValidationFailed(_("Send a JSON object in the request body."))
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise ValidationFailed(fields=flatten_messages(err.messages)) from err
-
-
-def flatten_messages(messages) -> dict[str, list[str]]:
-    """marshmallow's nested messages as {field: [message, ...]}, the problem format."""
-    if not isinstance(messages, dict):
-        messages = {"_schema": messages}
-
-    def texts(value) -> list[str]:
-        if isinstance(value, dict):
-            return [t for v in value.values() for t in texts(v)]
-        if isinstance(value, list | tuple):
-            return [t for v in value for t in texts(v)]
-        return [str(value)]
-
-    return {str(k): texts(v) for k, v in messages.items()}
-
-
-def json_body() -> dict | None:
-    """The request's JSON object, or None when the body is not one."""
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else None
-
-
-def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound()
-    return user
+from lms.security import allowed_if, login_required
+from lms.web import acting_user, get_or_404
 
 
 @api.get("/me")
 @login_required
+@endpoint(response=UserSchema, summary="The logged-in user")
 def me():
-    return UserSchema().dump(current_user)
+    return acting_user()
 
 
 @api.get("/users")
-@roles_required(Role.ADMIN)
-def users_list():
-    args = load_or_fail(UserFilterSchema(), request.args)
-    query = services.list_users(
-        search=args["q"],
+@allowed_if(can_manage_users)
+@endpoint(query=UserFilterSchema, response=UserSchema, paginated=True, summary="Accounts")
+def users_list(args):
+    return services.list_users(
+        acting_user(),
+        search=args.get("q", ""),
         role=Role(args["role"]) if "role" in args else None,
         organisation_id=args.get("organisation_id"),
         active=args.get("active"),
     )
-    return paginate(query, UserSchema(), "api.users_list")
 
 
 @api.get("/users/<int:user_id>")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
+@endpoint(response=UserSchema, summary="One account")
 def users_get(user_id: int):
-    return UserSchema().dump(_get_user(user_id))
+    return get_or_404(User, user_id)
 
 
 @api.post("/users")
-@roles_required(Role.ADMIN)
-def users_create():
-    data = load_or_fail(UserCreateSchema(), json_body())
+@allowed_if(can_manage_users)
+@endpoint(body=UserCreateSchema, response=UserSchema, status=201, summary="Create an account")
+def users_create(data):
     user = services.create_user(
-        current_user,
+        acting_user(),
         email=data["email"],
         full_name=data["full_name"],
         roles={Role(r) for r in data["roles"]},
@@ -97,12 +63,12 @@ def users_create():
 
 
 @api.patch("/users/<int:user_id>")
-@roles_required(Role.ADMIN)
-def users_update(user_id: int):
-    user = _get_user(user_id)
-    data = load_or_fail(UserUpdateSchema(), json_body())
+@allowed_if(can_manage_users)
+@endpoint(body=UserUpdateSchema, response=UserSchema, summary="Change an account")
+def users_update(user_id: int, data):
+    user = get_or_404(User, user_id)
     services.update_user(
-        current_user,
+        acting_user(),
         user,
         email=data.get("email", user.email),
         full_name=data.get("full_name", user.full_name),
@@ -112,4 +78,4 @@ def users_update(user_id: int):
         active=data.get("active", user.active),
     )
     db.session.commit()
-    return UserSchema().dump(user)
+    return user

@@ -11,17 +11,22 @@ from lms.accounts.passwords import MIN_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired()],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired()],
+        _l("Current password"),
+        validators=[DataRequired()],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
@@ -32,7 +37,10 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -46,11 +54,17 @@ class SetPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
-                       description=_l("For example: the name of the script that will use it."))
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("For example: the name of the script that will use it."),
+    )

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import ApiToken, PasswordLink, Role, User, UserRole
 from lms.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from lms.accounts.permissions import can_manage_users
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
 from lms.organisations.models import Organisation
+from lms.permissions import require
 
 USER_AUDIT_FIELDS = ["email", "full_name", "locale", "active", "organisation_id", "role_names"]
 
@@ -169,8 +171,14 @@ def set_active(actor: User, user: User, active: bool) -> User:
     if not active:
         user.auth_version += 1
     db.session.flush()
-    record(actor, "user.activate" if active else "user.deactivate", "user", user.id,
-           {"active": not active}, {"active": active})
+    record(
+        actor,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        {"active": not active},
+        {"active": active},
+    )
     return user
 
 
@@ -254,9 +262,7 @@ def use_password_link(raw: str, new_password: str) -> User:
     link.used_at = utcnow()
     # Any other outstanding link for this user stops working too.
     for other in db.session.scalars(
-        select(PasswordLink).where(
-            PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None)
-        )
+        select(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
     ):
         other.used_at = link.used_at
     db.session.flush()
@@ -283,8 +289,13 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
-    record(user, "api_token.create", "api_token", token.id, after={"name": token.name,
-                                                                     "prefix": token.prefix})
+    record(
+        user,
+        "api_token.create",
+        "api_token",
+        token.id,
+        after={"name": token.name, "prefix": token.prefix},
+    )
     return token, raw
 
 
@@ -294,8 +305,14 @@ def revoke_api_token(actor: User, token: ApiToken) -> None:
         return
     token.revoked_at = utcnow()
     db.session.flush()
-    record(actor, "api_token.revoke", "api_token", token.id, before={"revoked": False},
-           after={"revoked": True})
+    record(
+        actor,
+        "api_token.revoke",
+        "api_token",
+        token.id,
+        before={"revoked": False},
+        after={"revoked": True},
+    )
 
 
 def user_for_api_token(raw: str) -> User | None:
@@ -314,9 +331,16 @@ def user_for_api_token(raw: str) -> User | None:
     return user
 
 
-def list_users(*, search: str = "", role: Role | None = None, organisation_id: int | None = None,
-               active: bool | None = None):
-    """A filtered select of users, ordered by name."""
+def list_users(
+    actor: User,
+    *,
+    search: str = "",
+    role: Role | None = None,
+    organisation_id: int | None = None,
+    active: bool | None = None,
+):
+    """A filtered select of users, ordered by name (administrators only)."""
+    require(can_manage_users(actor))
     q = select(User).order_by(func.lower(User.full_name), User.id)
     if search:
         like = f"%{search.strip().lower()}%"

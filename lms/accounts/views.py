@@ -79,7 +79,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except ValidationFailed as err:
             apply_field_errors(form, err)
             return render_template("accounts/change_password.html", form=form), 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from lms.db import db
@@ -10,25 +11,48 @@ from lms.errors import ValidationFailed
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
+
+
+def _whole(raw: str) -> int | None:
+    """A small whole number written in ASCII digits, or None."""
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
+        return None
+    return int(raw)
 
 
 def page_args() -> tuple[int, int]:
     """Read and check page and per_page from the query string."""
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
-    except ValueError as exc:
-        raise ValidationFailed("page and per_page must be whole numbers.") from exc
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationFailed(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    page = _whole(request.args.get("page", "1"))
+    per_page = _whole(request.args.get("per_page", str(DEFAULT_PER_PAGE)))
+    if (
+        page is None
+        or per_page is None
+        or not 1 <= page <= MAX_PAGE
+        or not 1 <= per_page <= MAX_PER_PAGE
+    ):
+        raise ValidationFailed(
+            _(
+                "page must be between 1 and %(pages)d and per_page between 1 and %(per)d.",
+                pages=MAX_PAGE,
+                per=MAX_PER_PAGE,
+            )
+        )
     return page, per_page
 
 
-def paginate(query: Select, schema, endpoint: str, **endpoint_args):
-    """Run a select one page at a time and return the JSON envelope."""
+def paginate(query: Select | list, schema, endpoint: str | None = None, **endpoint_args):
+    """One page of a select (run with LIMIT/OFFSET) or of a list, as the JSON envelope."""
     page, per_page = page_args()
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    endpoint = endpoint or request.endpoint
+    endpoint_args = {**(request.view_args or {}), **endpoint_args}
+    if isinstance(query, list):
+        total = len(query)
+        items = query[(page - 1) * per_page : page * per_page]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     pages = max(1, -(-total // per_page))
     resp = jsonify(
         {

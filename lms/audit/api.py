@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from lms.accounts.api import load_or_fail
 from lms.accounts.models import Role
 from lms.api import blueprint as api
+from lms.api.io import load as load_or_fail
 from lms.api.pagination import paginate
 from lms.audit.queries import audit_query
 from lms.audit.schemas import AuditEntrySchema, AuditFilterSchema

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import request, url_for
 from flask_login import current_user
 
-from lms.accounts.api import json_body, load_or_fail
 from lms.accounts.models import Role
 from lms.api import blueprint as api
+from lms.api.io import json_body
+from lms.api.io import load as load_or_fail
 from lms.api.pagination import paginate
 from lms.db import db
 from lms.errors import NotFound

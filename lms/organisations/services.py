@@ -46,25 +46,40 @@ def _validate(name: str, tax_code: str, size_band, exclude_id: int | None = None
     return name, code, band
 
 
-def create_organisation(actor, *, name: str, tax_code: str, sector: str = "",
-                        size_band: SizeBand | str) -> Organisation:
+def create_organisation(
+    actor, *, name: str, tax_code: str, sector: str = "", size_band: SizeBand | str
+) -> Organisation:
     """Register a partner organisation."""
     name, code, band = _validate(name, tax_code, size_band)
-    org = Organisation(name=name, tax_code=code, sector=(sector or "").strip(), size_band=band,
-                       active=True)
+    org = Organisation(
+        name=name, tax_code=code, sector=(sector or "").strip(), size_band=band, active=True
+    )
     db.session.add(org)
     db.session.flush()
     record(actor, "organisation.create", "organisation", org.id, None, snapshot(org, AUDIT_FIELDS))
     return org
 
 
-def update_organisation(actor, org: Organisation, *, name: str, tax_code: str, sector: str,
-                        size_band: SizeBand | str, active: bool) -> Organisation:
+def update_organisation(
+    actor,
+    org: Organisation,
+    *,
+    name: str,
+    tax_code: str,
+    sector: str,
+    size_band: SizeBand | str,
+    active: bool,
+) -> Organisation:
     """Change an organisation's details or deactivate it."""
     before = snapshot(org, AUDIT_FIELDS)
     name, code, band = _validate(name, tax_code, size_band, exclude_id=org.id)
     org.name, org.tax_code, org.sector, org.size_band, org.active = (
-        name, code, (sector or "").strip(), band, active)
+        name,
+        code,
+        (sector or "").strip(),
+        band,
+        active,
+    )
     db.session.flush()
     b, a = changed(before, snapshot(org, AUDIT_FIELDS))
     if a:

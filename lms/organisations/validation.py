@@ -6,9 +6,40 @@ import re
 
 _ODD = {
     **dict(zip("0123456789", [1, 0, 5, 7, 9, 13, 15, 17, 19, 21], strict=True)),
-    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-               [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16,
-                10, 22, 25, 24, 23], strict=True)),
+    **dict(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            [
+                1,
+                0,
+                5,
+                7,
+                9,
+                13,
+                15,
+                17,
+                19,
+                21,
+                2,
+                4,
+                18,
+                20,
+                11,
+                3,
+                6,
+                8,
+                12,
+                14,
+                16,
+                10,
+                22,
+                25,
+                24,
+                23,
+            ],
+            strict=True,
+        )
+    ),
 }
 _EVEN = {**{str(d): d for d in range(10)}, **{chr(65 + i): i for i in range(26)}}
 
@@ -38,7 +69,9 @@ def is_valid_partita_iva(code: str) -> bool:
 
 def is_valid_codice_fiscale(code: str) -> bool:
     """Check a 16-character personal codice fiscale with its control letter."""
-    if not re.fullmatch(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]", code):
+    if not re.fullmatch(
+        r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]", code
+    ):
         return False
     total = sum(_ODD[c] if i % 2 == 0 else _EVEN[c] for i, c in enumerate(code[:15]))
     return chr(65 + total % 26) == code[15]

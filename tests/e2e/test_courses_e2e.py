@@ -9,7 +9,7 @@ from courses.demo import COURSE_EDITION, COURSE_TITLE
 
 def _demo_lessons(live_server):
     """(course id, last unsigned past lesson id, lesson running now id) of the demo course."""
-    from courses.models import Course, Register, Session
+    from courses.models import Course, Lesson, Register
     from lms.db import db, utcnow
 
     with live_server.app.app_context():
@@ -17,7 +17,7 @@ def _demo_lessons(live_server):
             select(Course).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
         )
         lessons = db.session.scalars(
-            select(Session).where(Session.course_id == course.id).order_by(Session.date)
+            select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.date)
         ).all()
         now = utcnow()
         running = next(s for s in lessons if s.starts_at <= now <= s.ends_at)

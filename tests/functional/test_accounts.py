@@ -15,7 +15,9 @@ from tests.conftest import TEST_PASSWORD
 
 def test_login_with_email_in_other_case(client, make):
     user = make.user(Role.TRAINEE, email="mario.rossi@example.org")
-    resp = client.post("/accesso", data={"email": "Mario.Rossi@Example.ORG", "password": TEST_PASSWORD})
+    resp = client.post(
+        "/accesso", data={"email": "Mario.Rossi@Example.ORG", "password": TEST_PASSWORD}
+    )
     assert resp.status_code == 303
     assert client.get("/").status_code == 200
     assert user.last_login_at is not None
@@ -56,8 +58,11 @@ def test_change_password_ends_other_sessions(app, make):
         c.post("/accesso", data={"email": user.email, "password": TEST_PASSWORD})
     resp = first.post(
         "/profilo/password",
-        data={"current_password": TEST_PASSWORD, "new_password": "a-new-password-123",
-              "confirm": "a-new-password-123"},
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a-new-password-123",
+            "confirm": "a-new-password-123",
+        },
     )
     assert resp.status_code == 303
     assert first.get("/").status_code == 200
@@ -69,8 +74,11 @@ def test_change_password_wrong_current_keeps_form(login_as, make):
     client = login_as(user)
     resp = client.post(
         "/profilo/password",
-        data={"current_password": "nope-nope-nope", "new_password": "another-password-1",
-              "confirm": "another-password-1"},
+        data={
+            "current_password": "nope-nope-nope",
+            "new_password": "another-password-1",
+            "confirm": "another-password-1",
+        },
     )
     assert resp.status_code == 422
     assert "La password attuale non è corretta" in resp.get_data(as_text=True)
@@ -82,8 +90,10 @@ def test_password_link_is_one_time_and_expires(app, client, make):
     raw = services.create_password_link(admin, user)
     db.session.commit()
     assert client.get(f"/password/imposta/{raw}").status_code == 200
-    resp = client.post(f"/password/imposta/{raw}",
-                       data={"new_password": "brand-new-pass-1", "confirm": "brand-new-pass-1"})
+    resp = client.post(
+        f"/password/imposta/{raw}",
+        data={"new_password": "brand-new-pass-1", "confirm": "brand-new-pass-1"},
+    )
     assert resp.status_code == 303
     assert client.get(f"/password/imposta/{raw}").status_code == 404
     assert services.authenticate(user.email, "brand-new-pass-1") is not None
@@ -119,7 +129,9 @@ def test_token_page_creates_and_revokes(login_as, make):
     resp = client.post("/profilo/token", data={"name": "report script"})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "lms_" in page
-    token_id = db.session.scalar(select(AuditEntry.object_id).where(AuditEntry.action == "api_token.create"))
+    token_id = db.session.scalar(
+        select(AuditEntry.object_id).where(AuditEntry.action == "api_token.create")
+    )
     other = make.user(Role.TRAINEE)
     other_client = client.application.test_client()
     other_client.post("/accesso", data={"email": other.email, "password": TEST_PASSWORD})

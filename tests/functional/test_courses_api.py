@@ -1,4 +1,4 @@
-"""The courses JSON API: modules, courses, sessions, enrolments, attendance report, bulk write."""
+"""The courses JSON API: modules, courses, lessons, enrolments, attendance report, bulk write."""
 
 from __future__ import annotations
 
@@ -41,10 +41,10 @@ def test_staff_builds_a_course_through_the_api(app, make):
     assert c.status_code == 201, c.get_json()
     cid = c.get_json()["id"]
     s = client.post(
-        f"/api/v1/courses/{cid}/sessions",
+        f"/api/v1/courses/{cid}/lessons",
         json={
             "module_id": m.get_json()["id"],
-            "date": (today() - dt.timedelta(days=7)).isoformat(),
+            "date": (today() - dt.timedelta(days=3)).isoformat(),
             "start_time": "09:00",
             "end_time": "11:00",
             "mode": "online",
@@ -61,7 +61,7 @@ def test_staff_builds_a_course_through_the_api(app, make):
     assert e.status_code == 201
     sid = s.get_json()["items"][0]["id"]
     w = client.put(
-        f"/api/v1/sessions/{sid}/attendance",
+        f"/api/v1/lessons/{sid}/attendance",
         json={
             "records": [
                 {"enrolment_id": e.get_json()["id"], "status": "late", "minutes": 90, "version": 0}
@@ -74,7 +74,7 @@ def test_staff_builds_a_course_through_the_api(app, make):
     assert record["minutes"] == 90 and record["version"] == 1
     # A write over a version that is no longer current is a 409 with the project's problem shape.
     stale = client.put(
-        f"/api/v1/sessions/{sid}/attendance",
+        f"/api/v1/lessons/{sid}/attendance",
         json={
             "records": [
                 {
@@ -103,12 +103,12 @@ def test_api_validation_and_scope(app, make):
     client = app.test_client()
     login(client, trainer)
     future = client.put(
-        f"/api/v1/sessions/{lesson.id}/attendance",
+        f"/api/v1/lessons/{lesson.id}/attendance",
         json={"records": [{"enrolment_id": enrolment.id, "status": "present", "version": 0}]},
     )
     assert future.status_code == 409
     bad = client.put(
-        f"/api/v1/sessions/{lesson.id}/attendance",
+        f"/api/v1/lessons/{lesson.id}/attendance",
         json={"records": [{"enrolment_id": enrolment.id, "status": "maybe"}]},
     )
     assert bad.status_code == 422 and "records.0.status" in bad.get_json()["error"]["fields"]

@@ -206,9 +206,7 @@ def test_trainee_checks_in_with_the_code(lesson_setup, login_as, app):
     client = login_as(trainees[0])
     resp = client.post("/check-in", data={"code": code})
     assert resp.status_code == 303
-    rec = db.session.scalar(
-        select(AttendanceRecord).where(AttendanceRecord.session_id == lesson.id)
-    )
+    rec = db.session.scalar(select(AttendanceRecord).where(AttendanceRecord.lesson_id == lesson.id))
     assert rec.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
     assert rec.checked_in_at is not None
     again = client.post("/check-in", data={"code": code})
@@ -239,7 +237,7 @@ def test_check_in_refusals(lesson_setup, app, login_as, make):
     resp = client.post("/check-in", data={"code": old_code, "lezione": past.id})
     assert resp.status_code in (403, 422)
     assert (
-        db.session.scalar(select(AttendanceRecord.id).where(AttendanceRecord.session_id == past.id))
+        db.session.scalar(select(AttendanceRecord.id).where(AttendanceRecord.lesson_id == past.id))
         is None
     )
 

@@ -23,7 +23,7 @@ from assessments.services.taking import Upload
 from lms.accounts.models import Role
 from lms.audit.models import AuditEntry
 from lms.db import db, utcnow
-from lms.errors import Conflict, PermissionDenied, StaleEdit, ValidationFailed
+from lms.errors import Conflict, Forbidden, StaleEdit, ValidationFailed
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -113,14 +113,14 @@ def test_a_trainer_of_another_course_cannot_grade(setup, make):
     grade = _grade(s)
     outsider = make.user(Role.TRAINER)
     make.course(trainers=[outsider])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         grading.grade_for_marking(outsider, s["a"], s["trainee"].id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         grading.save_mark(outsider, s["a"], grade, MarkInput(score="7"))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         grading.release(outsider, s["a"])
     trainee_as_marker = s["trainee"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         grading.save_mark(trainee_as_marker, s["a"], grade, MarkInput(score="10"))
 
 

@@ -12,9 +12,16 @@ def test_create_admin_prints_working_link(app, client):
     path = link.split("127.0.0.1:5000", 1)[1]
     user = get_user_by_email("capo@example.org")
     assert user.has_role(Role.ADMIN) and user.password_hash is None
-    resp = client.post(path, data={"new_password": "una-password-sicura", "confirm": "una-password-sicura"})
+    resp = client.post(
+        path, data={"new_password": "una-password-sicura", "confirm": "una-password-sicura"}
+    )
     assert resp.status_code == 303
-    assert client.post("/accesso", data={"email": "capo@example.org", "password": "una-password-sicura"}).status_code == 303
+    assert (
+        client.post(
+            "/accesso", data={"email": "capo@example.org", "password": "una-password-sicura"}
+        ).status_code
+        == 303
+    )
 
 
 def test_create_admin_refuses_bad_email_and_non_admin(app, make):

@@ -73,12 +73,10 @@ def test_moving_a_recorded_lesson_needs_a_reason_and_is_audited(make, course_and
         )
     cancel_lesson(trainer, lesson, course, "Sciopero dei trasporti")
     db.session.commit()
-    entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "session")
-    ).all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "lesson")).all()
     reasons = {e.action: e.reason for e in entries}
-    assert reasons["session.update"] == "Aula non disponibile"
-    assert reasons["session.cancel"] == "Sciopero dei trasporti"
+    assert reasons["lesson.update"] == "Aula non disponibile"
+    assert reasons["lesson.cancel"] == "Sciopero dei trasporti"
 
 
 def test_enrolment_rules(make, course_and_trainer):

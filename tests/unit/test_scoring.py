@@ -52,7 +52,9 @@ def test_multiple_all_or_nothing():
     ],
 )
 def test_multiple_right_minus_wrong(selected, expected):
-    got = score_choices(QuestionType.MULTIPLE, D(3), CHOICES, selected, PartialCredit.RIGHT_MINUS_WRONG)
+    got = score_choices(
+        QuestionType.MULTIPLE, D(3), CHOICES, selected, PartialCredit.RIGHT_MINUS_WRONG
+    )
     assert got == D(expected)
 
 
@@ -71,8 +73,16 @@ def test_short_text_normalised():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("15", D(15)), ("7,5", D("7.5")), ("1.234,5", D("1234.5")), ("1,234.5", D("1234.5")),
-     ("abc", None), ("", None), ("NaN", None), ("inf", None)],
+    [
+        ("15", D(15)),
+        ("7,5", D("7.5")),
+        ("1.234,5", D("1234.5")),
+        ("1,234.5", D("1234.5")),
+        ("abc", None),
+        ("", None),
+        ("NaN", None),
+        ("inf", None),
+    ],
 )
 def test_parse_number(text, value):
     assert parse_number(text) == value

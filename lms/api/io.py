@@ -1,0 +1,125 @@
+"""The one API convention: JSON bodies and query strings loaded through marshmallow schemas
+(unknown fields refused), outputs dumped through schemas, every list paginated, every route
+described for the OpenAPI document (lms/api/openapi.py reads ``view.api_spec``).
+
+    @api.post("/courses")
+    @roles_required(Role.COORDINATOR)
+    @endpoint(body=CourseInSchema, response=CourseSchema, status=201)
+    def create_course(data):            # data: the loaded body
+        return services.create_course(acting_user(), **data)
+
+    @api.get("/courses")
+    @login_required
+    @endpoint(query=CourseFilterSchema, response=CourseSchema, paginated=True)
+    def list_courses(args):             # args: the loaded query string
+        return services.courses_query(acting_user(), **args)   # a Select, paginated here
+
+A view may still return a Response (a file, a redirect) or a (dict, status) pair; the
+decorator passes those through untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from flask import Response, request
+from flask_babel import gettext as _
+from marshmallow import RAISE, Schema, ValidationError
+from sqlalchemy import Select
+
+from lms.api.pagination import paginate
+from lms.errors import ValidationFailed
+
+
+def flatten_messages(messages) -> dict[str, list[str]]:
+    """marshmallow's nested messages as {field: [message, ...]}, the problem format."""
+    if not isinstance(messages, dict):
+        messages = {"_schema": messages}
+
+    def texts(value) -> list[str]:
+        if isinstance(value, dict):
+            return [t for v in value.values() for t in texts(v)]
+        if isinstance(value, list | tuple):
+            return [t for v in value for t in texts(v)]
+        return [str(value)]
+
+    return {str(k): texts(v) for k, v in messages.items()}
+
+
+def json_body() -> dict | None:
+    """The request's JSON object, or None when the body is not one."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+def load(schema: Schema, data, *, unknown: str | None = None) -> dict:
+    """Load input through a schema (unknown fields refused, marshmallow's default, unless the
+    schema says otherwise); its errors become a 422 problem with fields."""
+    if data is None:
+        raise ValidationFailed(_("Send a JSON object in the request body."))
+    try:
+        return schema.load(data, unknown=unknown) if unknown else schema.load(data)
+    except ValidationError as err:
+        raise ValidationFailed(fields=flatten_messages(err.messages)) from err
+
+
+def load_query(schema: Schema) -> dict:
+    """Load the query string; page and per_page belong to pagination and are left out."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+    return load(schema, args, unknown=RAISE)
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """What the OpenAPI document says of one route."""
+
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    status: int = 200
+    paginated: bool = False
+    many: bool = False
+    multipart: dict[str, str] = field(default_factory=dict)  # form field -> description
+    binary: str | None = None  # media type of a file answer
+    summary: str = ""
+
+
+def endpoint(
+    *,
+    body: type[Schema] | None = None,
+    query: type[Schema] | None = None,
+    response: type[Schema] | None = None,
+    status: int = 200,
+    paginated: bool = False,
+    many: bool = False,
+    multipart: dict[str, str] | None = None,
+    binary: str | None = None,
+    summary: str = "",
+):
+    """Declare a route's input and output schemas; load the input, dump the output."""
+    spec = ApiSpec(body, query, response, status, paginated, many, multipart or {}, binary, summary)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if query is not None:
+                kwargs["args"] = load_query(query())
+            if body is not None:
+                kwargs["data"] = load(body(), json_body())
+            result = view(*args, **kwargs)
+            if isinstance(result, Response | tuple) or response is None:
+                return result
+            if paginated:
+                if not isinstance(result, Select | list):
+                    raise TypeError("a paginated endpoint returns a Select or a list")
+                return paginate(result, response())
+            return response(many=many).dump(result), status
+
+        wrapped.api_spec = spec
+        return wrapped
+
+    return decorator
+
+
+__all__ = ["ApiSpec", "endpoint", "flatten_messages", "json_body", "load"]
