@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -24,8 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
 from lms.db import TimestampMixin, UTCDateTime, db, db_enum
+from lms.timezone import LOCAL_TZ
 
-ROME = ZoneInfo("Europe/Rome")
+ROME = LOCAL_TZ  # the one Europe/Rome of lms.timezone; the name stays for older callers
 
 
 class TopicArea(enum.Enum):

@@ -7,19 +7,21 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.accounts.models import Role
+from courses.permissions import (
+    can_list_courses,
+    can_manage_catalogue,
+    can_view_my_courses,
+    is_staff,
+)
+from lms.accounts.permissions import is_referent, is_trainer
 from lms.db import db
 from lms.navigation import NavItem, Panel, add_demo_step, add_nav, add_panel
 
 
-def _is_staff(user) -> bool:
-    return user.has_role(Role.ADMIN, Role.COORDINATOR)
-
-
 def _trainee_context(user) -> dict:
-    from courses.attendance import courses_of_trainee
+    from courses.services.reports import my_courses
 
-    return {"rows": courses_of_trainee(user)}
+    return {"rows": my_courses(user)}
 
 
 def _trainer_context(user) -> dict:
@@ -45,7 +47,7 @@ def _referent_context(user) -> dict:
     from courses.models import Course
     from courses.services.courses import courses_with_employees_of
 
-    if user.organisation_id is None:
+    if not is_referent(user):
         return {"courses": []}
     courses = db.session.scalars(
         select(Course)
@@ -66,7 +68,7 @@ def register(app: Flask) -> None:
         NavItem(
             "courses.my_courses",
             lambda: str(_l("My courses")),
-            lambda u: u.has_role(Role.TRAINEE),
+            can_view_my_courses,
             order=20,
         ),
     )
@@ -75,7 +77,7 @@ def register(app: Flask) -> None:
         NavItem(
             "courses.today_lessons",
             lambda: str(_l("Today's lessons")),
-            lambda u: u.has_role(Role.TRAINER),
+            is_trainer,
             order=20,
         ),
     )
@@ -84,17 +86,19 @@ def register(app: Flask) -> None:
         NavItem(
             "courses.courses",
             lambda: str(_l("Courses")),
-            lambda u: _is_staff(u) or u.has_role(Role.TRAINER, Role.REFERENT),
+            can_list_courses,
             order=21,
         ),
     )
-    add_nav(app, NavItem("courses.modules", lambda: str(_l("Modules")), _is_staff, order=22))
+    add_nav(
+        app, NavItem("courses.modules", lambda: str(_l("Modules")), can_manage_catalogue, order=22)
+    )
 
     add_panel(
         app,
         Panel(
             "courses/panels/trainee.html",
-            lambda u: u.has_role(Role.TRAINEE),
+            can_view_my_courses,
             _trainee_context,
             order=20,
         ),
@@ -103,19 +107,19 @@ def register(app: Flask) -> None:
         app,
         Panel(
             "courses/panels/trainer.html",
-            lambda u: u.has_role(Role.TRAINER),
+            is_trainer,
             _trainer_context,
             order=20,
         ),
     )
     add_panel(
-        app, Panel("courses/panels/coordinator.html", _is_staff, _coordinator_context, order=21)
+        app, Panel("courses/panels/coordinator.html", is_staff, _coordinator_context, order=21)
     )
     add_panel(
         app,
         Panel(
             "courses/panels/referent.html",
-            lambda u: u.has_role(Role.REFERENT),
+            is_referent,
             _referent_context,
             order=22,
         ),

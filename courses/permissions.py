@@ -1,28 +1,110 @@
-"""Who may do what with modules, courses, lessons, registers and attendance (pure predicates)."""
+"""Who may do what with modules, courses, enrolments, lessons, registers and attendance.
+
+The only place where course roles and scopes are decided: pure predicates of the user and the
+object (they may read the database, never the request). Services call them with
+``lms.permissions.require``; loaders use them to answer 404; templates call them (exposed to
+Jinja by ``courses.init_app``).
+"""
 
 from __future__ import annotations
 
-from courses.models import Course, Enrolment, Lesson
-from lms.accounts.models import Role
+from sqlalchemy import select
 
-STAFF = (Role.ADMIN, Role.COORDINATOR)
+from courses.models import Course, CourseTrainer, Enrolment, Lesson, Module
+from lms.accounts.models import User
+from lms.accounts.permissions import is_referent, is_staff, is_trainee, is_trainer
+from lms.db import db
+
+__all__ = ["is_staff"]  # re-exported: assessments builds on courses' view of staff
 
 
-def is_staff(user) -> bool:
-    """Coordinators and admins manage the whole catalogue and every course."""
-    return user.is_authenticated and user.has_role(*STAFF)
+def _course_of(obj: Lesson | Enrolment) -> Course:
+    return db.session.get(Course, obj.course_id)
 
 
-def can_manage_catalogue(user) -> bool:
-    return is_staff(user)
+def _enrolled_in(user, course: Course) -> bool:
+    return (
+        db.session.scalar(
+            select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)
+        )
+        is not None
+    )
+
+
+def _has_employees_in(user, course: Course) -> bool:
+    """A referent whose organisation has someone enrolled in the course."""
+    if not is_referent(user):
+        return False
+    return (
+        db.session.scalar(
+            select(Enrolment.id)
+            .join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.course_id == course.id, User.organisation_id == user.organisation_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+# --- catalogue ------------------------------------------------------------------------------
 
 
 def can_view_catalogue(user) -> bool:
-    return is_staff(user) or user.has_role(Role.TRAINER)
+    """Coordinators, admins and trainers read the module catalogue."""
+    return is_staff(user) or is_trainer(user)
 
 
-def can_manage_course(user, course: Course | None = None) -> bool:
-    """Create courses, edit them, enrol trainees, schedule lessons."""
+def can_manage_catalogue(user) -> bool:
+    """Create modules; only staff."""
+    return is_staff(user)
+
+
+def can_view_module(user, module: Module) -> bool:
+    """One module of the catalogue: whoever reads the catalogue."""
+    return can_view_catalogue(user)
+
+
+def can_edit_module(user, module: Module) -> bool:
+    """Edit, retire, restore or delete a module."""
+    return can_manage_catalogue(user)
+
+
+# --- courses --------------------------------------------------------------------------------
+
+
+def is_course_trainer(user, course: Course) -> bool:
+    """A trainer assigned to the course."""
+    return is_trainer(user) and user.id in course.trainer_ids
+
+
+def can_list_courses(user) -> bool:
+    """The course list: staff, trainers (their courses), referents (their employees' courses)."""
+    return is_staff(user) or is_trainer(user) or is_referent(user)
+
+
+def can_create_course(user) -> bool:
+    return is_staff(user)
+
+
+def can_view_course(user, course: Course) -> bool:
+    """The course page with its lessons: staff and the course's trainers."""
+    return is_staff(user) or is_course_trainer(user, course)
+
+
+def can_read_course(user, course: Course) -> bool:
+    """The course's details: who runs or teaches it, an enrolled trainee, a referent whose
+    employees take it."""
+    if not user.is_authenticated:
+        return False
+    return (
+        can_view_course(user, course)
+        or _has_employees_in(user, course)
+        or (is_trainee(user) and _enrolled_in(user, course))
+    )
+
+
+def can_manage_course(user, course: Course) -> bool:
+    """Enrolments, status, modules, lessons: staff (a closed course shows them read-only)."""
     return is_staff(user)
 
 
@@ -31,59 +113,135 @@ def can_edit_course(user, course: Course) -> bool:
     return can_manage_course(user, course) and not course.is_closed
 
 
-def is_course_trainer(user, course: Course) -> bool:
-    return user.has_role(Role.TRAINER) and user.id in course.trainer_ids
+# --- enrolments -----------------------------------------------------------------------------
 
 
-def can_view_course(user, course: Course) -> bool:
-    """See the course page (trainees see their own courses through 'my courses')."""
-    return is_staff(user) or is_course_trainer(user, course)
+def can_view_enrolments(user, course: Course) -> bool:
+    """The course's enrolment list (a referent sees their own employees only)."""
+    return can_view_course_report(user, course)
 
 
-def can_take_register(user, lesson: Lesson, course: Course) -> bool:
-    """Record attendance for a lesson: its trainer, the course's trainers, or staff."""
+def can_manage_enrolments(user, course: Course) -> bool:
+    """Enrol, import, withdraw: staff, while the course is open to changes."""
+    return can_edit_course(user, course)
+
+
+def can_view_enrolment(user, enrolment: Enrolment) -> bool:
+    """The trainee, staff, the course's trainers, and the referent of the trainee's company."""
+    if not user.is_authenticated:
+        return False
+    if enrolment.user_id == user.id or is_staff(user):
+        return True
+    if is_course_trainer(user, _course_of(enrolment)):
+        return True
+    if not is_referent(user):
+        return False
+    trainee = db.session.get(User, enrolment.user_id)
+    return trainee is not None and trainee.organisation_id == user.organisation_id
+
+
+def can_withdraw_enrolment(user, enrolment: Enrolment) -> bool:
+    return can_manage_enrolments(user, _course_of(enrolment))
+
+
+# --- lessons --------------------------------------------------------------------------------
+
+
+def _teaches(user, lesson: Lesson, course: Course) -> bool:
+    return is_trainer(user) and (lesson.trainer_id == user.id or user.id in course.trainer_ids)
+
+
+def can_view_lesson(user, lesson: Lesson) -> bool:
+    """The lesson page: staff, its trainer and the course's trainers."""
+    return is_staff(user) or _teaches(user, lesson, _course_of(lesson))
+
+
+def can_schedule_lessons(user, course: Course) -> bool:
+    return can_edit_course(user, course)
+
+
+def can_edit_lesson(user, lesson: Lesson) -> bool:
+    """Change, move or cancel a lesson of a course open to changes."""
+    return can_edit_course(user, _course_of(lesson))
+
+
+def can_view_lessons(user) -> bool:
+    """Reach lesson pages and registers at all (which ones: can_view_lesson)."""
+    return is_trainer(user) or is_staff(user)
+
+
+def can_view_todays_lessons(user) -> bool:
+    """The page of the day's lessons (empty for staff who teach none)."""
+    return can_view_lessons(user)
+
+
+# --- registers and check-in -----------------------------------------------------------------
+
+
+def can_view_register(user, lesson: Lesson) -> bool:
+    """Read a lesson's register (and its PDF): as the lesson page."""
+    return can_view_lesson(user, lesson)
+
+
+def can_take_register(user, lesson: Lesson) -> bool:
+    """Record attendance and sign: the lesson's trainer, the course's trainers, or staff, while
+    the course is not closed."""
+    course = _course_of(lesson)
     if course.is_closed:
         return False
-    if is_staff(user):
-        return True
-    return user.has_role(Role.TRAINER) and (
-        lesson.trainer_id == user.id or user.id in course.trainer_ids
-    )
+    return is_staff(user) or _teaches(user, lesson, course)
 
 
-def can_view_register(user, lesson: Lesson, course: Course) -> bool:
-    if is_staff(user):
-        return True
-    return user.has_role(Role.TRAINER) and (
-        lesson.trainer_id == user.id or user.id in course.trainer_ids
-    )
-
-
-def can_reopen_register(user) -> bool:
+def can_reopen_register(user, lesson: Lesson) -> bool:
     """Only coordinators (and admins) reopen a signed register, with a reason."""
-    return is_staff(user)
+    return is_staff(user) and not _course_of(lesson).is_closed
 
 
-def can_view_course_report(user, course: Course, *, has_own_employees: bool = False) -> bool:
+def can_run_checkin(user, lesson: Lesson) -> bool:
+    """Show the rotating check-in code of a lesson: whoever takes its register."""
+    return can_take_register(user, lesson)
+
+
+def can_check_in(user) -> bool:
+    """Trainees check themselves in with a lesson's code (the enrolment is checked after)."""
+    return is_trainee(user)
+
+
+# --- attendance reports, exports, my courses ------------------------------------------------
+
+
+def can_view_attendance_reports(user) -> bool:
+    """Reach the attendance reports at all (which ones: can_view_course_report)."""
+    return can_list_courses(user)
+
+
+def can_view_course_report(user, course: Course) -> bool:
     """Staff and the course's trainers see everyone; a referent sees their company's employees."""
-    if is_staff(user) or is_course_trainer(user, course):
-        return True
-    return user.has_role(Role.REFERENT) and user.organisation_id is not None and has_own_employees
+    return can_view_course(user, course) or _has_employees_in(user, course)
+
+
+def can_export_course_report(user, course: Course) -> bool:
+    """CSV and XLSX of the report: whoever sees it, with the same scope."""
+    return can_view_course_report(user, course)
+
+
+def can_export_register(user, lesson: Lesson) -> bool:
+    """The signed register as a PDF."""
+    return can_view_register(user, lesson)
+
+
+def can_view_my_courses(user) -> bool:
+    """A trainee's own courses and attendance."""
+    return is_trainee(user)
 
 
 def report_scope(user, course: Course) -> int | None:
     """None for the whole report, else the organisation whose employees the user may see."""
-    if is_staff(user) or is_course_trainer(user, course):
+    if can_view_course(user, course):
         return None
     return user.organisation_id if user.organisation_id is not None else -1
 
 
-def can_view_enrolment(user, enrolment: Enrolment, course: Course, trainee) -> bool:
-    """The trainee, staff, the course's trainers, and the referent of the trainee's company."""
-    if enrolment.user_id == user.id or is_staff(user) or is_course_trainer(user, course):
-        return True
-    return (
-        user.has_role(Role.REFERENT)
-        and user.organisation_id is not None
-        and trainee.organisation_id == user.organisation_id
-    )
+def taught_course_ids(user):
+    """A select of the ids of the courses a trainer is assigned to."""
+    return select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)

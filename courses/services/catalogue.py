@@ -6,9 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from courses.models import CourseModule, Lesson, Module, TopicArea
+from courses.permissions import can_edit_module, can_manage_catalogue, can_view_catalogue
+from lms.accounts.models import User
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
 from lms.errors import Conflict, ValidationFailed
+from lms.permissions import require, require_actor
 from lms.standards.models import FrameworkItem
 
 FIELDS = [
@@ -65,7 +68,7 @@ def _items(ids) -> list[FrameworkItem]:
 
 
 def create_module(
-    actor,
+    actor: User,
     *,
     code: str,
     title: str,
@@ -76,6 +79,8 @@ def create_module(
     framework_item_ids=(),
 ) -> Module:
     """Add a module to the catalogue."""
+    require_actor(actor)
+    require(can_manage_catalogue(actor))
     code, title, topic = _clean(code, title, topic_area, planned_minutes)
     module = Module(
         code=code,
@@ -93,7 +98,7 @@ def create_module(
 
 
 def update_module(
-    actor,
+    actor: User,
     module: Module,
     *,
     code: str,
@@ -105,6 +110,8 @@ def update_module(
     framework_item_ids=(),
 ) -> Module:
     """Change a module of the catalogue (framework_items must be loaded)."""
+    require_actor(actor)
+    require(can_edit_module(actor, module))
     before = _snap(module)
     code, title, topic = _clean(code, title, topic_area, planned_minutes, exclude_id=module.id)
     module.code, module.title, module.topic_area = code, title, topic
@@ -119,8 +126,10 @@ def update_module(
     return module
 
 
-def set_retired(actor, module: Module, retired: bool) -> Module:
+def set_retired(actor: User, module: Module, retired: bool) -> Module:
     """Retire a module (no longer offered) or bring it back."""
+    require_actor(actor)
+    require(can_edit_module(actor, module))
     if module.is_retired == retired:
         return module
     module.retired_at = utcnow() if retired else None
@@ -150,8 +159,10 @@ def modules_in_use() -> set[int]:
     return set(db.session.scalars(select(CourseModule.module_id).union(select(Lesson.module_id))))
 
 
-def delete_module(actor, module: Module) -> None:
+def delete_module(actor: User, module: Module) -> None:
     """Delete a module no course or lesson uses; otherwise retire it instead."""
+    require_actor(actor)
+    require(can_edit_module(actor, module))
     if module_in_use(module):
         raise Conflict(
             _("This module is used by a course: it cannot be deleted. Retire it instead.")
@@ -163,8 +174,10 @@ def delete_module(actor, module: Module) -> None:
     record(actor, "module.delete", "module", module_id, before, None)
 
 
-def list_modules(*, include_retired: bool = True):
-    """A select of modules ordered by code."""
+def list_modules(actor: User, *, include_retired: bool = True):
+    """A select of the modules of the catalogue, ordered by code."""
+    require_actor(actor)
+    require(can_view_catalogue(actor))
     q = select(Module).order_by(Module.code)
     if not include_retired:
         q = q.where(Module.retired_at.is_(None))

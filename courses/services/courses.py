@@ -8,12 +8,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from courses.models import Course, CourseModule, CourseStatus, CourseTrainer, Module
+from courses.models import Course, CourseModule, CourseStatus, CourseTrainer, Enrolment, Module
+from courses.permissions import can_create_course, can_manage_course
 from courses.services.common import ensure_not_closed
-from lms.accounts.models import Role, User
+from lms.accounts.models import Role, User, UserRole
+from lms.accounts.permissions import is_referent, is_staff, is_trainee, is_trainer
 from lms.audit.services import changed, record, snapshot
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
+from lms.permissions import require, require_actor
 
 FIELDS = [
     "title",
@@ -72,19 +75,31 @@ def _validate(title, edition, start_date, end_date, capacity, a_pct, c_pct, excl
     return title, edition
 
 
+def trainer_candidates() -> list[User]:
+    """Active people with the trainer role, by name: who may be assigned to teach."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.TRAINER, User.active.is_(True))
+            .order_by(User.full_name)
+        )
+    )
+
+
 def _trainers(ids) -> list[User]:
     ids = sorted({int(i) for i in ids or []})
     if not ids:
         return []
     users = list(db.session.scalars(select(User).where(User.id.in_(ids))))
-    if len(users) != len(ids) or not all(u.has_role(Role.TRAINER) for u in users):
+    if len(users) != len(ids) or not all(is_trainer(u) for u in users):
         msg = _("Only people with the trainer role can be assigned as trainers.")
         raise ValidationFailed(msg, {"trainer_ids": [msg]})
     return users
 
 
 def create_course(
-    actor,
+    actor: User,
     *,
     title: str,
     edition: str = "",
@@ -99,6 +114,8 @@ def create_course(
     status: CourseStatus = CourseStatus.DRAFT,
 ) -> Course:
     """Create a course, in draft unless told otherwise."""
+    require_actor(actor)
+    require(can_create_course(actor))
     title, edition = _validate(
         title,
         edition,
@@ -132,7 +149,7 @@ def create_course(
 
 
 def update_course(
-    actor,
+    actor: User,
     course: Course,
     *,
     title: str,
@@ -146,6 +163,8 @@ def update_course(
     trainer_ids,
 ) -> Course:
     """Change a course's details, thresholds and trainers."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     before = _snap(course)
     title, edition = _validate(
@@ -176,8 +195,10 @@ def update_course(
     return course
 
 
-def set_status(actor, course: Course, status: CourseStatus) -> Course:
+def set_status(actor: User, course: Course, status: CourseStatus) -> Course:
     """Move a course to another status; a closed course stays closed."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     if status == course.status:
         return course
     if status not in ALLOWED_STATUS[course.status]:
@@ -220,8 +241,10 @@ def load_module_links(course: Course) -> list[CourseModule]:
     )
 
 
-def set_modules(actor, course: Course, module_ids: list[int]) -> None:
+def set_modules(actor: User, course: Course, module_ids: list[int]) -> None:
     """Set the course's modules, in order; a module with lessons cannot be removed."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     from courses.models import Lesson
 
@@ -248,8 +271,10 @@ def set_modules(actor, course: Course, module_ids: list[int]) -> None:
         )
 
 
-def add_module(actor, course: Course, module: Module) -> None:
+def add_module(actor: User, course: Course, module: Module) -> None:
     """Append a module at the end of the course."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ids = [link.module_id for link in load_module_links(course)]
     if module.id in ids:
         return
@@ -258,8 +283,10 @@ def add_module(actor, course: Course, module: Module) -> None:
     set_modules(actor, course, [*ids, module.id])
 
 
-def move_module(actor, course: Course, module_id: int, offset: int) -> None:
+def move_module(actor: User, course: Course, module_id: int, offset: int) -> None:
     """Move a module up (-1) or down (+1) in the course order."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ids = [link.module_id for link in load_module_links(course)]
     if module_id not in ids:
         return
@@ -269,44 +296,46 @@ def move_module(actor, course: Course, module_id: int, offset: int) -> None:
     set_modules(actor, course, ids)
 
 
-def list_courses_for(user):
-    """A select of the courses a user may see in the course list."""
-    from courses.permissions import is_staff
+def _taught(user):
+    return select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
 
+
+def list_courses_for(actor: User):
+    """A select of the courses in the actor's course list: all for staff, the ones they teach
+    for trainers, their employees' courses for referents."""
+    require_actor(actor)
     q = select(Course).order_by(Course.start_date.desc(), Course.id.desc())
-    if is_staff(user):
+    if is_staff(actor):
         return q
-    if user.has_role(Role.TRAINER):
-        return q.where(
-            Course.id.in_(select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id))
-        )
-    if user.has_role(Role.REFERENT) and user.organisation_id is not None:
-        return q.where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
+    if is_trainer(actor):
+        return q.where(Course.id.in_(_taught(actor)))
+    if is_referent(actor):
+        return q.where(Course.id.in_(courses_with_employees_of(actor.organisation_id)))
     return q.where(False)
+
+
+def readable_courses(actor: User):
+    """A select of every course whose details the actor may read (see can_read_course)."""
+    require_actor(actor)
+    q = select(Course).order_by(Course.id)
+    if is_staff(actor):
+        return q
+    ids = []
+    if is_trainer(actor):
+        ids.append(_taught(actor))
+    if is_referent(actor):
+        ids.append(courses_with_employees_of(actor.organisation_id))
+    if is_trainee(actor):
+        ids.append(select(Enrolment.course_id).where(Enrolment.user_id == actor.id))
+    if not ids:
+        return q.where(False)
+    return q.where(Course.id.in_(ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]))
 
 
 def courses_with_employees_of(organisation_id: int):
     """A select of the ids of courses with an enrolment from an organisation."""
-    from courses.models import Enrolment
-
     return (
         select(Enrolment.course_id)
         .join(User, User.id == Enrolment.user_id)
         .where(User.organisation_id == organisation_id)
-    )
-
-
-def has_employees_of(course: Course, organisation_id: int | None) -> bool:
-    if organisation_id is None:
-        return False
-    from courses.models import Enrolment
-
-    return (
-        db.session.scalar(
-            select(Enrolment.id)
-            .join(User, User.id == Enrolment.user_id)
-            .where(Enrolment.course_id == course.id, User.organisation_id == organisation_id)
-            .limit(1)
-        )
-        is not None
     )

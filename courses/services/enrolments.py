@@ -10,19 +10,25 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from courses.models import ROME, Course, Enrolment, EnrolmentStatus
-from courses.services.common import ensure_not_closed, required_reason
-from lms.accounts.models import Role, User
+from courses.models import Course, Enrolment, EnrolmentStatus
+from courses.permissions import can_manage_course, can_view_enrolments, report_scope
+from courses.services.common import ensure_not_closed
+from lms.accounts.models import Role, User, UserRole
+from lms.accounts.permissions import is_trainee
 from lms.audit.services import record, snapshot
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
+from lms.permissions import require, require_actor
+from lms.timezone import LOCAL_TZ
+from lms.validation import required_reason
 
 FIELDS = ["course_id", "user_id", "status", "enrolled_on", "withdrawn_on", "withdraw_reason"]
 MAX_CSV_ROWS = 2000
 
 
 def today() -> dt.date:
-    return dt.datetime.now(ROME).date()
+    """Today's local date (Europe/Rome)."""
+    return dt.datetime.now(LOCAL_TZ).date()
 
 
 def active_count(course: Course) -> int:
@@ -33,8 +39,31 @@ def active_count(course: Course) -> int:
     )
 
 
+def enrolments_query(actor: User, course: Course):
+    """A select of the course's enrolments the actor may see (a referent: their employees')."""
+    require_actor(actor)
+    require(can_view_enrolments(actor, course), private=True)
+    q = select(Enrolment).where(Enrolment.course_id == course.id).order_by(Enrolment.id)
+    scope = report_scope(actor, course)
+    if scope is not None:
+        q = q.join(User, User.id == Enrolment.user_id).where(User.organisation_id == scope)
+    return q
+
+
+def trainee_candidates() -> list[User]:
+    """Active people with the trainee role, by name: who may be enrolled."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.TRAINEE, User.active.is_(True))
+            .order_by(User.full_name)
+        )
+    )
+
+
 def _check_trainee(user: User) -> None:
-    if not user.active or not user.has_role(Role.TRAINEE):
+    if not user.active or not is_trainee(user):
         msg = _("%(name)s is not an active trainee.", name=user.full_name)
         raise ValidationFailed(msg, {"user_id": [msg]})
 
@@ -45,8 +74,10 @@ def _existing(course: Course, user: User) -> Enrolment | None:
     )
 
 
-def enrol(actor, course: Course, user: User, *, enrolled_on: dt.date | None = None) -> Enrolment:
+def enrol(actor: User, course: Course, user: User, *, enrolled_on: dt.date | None = None) -> Enrolment:
     """Enrol a trainee; when the course is full the trainee goes on the waiting list."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     _check_trainee(user)
     enrolled_on = enrolled_on or today()
@@ -82,9 +113,11 @@ def enrol(actor, course: Course, user: User, *, enrolled_on: dt.date | None = No
 
 
 def enrol_organisation(
-    actor, course: Course, organisation_id: int, *, enrolled_on: dt.date | None = None
+    actor: User, course: Course, organisation_id: int, *, enrolled_on: dt.date | None = None
 ) -> tuple[list[Enrolment], int]:
     """Enrol every active trainee of an organisation not yet enrolled; returns (new, skipped)."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     users = db.session.scalars(
         select(User)
@@ -110,9 +143,11 @@ def enrol_organisation(
 
 
 def withdraw(
-    actor, enrolment: Enrolment, course: Course, reason: str, *, on: dt.date | None = None
+    actor: User, enrolment: Enrolment, course: Course, reason: str, *, on: dt.date | None = None
 ) -> Enrolment:
     """Withdraw a trainee with a reason; the enrolment is kept, the waiting list moves up."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         raise Conflict(_("This trainee has already withdrawn."))
@@ -138,8 +173,10 @@ def withdraw(
     return enrolment
 
 
-def promote_waiting(actor, course: Course) -> list[Enrolment]:
+def promote_waiting(actor: User, course: Course) -> list[Enrolment]:
     """Move trainees from the waiting list into free places, first come first served."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     promoted = []
     free = None if course.capacity is None else course.capacity - active_count(course)
     waiting = db.session.scalars(
@@ -273,15 +310,17 @@ def check_csv(course: Course, result: CsvResult) -> CsvResult:
         r.user = users.get(r.email)
         if r.user is None:
             r.errors.append(_("No account has this email."))
-        elif not r.user.active or not r.user.has_role(Role.TRAINEE):
+        elif not r.user.active or not is_trainee(r.user):
             r.errors.append(_("This account is not an active trainee."))
         elif r.user.id in enrolled:
             r.errors.append(_("Already enrolled in this course."))
     return result
 
 
-def import_csv(actor, course: Course, data: bytes, *, dry_run: bool = True) -> CsvResult:
+def import_csv(actor: User, course: Course, data: bytes, *, dry_run: bool = True) -> CsvResult:
     """Enrol the trainees of a CSV file; a dry run only reports, and errors block the import."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     result = check_csv(course, parse_enrolment_csv(data))
     if dry_run or not result.ok:

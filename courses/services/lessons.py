@@ -18,11 +18,15 @@ from courses.models import (
     Register,
     lesson_minutes,
 )
-from courses.services.common import ensure_not_closed, required_reason
-from lms.accounts.models import Role, User
+from courses.permissions import can_manage_course
+from courses.services.common import ensure_not_closed
+from lms.accounts.models import User
+from lms.accounts.permissions import is_trainer
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
 from lms.errors import Conflict, ValidationFailed
+from lms.permissions import require, require_actor
+from lms.validation import required_reason
 
 FIELDS = ["date", "start_time", "end_time", "mode", "place", "link", "trainer_id", "module_id"]
 MAX_SERIES = 52
@@ -76,7 +80,7 @@ def _validate(
     if in_course is None:
         errors["module_id"] = [_("Choose one of the course's modules.")]
     trainer = db.session.get(User, trainer_id) if trainer_id else None
-    if trainer is None or not trainer.has_role(Role.TRAINER):
+    if trainer is None or not is_trainer(trainer):
         errors["trainer_id"] = [_("Choose a trainer.")]
     if errors:
         raise ValidationFailed(fields=errors)
@@ -119,7 +123,7 @@ def _new_lesson(course, module_id, date, start, end, mode, place, link, trainer,
 
 
 def schedule_lessons(
-    actor,
+    actor: User,
     course: Course,
     *,
     module_id: int,
@@ -133,6 +137,8 @@ def schedule_lessons(
     weeks: int = 1,
 ) -> list[Lesson]:
     """Schedule one lesson, or the same lesson every week for `weeks` weeks."""
+    require_actor(actor)
+    require(can_manage_course(actor, course))
     ensure_not_closed(course)
     if not isinstance(weeks, int) or not 1 <= weeks <= MAX_SERIES:
         msg = _("Repeat between 1 and %(n)d weeks.", n=MAX_SERIES)
@@ -178,7 +184,7 @@ def has_attendance(lesson: Lesson) -> bool:
 
 
 def update_lesson(
-    actor,
+    actor: User,
     lesson: Lesson,
     course: Course,
     *,
@@ -194,6 +200,8 @@ def update_lesson(
     now: dt.datetime | None = None,
 ) -> Lesson:
     """Change or move a lesson; with attendance recorded a reason is required."""
+    require_actor(actor)
+    require(lesson.course_id == course.id and can_manage_course(actor, course))
     ensure_not_closed(course)
     if lesson.is_cancelled:
         raise Conflict(_("This lesson is cancelled and can no longer be changed."))
@@ -250,8 +258,10 @@ def update_lesson(
     return lesson
 
 
-def cancel_lesson(actor, lesson: Lesson, course: Course, reason: str) -> Lesson:
+def cancel_lesson(actor: User, lesson: Lesson, course: Course, reason: str) -> Lesson:
     """Cancel a lesson, with a reason; its attendance stops counting."""
+    require_actor(actor)
+    require(lesson.course_id == course.id and can_manage_course(actor, course))
     ensure_not_closed(course)
     if lesson.is_cancelled:
         return lesson
@@ -272,7 +282,8 @@ def cancel_lesson(actor, lesson: Lesson, course: Course, reason: str) -> Lesson:
 
 
 def lessons_of_trainer_on(user: User, day: dt.date) -> list[Lesson]:
-    """A trainer's lessons on a day, with course and module loaded."""
+    """The acting trainer's own lessons on a day, with course and module loaded."""
+    require_actor(user)
     from sqlalchemy.orm import joinedload
 
     from courses.models import CourseTrainer

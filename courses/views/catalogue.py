@@ -12,15 +12,14 @@ from sqlalchemy.orm import selectinload
 from courses import bp
 from courses.forms import ModuleForm
 from courses.models import Module
+from courses.permissions import can_edit_module, can_manage_catalogue, can_view_catalogue
 from courses.services import catalogue
-from courses.views.common import apply_field_errors, hours_to_minutes, user
-from lms.accounts.models import Role
+from courses.views.common import hours_to_minutes, module_or_404
 from lms.db import db
 from lms.errors import ValidationFailed
-from lms.security import roles_required
+from lms.security import allowed_if
 from lms.standards.models import Framework, FrameworkItem
-
-STAFF = (Role.ADMIN, Role.COORDINATOR)
+from lms.web import acting_user, apply_field_errors, require_visible
 
 
 def _item_choices():
@@ -39,15 +38,13 @@ def _item_choices():
 
 
 @bp.get("/moduli")
-@roles_required(Role.ADMIN, Role.COORDINATOR, Role.TRAINER)
+@allowed_if(can_view_catalogue)
 def modules():
     rows = db.session.scalars(
-        catalogue.list_modules().options(selectinload(Module.framework_items))
+        catalogue.list_modules(acting_user()).options(selectinload(Module.framework_items))
     ).all()
     in_use = catalogue.modules_in_use()
-    return render_template(
-        "courses/modules.html", modules=rows, in_use=in_use, can_edit=user().has_role(*STAFF)
-    )
+    return render_template("courses/modules.html", modules=rows, in_use=in_use)
 
 
 def _save_module(module: Module | None):
@@ -72,9 +69,9 @@ def _save_module(module: Module | None):
         )
         try:
             if module is None:
-                module = catalogue.create_module(user(), **args)
+                module = catalogue.create_module(acting_user(), **args)
             else:
-                catalogue.update_module(user(), module, **args)
+                catalogue.update_module(acting_user(), module, **args)
         except ValidationFailed as err:
             apply_field_errors(form, err)
             status = 422
@@ -88,26 +85,27 @@ def _save_module(module: Module | None):
 
 
 @bp.route("/moduli/nuovo", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_manage_catalogue)
 def new_module():
     return _save_module(None)
 
 
 @bp.route("/moduli/<int:module_id>/modifica", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_manage_catalogue)
 def edit_module(module_id: int):
     module = db.first_or_404(
         select(Module).where(Module.id == module_id).options(selectinload(Module.framework_items))
     )
+    require_visible(can_edit_module(acting_user(), module))
     return _save_module(module)
 
 
 @bp.post("/moduli/<int:module_id>/ritira")
-@roles_required(*STAFF)
+@allowed_if(can_manage_catalogue)
 def retire_module(module_id: int):
-    module = db.get_or_404(Module, module_id)
+    module = module_or_404(module_id, can_edit_module)
     retired = request.form.get("retired", "1") == "1"
-    catalogue.set_retired(user(), module, retired)
+    catalogue.set_retired(acting_user(), module, retired)
     db.session.commit()
     flash(
         _("The module has been retired.") if retired else _("The module is offered again."),
@@ -117,10 +115,10 @@ def retire_module(module_id: int):
 
 
 @bp.post("/moduli/<int:module_id>/elimina")
-@roles_required(*STAFF)
+@allowed_if(can_manage_catalogue)
 def delete_module(module_id: int):
-    module = db.get_or_404(Module, module_id)
-    catalogue.delete_module(user(), module)
+    module = module_or_404(module_id, can_edit_module)
+    catalogue.delete_module(acting_user(), module)
     db.session.commit()
     flash(_("The module has been deleted."), "success")
     return redirect(url_for("courses.modules"), 303)

@@ -1,52 +1,36 @@
-"""Helpers of the course pages: scoped loading, form errors, breadcrumbs."""
+"""Scoped loaders of the course pages and the API: an object outside the user's scope is a
+404, exactly like a missing one (the rule is a courses.permissions predicate)."""
 
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 
-from flask import abort
-from flask_login import current_user
-
-from courses.models import Course, Lesson
+from courses.models import Course, Enrolment, Lesson, Module
 from lms.db import db
-from lms.errors import ValidationFailed
+from lms.web import get_or_404
+
+Visible = Callable[[object, object], bool] | None
 
 
-def apply_field_errors(form, err: ValidationFailed, aliases: dict | None = None) -> bool:
-    """Attach a service's field errors to the form; True when any field took one."""
-    placed = False
-    for name, messages in err.fields.items():
-        name = (aliases or {}).get(name, name)
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [str(m) for m in messages]
-            placed = True
-    return placed
+def module_or_404(module_id: int, visible: Visible = None) -> Module:
+    return get_or_404(Module, module_id, visible=visible)
 
 
-def course_or_404(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    return course
+def course_or_404(course_id: int, visible: Visible = None) -> Course:
+    return get_or_404(Course, course_id, visible=visible)
 
 
-def lesson_or_404(lesson_id: int) -> tuple[Lesson, Course]:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None:
-        abort(404)
+def lesson_or_404(lesson_id: int, visible: Visible = None) -> tuple[Lesson, Course]:
+    lesson = get_or_404(Lesson, lesson_id, visible=visible)
     return lesson, db.session.get(Course, lesson.course_id)
 
 
-def require(allowed: bool) -> None:
-    """Answer 404 when the user may not see the object: its existence is private."""
-    if not allowed:
-        abort(404)
+def enrolment_or_404(enrolment_id: int, visible: Visible = None) -> tuple[Enrolment, Course]:
+    enrolment = get_or_404(Enrolment, enrolment_id, visible=visible)
+    return enrolment, db.session.get(Course, enrolment.course_id)
 
 
 def hours_to_minutes(value) -> int:
+    """Hours typed in a form (decimals allowed) as whole minutes."""
     return int((decimal.Decimal(value) * 60).to_integral_value(decimal.ROUND_HALF_UP))
-
-
-def user():
-    return current_user._get_current_object()

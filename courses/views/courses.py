@@ -11,40 +11,31 @@ from courses import bp
 from courses.forms import AddModuleForm, CourseForm, StatusForm
 from courses.models import Course, CourseStatus, Enrolment, EnrolmentStatus, Lesson, Module
 from courses.permissions import (
-    can_edit_course,
+    can_create_course,
+    can_list_courses,
     can_manage_course,
-    can_take_register,
     can_view_course,
     can_view_course_report,
-    is_staff,
+    can_view_module,
 )
 from courses.services import courses as course_services
-from courses.views.common import apply_field_errors, course_or_404, require, user
-from lms.accounts.models import Role, User, UserRole
+from courses.views.common import course_or_404, module_or_404
+from lms.accounts.models import User
 from lms.db import db
 from lms.errors import ValidationFailed
-from lms.security import login_required, roles_required
-
-STAFF = (Role.ADMIN, Role.COORDINATOR)
+from lms.security import allowed_if, login_required
+from lms.web import acting_user, apply_field_errors, require_visible
 
 
 def trainer_choices():
-    return [
-        (u.id, u.full_name)
-        for u in db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.TRAINER, User.active.is_(True))
-            .order_by(User.full_name)
-        )
-    ]
+    return [(u.id, u.full_name) for u in course_services.trainer_candidates()]
 
 
 @bp.get("/percorsi")
 @login_required
 def courses():
-    u = user()
-    if not (is_staff(u) or u.has_role(Role.TRAINER, Role.REFERENT)):
+    u = acting_user()
+    if not can_list_courses(u):
         return redirect(url_for("courses.my_courses"))
     rows = db.session.scalars(course_services.list_courses_for(u)).all()
     counts = dict(
@@ -57,23 +48,18 @@ def courses():
             .group_by(Enrolment.course_id)
         ).all()
     )
-    return render_template(
-        "courses/courses.html", courses=rows, counts=counts, can_create=is_staff(u)
-    )
+    return render_template("courses/courses.html", courses=rows, counts=counts)
 
 
 @bp.get("/percorsi/<int:course_id>")
 @login_required
 def course(course_id: int):
     c = course_or_404(course_id)
-    u = user()
+    u = acting_user()
     if not can_view_course(u, c):
         # Referents go to their company's report; others must not learn the course exists.
-        from courses.services.courses import has_employees_of
-
-        if u.has_role(Role.REFERENT) and has_employees_of(c, u.organisation_id):
-            return redirect(url_for("courses.course_report", course_id=c.id))
-        require(False)
+        require_visible(can_view_course_report(u, c))
+        return redirect(url_for("courses.course_report", course_id=c.id))
     links = course_services.load_module_links(c)
     lessons = db.session.scalars(
         select(Lesson)
@@ -113,10 +99,6 @@ def course(course_id: int):
         status_form=status_form,
         planned_minutes=planned,
         enrolment_status=EnrolmentStatus,
-        can_edit=can_edit_course(u, c),
-        can_manage=can_manage_course(u, c),
-        can_report=can_view_course_report(u, c),
-        can_register={s.id for s in lessons if can_take_register(u, s, c)},
     )
 
 
@@ -141,9 +123,9 @@ def _course_form_save(c: Course | None):
         )
         try:
             if c is None:
-                c = course_services.create_course(user(), **args)
+                c = course_services.create_course(acting_user(), **args)
             else:
-                course_services.update_course(user(), c, **args)
+                course_services.update_course(acting_user(), c, **args)
         except ValidationFailed as err:
             apply_field_errors(form, err)
             status = 422
@@ -157,15 +139,15 @@ def _course_form_save(c: Course | None):
 
 
 @bp.route("/percorsi/nuovo", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def new_course():
     return _course_form_save(None)
 
 
 @bp.route("/percorsi/<int:course_id>/modifica", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def edit_course(course_id: int):
-    c = course_or_404(course_id)
+    c = course_or_404(course_id, can_manage_course)
     if c.is_closed:
         flash(_("This course is closed: it can no longer be changed."), "warning")
         return redirect(url_for("courses.course", course_id=c.id), 303)
@@ -173,32 +155,33 @@ def edit_course(course_id: int):
 
 
 @bp.post("/percorsi/<int:course_id>/stato")
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def course_status(course_id: int):
-    c = course_or_404(course_id)
+    c = course_or_404(course_id, can_manage_course)
     form = StatusForm()
     if form.validate_on_submit():
-        course_services.set_status(user(), c, CourseStatus(form.status.data))
+        course_services.set_status(acting_user(), c, CourseStatus(form.status.data))
         db.session.commit()
         flash(_("The course status is now: %(status)s.", status=c.status_label), "success")
     return redirect(url_for("courses.course", course_id=c.id), 303)
 
 
 @bp.post("/percorsi/<int:course_id>/moduli")
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def course_modules(course_id: int):
-    c = course_or_404(course_id)
+    c = course_or_404(course_id, can_manage_course)
+    u = acting_user()
     action = request.form.get("action", "add")
     if action == "add":
-        module = db.get_or_404(Module, request.form.get("module_id", type=int) or -1)
-        course_services.add_module(user(), c, module)
+        module = module_or_404(request.form.get("module_id", type=int) or -1, can_view_module)
+        course_services.add_module(u, c, module)
     else:
         module_id = request.form.get("module_id", type=int) or -1
         ids = [link.module_id for link in course_services.load_module_links(c)]
         if action == "remove":
-            course_services.set_modules(user(), c, [i for i in ids if i != module_id])
+            course_services.set_modules(u, c, [i for i in ids if i != module_id])
         elif action in ("up", "down"):
-            course_services.move_module(user(), c, module_id, -1 if action == "up" else 1)
+            course_services.move_module(u, c, module_id, -1 if action == "up" else 1)
     db.session.commit()
     flash(_("The course modules have been updated."), "success")
     return redirect(url_for("courses.course", course_id=c.id, _anchor="moduli"), 303)

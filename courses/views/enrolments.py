@@ -11,16 +11,20 @@ from sqlalchemy.orm import contains_eager
 from courses import bp
 from courses.forms import EnrolCsvForm, EnrolOrganisationForm, EnrolUserForm, ReasonForm
 from courses.models import Enrolment, EnrolmentStatus
-from courses.permissions import can_edit_course
+from courses.permissions import (
+    can_create_course,
+    can_manage_course,
+    can_manage_enrolments,
+    can_view_enrolment,
+)
 from courses.services import enrolments as enrol_services
-from courses.views.common import apply_field_errors, course_or_404, require, user
-from lms.accounts.models import Role, User, UserRole
+from courses.views.common import course_or_404, enrolment_or_404
+from lms.accounts.models import User
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.organisations.models import Organisation
-from lms.security import roles_required
-
-STAFF = (Role.ADMIN, Role.COORDINATOR)
+from lms.security import allowed_if
+from lms.web import acting_user, apply_field_errors, get_or_404, require_visible
 
 
 def _forms(course):
@@ -39,12 +43,7 @@ def _forms(course):
             f"{u.full_name} · {u.email}"
             + (f" · {orgs[u.organisation_id]}" if u.organisation_id in orgs else ""),
         )
-        for u in db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.TRAINEE, User.active.is_(True))
-            .order_by(User.full_name)
-        )
+        for u in enrol_services.trainee_candidates()
         if u.id not in enrolled
     ]
     org = EnrolOrganisationForm(prefix="org")
@@ -71,29 +70,29 @@ def _render(course, one, org, csv_form, csv_result=None, csv_text=None, status=2
         csv_form=csv_form,
         csv_result=csv_result,
         csv_text=csv_text,
-        can_edit=can_edit_course(user(), course),
         reason_form=ReasonForm(),
     ), status
 
 
 @bp.get("/percorsi/<int:course_id>/iscrizioni")
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def enrolments(course_id: int):
-    course = course_or_404(course_id)
+    course = course_or_404(course_id, can_manage_course)
     return _render(course, *_forms(course))
 
 
 @bp.post("/percorsi/<int:course_id>/iscrizioni")
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def enrol(course_id: int):
-    course = course_or_404(course_id)
-    require(can_edit_course(user(), course))
+    course = course_or_404(course_id, can_manage_course)
+    require_visible(can_manage_enrolments(acting_user(), course))
+    u = acting_user()
     one, org, csv_form = _forms(course)
     kind = request.form.get("kind")
     if kind == "one" and one.validate_on_submit():
-        trainee = db.get_or_404(User, one.user_id.data)
+        trainee = get_or_404(User, one.user_id.data)
         try:
-            e = enrol_services.enrol(user(), course, trainee, enrolled_on=one.enrolled_on.data)
+            e = enrol_services.enrol(u, course, trainee, enrolled_on=one.enrolled_on.data)
         except ValidationFailed as err:
             apply_field_errors(one, err)
             return _render(course, one, org, csv_form, status=422)
@@ -107,7 +106,7 @@ def enrol(course_id: int):
             flash(_("%(name)s is enrolled.", name=trainee.full_name), "success")
     elif kind == "org" and org.validate_on_submit():
         created, skipped = enrol_services.enrol_organisation(
-            user(), course, org.organisation_id.data, enrolled_on=org.enrolled_on.data
+            u, course, org.organisation_id.data, enrolled_on=org.enrolled_on.data
         )
         db.session.commit()
         flash(
@@ -117,7 +116,7 @@ def enrol(course_id: int):
         )
     elif kind == "csv" and csv_form.validate_on_submit():
         data = csv_form.file.data.read()
-        result = enrol_services.import_csv(user(), course, data, dry_run=True)
+        result = enrol_services.import_csv(u, course, data, dry_run=True)
         # The confirmation form sends the checked text back; it is checked again on import.
         text = data.decode("utf-8-sig", errors="replace") if result.ok else None
         return _render(
@@ -134,7 +133,7 @@ def enrol(course_id: int):
         if not text:
             flash(_("Upload the file again: the checked copy has expired."), "danger")
             return redirect(url_for("courses.enrolments", course_id=course.id), 303)
-        result = enrol_services.import_csv(user(), course, text.encode(), dry_run=False)
+        result = enrol_services.import_csv(u, course, text.encode(), dry_run=False)
         if not result.applied:
             return _render(course, one, org, csv_form, csv_result=result, status=422)
         db.session.commit()
@@ -152,15 +151,14 @@ def enrol(course_id: int):
 
 
 @bp.post("/iscrizioni/<int:enrolment_id>/ritiro")
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def withdraw(enrolment_id: int):
-    e = db.get_or_404(Enrolment, enrolment_id)
-    course = course_or_404(e.course_id)
+    e, course = enrolment_or_404(enrolment_id, can_view_enrolment)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for the withdrawal."), "danger")
         return redirect(url_for("courses.enrolments", course_id=course.id), 303)
-    enrol_services.withdraw(user(), e, course, form.reason.data)
+    enrol_services.withdraw(acting_user(), e, course, form.reason.data)
     db.session.commit()
     flash(_("The withdrawal has been recorded."), "success")
     return redirect(url_for("courses.enrolments", course_id=course.id), 303)

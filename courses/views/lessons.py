@@ -9,18 +9,22 @@ from flask_babel import ngettext
 from courses import bp
 from courses.forms import LessonForm, ReasonForm
 from courses.models import LessonMode
-from courses.permissions import can_edit_course
+from courses.permissions import (
+    can_create_course,
+    can_edit_lesson,
+    can_manage_course,
+    can_schedule_lessons,
+    can_view_todays_lessons,
+)
 from courses.services import lessons as lesson_services
 from courses.services.courses import load_module_links
 from courses.services.enrolments import today
-from courses.views.common import apply_field_errors, course_or_404, lesson_or_404, require, user
+from courses.views.common import course_or_404, lesson_or_404
 from courses.views.courses import trainer_choices
-from lms.accounts.models import Role
 from lms.db import db
 from lms.errors import ValidationFailed
-from lms.security import roles_required
-
-STAFF = (Role.ADMIN, Role.COORDINATOR)
+from lms.security import allowed_if
+from lms.web import acting_user, apply_field_errors, require_visible
 
 
 def _lesson_form(course, lesson=None) -> LessonForm:
@@ -54,16 +58,16 @@ def _args(form) -> dict:
 
 
 @bp.route("/percorsi/<int:course_id>/lezioni/nuova", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def new_lesson(course_id: int):
-    course = course_or_404(course_id)
-    require(can_edit_course(user(), course))
+    course = course_or_404(course_id, can_manage_course)
+    require_visible(can_schedule_lessons(acting_user(), course))
     form = _lesson_form(course)
     status = 200
     if form.validate_on_submit():
         try:
             created = lesson_services.schedule_lessons(
-                user(), course, weeks=form.weeks.data, **_args(form)
+                acting_user(), course, weeks=form.weeks.data, **_args(form)
             )
         except ValidationFailed as err:
             if not apply_field_errors(form, err):
@@ -84,17 +88,16 @@ def new_lesson(course_id: int):
 
 
 @bp.route("/lezioni/<int:lesson_id>/modifica", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def edit_lesson(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_edit_course(user(), course))
+    lesson, course = lesson_or_404(lesson_id, can_edit_lesson)
     form = _lesson_form(course, lesson)
     recorded = lesson_services.has_attendance(lesson)
     status = 200
     if form.validate_on_submit():
         try:
             lesson_services.update_lesson(
-                user(), lesson, course, reason=form.reason.data, **_args(form)
+                acting_user(), lesson, course, reason=form.reason.data, **_args(form)
             )
         except ValidationFailed as err:
             if not apply_field_errors(form, err):
@@ -112,15 +115,14 @@ def edit_lesson(lesson_id: int):
 
 
 @bp.route("/lezioni/<int:lesson_id>/annulla", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@allowed_if(can_create_course)
 def cancel_lesson(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_edit_course(user(), course))
+    lesson, course = lesson_or_404(lesson_id, can_edit_lesson)
     form = ReasonForm()
     status = 200
     if form.validate_on_submit():
         try:
-            lesson_services.cancel_lesson(user(), lesson, course, form.reason.data)
+            lesson_services.cancel_lesson(acting_user(), lesson, course, form.reason.data)
         except ValidationFailed as err:
             apply_field_errors(form, err)
             status = 422
@@ -140,7 +142,7 @@ def cancel_lesson(lesson_id: int):
 
 
 @bp.get("/oggi")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_todays_lessons)
 def today_lessons():
-    rows = lesson_services.lessons_of_trainer_on(user(), today())
+    rows = lesson_services.lessons_of_trainer_on(acting_user(), today())
     return render_template("courses/today.html", lessons=rows, day=today())

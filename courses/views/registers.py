@@ -12,14 +12,22 @@ from flask_babel import gettext as _
 from courses import bp
 from courses.forms import CheckInForm, ReasonForm
 from courses.models import ATTENDANCE_LABELS, AttendanceStatus, Module
-from courses.permissions import can_reopen_register, can_take_register, can_view_register
+from courses.permissions import (
+    can_create_course,
+    can_export_register,
+    can_run_checkin,
+    can_view_lessons,
+    can_view_register,
+)
+from courses.services import checkin as checkin_services
 from courses.services import registers as reg_services
 from courses.services.lessons import has_attendance
-from courses.views.common import lesson_or_404, require, user
-from lms.accounts.models import Role, User
+from courses.views.common import lesson_or_404
+from lms.accounts.models import User
 from lms.db import db, utcnow
 from lms.errors import Conflict, DomainError, NotEligible, StaleEdit, ValidationFailed
-from lms.security import login_required, roles_required
+from lms.security import allowed_if, login_required
+from lms.web import acting_user
 
 STATUSES = list(AttendanceStatus)
 
@@ -86,16 +94,10 @@ def _parse(form, rows) -> tuple[list[reg_services.RowInput], dict[int, dict]]:
 
 
 def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status=200):
-    reg = reg_services.get_register(lesson)
-    u = user()
+    reg, _rows = reg_services.lesson_register(acting_user(), lesson)
     now = utcnow()
     module = db.session.get(Module, lesson.module_id)
     trainer = db.session.get(User, lesson.trainer_id)
-    writable = (
-        can_take_register(u, lesson, course)
-        and not reg.is_signed
-        and reg_services.attendance_open(lesson, now)
-    )
     return render_template(
         "courses/lesson.html",
         lesson=lesson,
@@ -109,13 +111,9 @@ def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status
         conflicts=conflicts or {},
         statuses=STATUSES,
         labels=ATTENDANCE_LABELS,
-        writable=writable,
         value_labels={s.value: ATTENDANCE_LABELS[s] for s in STATUSES},
-        can_take=can_take_register(u, lesson, course),
-        can_reopen=can_reopen_register(u) and reg.is_signed and not course.is_closed,
-        can_edit=u.has_role(Role.ADMIN, Role.COORDINATOR) and not course.is_closed,
         is_open=reg_services.attendance_open(lesson, now),
-        checkin_open=reg_services.checkin_open(lesson, now),
+        checkin_open=checkin_services.checkin_open(lesson, now),
         signer=db.session.get(User, reg.signed_by_id) if reg.signed_by_id else None,
         reason_form=ReasonForm(),
         recorded=has_attendance(lesson),
@@ -123,37 +121,36 @@ def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status
 
 
 @bp.get("/lezioni/<int:lesson_id>")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def lesson(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_view_register(user(), lesson, course))
-    rows = reg_services.register_rows(lesson)
+    lesson, course = lesson_or_404(lesson_id, can_view_register)
+    _reg, rows = reg_services.lesson_register(acting_user(), lesson)
     return _render(lesson, course, rows, _row_values(rows))
 
 
 @bp.post("/lezioni/<int:lesson_id>/registro")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def save_register(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_view_register(user(), lesson, course))
-    rows = reg_services.register_rows(lesson)
+    lesson, course = lesson_or_404(lesson_id, can_view_register)
+    u = acting_user()
+    _reg, rows = reg_services.lesson_register(u, lesson)
     version = request.form.get("register_version", "")
     version = int(version) if version.isdigit() else None
     inputs, submitted = _parse(request.form, rows)
     try:
         if request.form.get("action") == "all_present":
-            n = reg_services.mark_all_present(user(), lesson, course, register_version=version)
+            n = reg_services.mark_all_present(u, lesson, course, register_version=version)
         else:
-            n = reg_services.save_register(user(), lesson, course, inputs, register_version=version)
+            n = reg_services.save_register(u, lesson, course, inputs, register_version=version)
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
-        rows = reg_services.register_rows(lesson)
+        _reg, rows = reg_services.lesson_register(u, lesson)
         return _render(lesson, course, rows, submitted, errors=err.fields, status=422)
     except StaleEdit as err:
         db.session.rollback()
         flash(err.message, "danger")
-        rows = reg_services.register_rows(lesson)
+        _reg, rows = reg_services.lesson_register(u, lesson)
         current = _row_values(rows)
         conflicts = {}
         for r in rows:
@@ -181,13 +178,12 @@ def save_register(lesson_id: int):
 
 
 @bp.post("/lezioni/<int:lesson_id>/registro/firma")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def sign_register(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_view_register(user(), lesson, course))
+    lesson, course = lesson_or_404(lesson_id, can_view_register)
     version = request.form.get("register_version", "")
     reg_services.sign_register(
-        user(), lesson, course, register_version=int(version) if version.isdigit() else None
+        acting_user(), lesson, course, register_version=int(version) if version.isdigit() else None
     )
     db.session.commit()
     flash(_("The register is signed and locked."), "success")
@@ -195,26 +191,25 @@ def sign_register(lesson_id: int):
 
 
 @bp.post("/lezioni/<int:lesson_id>/registro/riapri")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_create_course)
 def reopen_register(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
+    lesson, course = lesson_or_404(lesson_id, can_view_register)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give a reason to reopen the register."), "danger")
         return redirect(url_for("courses.lesson", lesson_id=lesson.id), 303)
-    reg_services.reopen_register(user(), lesson, course, form.reason.data)
+    reg_services.reopen_register(acting_user(), lesson, course, form.reason.data)
     db.session.commit()
     flash(_("The register has been reopened."), "success")
     return redirect(url_for("courses.lesson", lesson_id=lesson.id), 303)
 
 
 @bp.get("/lezioni/<int:lesson_id>/registro.pdf")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def register_pdf(lesson_id: int):
     from courses.exports import register_pdf as build
 
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_view_register(user(), lesson, course))
+    lesson, course = lesson_or_404(lesson_id, can_export_register)
     data = build(lesson, course)
     name = f"registro-presenze-{lesson.date.isoformat()}-{lesson.id}.pdf"
     return Response(
@@ -232,36 +227,32 @@ def _checkin_url(lesson, code: str) -> str:
 
 
 @bp.get("/lezioni/<int:lesson_id>/check-in")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def checkin_screen(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_take_register(user(), lesson, course))
-    now = utcnow()
-    is_open = reg_services.checkin_open(lesson, now)
-    code, seconds = reg_services.current_code(lesson, now) if is_open else ("", 0)
+    lesson, course = lesson_or_404(lesson_id, can_run_checkin)
+    state = checkin_services.screen(acting_user(), lesson)
     return render_template(
         "courses/checkin_screen.html",
         lesson=lesson,
         course=course,
-        code=code,
-        seconds=seconds,
-        is_open=is_open,
-        url=_checkin_url(lesson, code) if is_open else "",
-        checkins=reg_services.recent_check_ins(lesson),
+        code=state["code"],
+        seconds=state["seconds"],
+        is_open=state["open"],
+        url=_checkin_url(lesson, state["code"]) if state["open"] else "",
+        checkins=state["checkins"],
         labels=ATTENDANCE_LABELS,
-        opens=lesson.starts_at - reg_services.OPENS_BEFORE,
+        opens=state["opens"],
     )
 
 
 @bp.get("/lezioni/<int:lesson_id>/check-in/qr.svg")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def checkin_qr(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_take_register(user(), lesson, course))
-    now = utcnow()
-    if not reg_services.checkin_open(lesson, now):
+    lesson, _course = lesson_or_404(lesson_id, can_run_checkin)
+    state = checkin_services.screen(acting_user(), lesson)
+    if not state["open"]:
         return Response(status=404)
-    code, _s = reg_services.current_code(lesson, now)
+    code = state["code"]
     out = BytesIO()
     segno.make(_checkin_url(lesson, code), error="m").save(
         out, kind="svg", scale=8, border=2, title=_("QR code for check-in")
@@ -272,14 +263,12 @@ def checkin_qr(lesson_id: int):
 
 
 @bp.get("/lezioni/<int:lesson_id>/check-in/stato")
-@roles_required(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_lessons)
 def checkin_state(lesson_id: int):
     """The code and the check-ins so far, for the screen's optional polling script."""
-    lesson, course = lesson_or_404(lesson_id)
-    require(can_take_register(user(), lesson, course))
-    now = utcnow()
-    is_open = reg_services.checkin_open(lesson, now)
-    code, seconds = reg_services.current_code(lesson, now) if is_open else ("", 0)
+    lesson, _course = lesson_or_404(lesson_id, can_run_checkin)
+    state = checkin_services.screen(acting_user(), lesson)
+    is_open, code, seconds = state["open"], state["code"], state["seconds"]
     resp = jsonify(
         {
             "open": is_open,
@@ -293,7 +282,7 @@ def checkin_state(lesson_id: int):
                     "status": str(ATTENDANCE_LABELS[r.status]),
                     "minutes": r.minutes,
                 }
-                for r, u in reg_services.recent_check_ins(lesson)
+                for r, u in state["checkins"]
             ],
         }
     )
@@ -314,7 +303,9 @@ def check_in():
     status = 200
     if form.validate_on_submit():
         try:
-            lesson, rec = reg_services.check_in(user(), form.code.data, lesson_id=lesson_id)
+            lesson, rec = checkin_services.check_in(
+                acting_user(), form.code.data, lesson_id=lesson_id
+            )
         except (ValidationFailed, NotEligible, Conflict) as err:
             db.session.rollback()
             form.code.errors = [*form.code.errors, err.message]

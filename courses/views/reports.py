@@ -5,31 +5,28 @@ from __future__ import annotations
 from flask import Response, render_template
 
 from courses import bp
-from courses.attendance import course_report as build_report
-from courses.attendance import courses_of_trainee
 from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS
-from courses.permissions import can_view_course_report, report_scope
-from courses.services.courses import has_employees_of
-from courses.views.common import course_or_404, require, user
-from lms.accounts.models import Role
+from courses.permissions import (
+    can_export_course_report,
+    can_view_attendance_reports,
+    can_view_course_report,
+)
+from courses.services import reports
+from courses.views.common import course_or_404
 from lms.db import db
 from lms.organisations.models import Organisation
-from lms.security import login_required, roles_required
+from lms.security import allowed_if, login_required
+from lms.web import acting_user
 
-REPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.TRAINER, Role.REFERENT)
 
-
-def _scoped_report(course_id: int):
-    course = course_or_404(course_id)
-    u = user()
-    own = u.has_role(Role.REFERENT) and has_employees_of(course, u.organisation_id)
-    require(can_view_course_report(u, course, has_own_employees=own))
-    scope = report_scope(u, course)
-    return course, build_report(course, organisation_id=scope), scope
+def _scoped_report(course_id: int, visible=can_view_course_report):
+    course = course_or_404(course_id, visible)
+    report, scope = reports.attendance_report(acting_user(), course)
+    return course, report, scope
 
 
 @bp.get("/percorsi/<int:course_id>/presenze")
-@roles_required(*REPORT_ROLES)
+@allowed_if(can_view_attendance_reports)
 def course_report(course_id: int):
     course, report, scope = _scoped_report(course_id)
     org = db.session.get(Organisation, scope) if scope else None
@@ -45,11 +42,11 @@ def course_report(course_id: int):
 
 
 @bp.get("/percorsi/<int:course_id>/presenze.csv")
-@roles_required(*REPORT_ROLES)
+@allowed_if(can_view_attendance_reports)
 def course_report_csv(course_id: int):
     from courses.exports import report_csv
 
-    course, report, _scope = _scoped_report(course_id)
+    course, report, _scope = _scoped_report(course_id, can_export_course_report)
     return Response(
         report_csv(report),
         mimetype="text/csv",
@@ -60,11 +57,11 @@ def course_report_csv(course_id: int):
 
 
 @bp.get("/percorsi/<int:course_id>/presenze.xlsx")
-@roles_required(*REPORT_ROLES)
+@allowed_if(can_view_attendance_reports)
 def course_report_xlsx(course_id: int):
     from courses.exports import report_xlsx
 
-    course, report, _scope = _scoped_report(course_id)
+    course, report, _scope = _scoped_report(course_id, can_export_course_report)
     return Response(
         report_xlsx(report),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -77,5 +74,5 @@ def course_report_xlsx(course_id: int):
 @bp.get("/i-miei-percorsi")
 @login_required
 def my_courses():
-    rows = courses_of_trainee(user())
+    rows = reports.my_courses(acting_user())
     return render_template("courses/my_courses.html", rows=rows)
