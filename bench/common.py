@@ -60,8 +60,14 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
         roles={Role.TRAINER},
         password=PASSWORD,
     )
-    module = create_module(
+    coordinator = create_user(
         None,
+        email="coordinatore@bench.example",
+        full_name="Coordinatore Bench",
+        roles={Role.COORDINATOR},
+    )
+    module = create_module(
+        coordinator,
         code="BENCH-01",
         title="Modulo bench",
         topic_area=TopicArea.REGULATORY,
@@ -69,7 +75,7 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
     )
     start = today() - dt.timedelta(days=n_lessons + 10)
     course = create_course(
-        None,
+        coordinator,
         title="Percorso bench",
         edition="I",
         start_date=start,
@@ -80,7 +86,7 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
     lessons = []
     for i in range(n_lessons):
         lessons += schedule_lessons(
-            None,
+            coordinator,
             course,
             module_id=module.id,
             date=start + dt.timedelta(days=i + 1),
@@ -102,7 +108,7 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
             else None,
             password=PASSWORD if i == 0 else None,
         )
-        enrolments.append(enrol(None, course, user, enrolled_on=start))
+        enrolments.append(enrol(coordinator, course, user, enrolled_on=start))
     return course, lessons, trainer, enrolments
 
 

@@ -25,7 +25,9 @@ def _course_of(obj: Lesson | Enrolment) -> Course:
 def _enrolled_in(user, course: Course) -> bool:
     return (
         db.session.scalar(
-            select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)
+            select(Enrolment.id).where(
+                Enrolment.course_id == course.id, Enrolment.user_id == user.id
+            )
         )
         is not None
     )

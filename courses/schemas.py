@@ -1,8 +1,11 @@
-"""JSON shapes of modules, courses, lessons, enrolments and attendance (explicit fields)."""
+"""JSON shapes of modules, courses, lessons, enrolments and attendance (explicit fields).
+
+Input schemas refuse unknown fields (marshmallow's default); output schemas name every field.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 from courses.models import (
     AttendanceSource,
@@ -88,30 +91,195 @@ class AttendanceRecordSchema(Schema):
     version = fields.Integer(attribute="version_id")
 
 
-def summary_json(summary, eligibility) -> dict:
-    """The attendance summary and eligibility of one enrolment, as the rules compute them."""
+# --- attendance: summaries, reports, registers (output) -----------------------------------
 
-    def threshold(t):
-        return {
-            "pct": t.pct,
-            "required_minutes": t.required_minutes,
-            "met": t.met,
-            "missing_minutes": t.missing_minutes,
-            "reachable": t.reachable,
-        }
 
-    return {
-        "planned_minutes": summary.planned_minutes,
-        "held_minutes": summary.held_minutes,
-        "attended_minutes": summary.attended_minutes,
-        "excused_minutes": summary.excused_minutes,
-        "absent_minutes": summary.absent_minutes,
-        "unrecorded_minutes": summary.unrecorded_minutes,
-        "percentage": summary.percentage,
-        "held_lessons": summary.held_lessons,
-        "attended_lessons": summary.attended_lessons,
-        "eligibility": {
-            "final_assessment": threshold(eligibility.assessment),
-            "certification": threshold(eligibility.certification),
-        },
-    }
+class ThresholdSchema(Schema):
+    pct = fields.Integer()
+    required_minutes = fields.Integer()
+    met = fields.Boolean()
+    missing_minutes = fields.Integer()
+    reachable = fields.Boolean()
+
+
+class EligibilitySchema(Schema):
+    final_assessment = fields.Nested(ThresholdSchema, attribute="assessment")
+    certification = fields.Nested(ThresholdSchema)
+
+
+class AttendanceSummarySchema(Schema):
+    """The attendance of one enrolment, read from an object with .summary and .eligibility."""
+
+    planned_minutes = fields.Integer(attribute="summary.planned_minutes")
+    held_minutes = fields.Integer(attribute="summary.held_minutes")
+    attended_minutes = fields.Integer(attribute="summary.attended_minutes")
+    excused_minutes = fields.Integer(attribute="summary.excused_minutes")
+    absent_minutes = fields.Integer(attribute="summary.absent_minutes")
+    unrecorded_minutes = fields.Integer(attribute="summary.unrecorded_minutes")
+    percentage = fields.Float(attribute="summary.percentage", allow_none=True)
+    held_lessons = fields.Integer(attribute="summary.held_lessons")
+    attended_lessons = fields.Integer(attribute="summary.attended_lessons")
+    eligibility = fields.Nested(EligibilitySchema)
+
+
+class EnrolmentAttendanceSchema(AttendanceSummarySchema):
+    enrolment = fields.Nested(EnrolmentSchema)
+
+
+class LessonCellSchema(Schema):
+    lesson_id = fields.Integer()
+    status = fields.String(allow_none=True)
+    minutes = fields.Integer()
+
+
+class ReportRowSchema(AttendanceSummarySchema):
+    enrolment_id = fields.Integer(attribute="enrolment.id")
+    user_id = fields.Integer(attribute="user.id")
+    full_name = fields.String(attribute="user.full_name")
+    organisation_id = fields.Integer(attribute="user.organisation_id", allow_none=True)
+    status = fields.Enum(EnrolmentStatus, by_value=True, attribute="enrolment.status")
+    enrolled_on = fields.Date(attribute="enrolment.enrolled_on")
+    below_threshold = fields.Boolean()
+    lessons = fields.Method("_cells")
+
+    def _cells(self, row):
+        return LessonCellSchema(many=True).dump(
+            {"lesson_id": sid, "status": st.value if st else None, "minutes": m}
+            for sid, (st, m) in row.summary.cells.items()
+        )
+
+
+class LessonTotalSchema(Schema):
+    present = fields.Integer()
+    absent = fields.Integer()
+    excused = fields.Integer()
+    unrecorded = fields.Integer()
+    minutes = fields.Integer()
+
+
+class CourseAttendanceSchema(Schema):
+    """A course's attendance report: trainees by lessons, with totals and eligibility."""
+
+    course = fields.Nested(CourseSchema)
+    lessons = fields.List(fields.Nested(LessonSchema))
+    trainees = fields.List(fields.Nested(ReportRowSchema), attribute="rows")
+    totals = fields.Dict(keys=fields.String(), values=fields.Nested(LessonTotalSchema))
+
+
+class RegisterStateSchema(Schema):
+    signed_at = fields.AwareDateTime(allow_none=True)
+    version = fields.Integer(attribute="version_id")
+
+
+class RegisterLineSchema(Schema):
+    enrolment_id = fields.Integer(attribute="enrolment.id")
+    user_id = fields.Integer(attribute="user.id")
+    full_name = fields.String(attribute="user.full_name")
+    record = fields.Nested(AttendanceRecordSchema, allow_none=True)
+
+
+class LessonRegisterSchema(Schema):
+    lesson = fields.Nested(LessonSchema)
+    register = fields.Nested(RegisterStateSchema)
+    records = fields.List(fields.Nested(RegisterLineSchema))
+
+
+class RegisterWriteResultSchema(LessonRegisterSchema):
+    changed = fields.Integer()
+
+
+class LessonBatchSchema(Schema):
+    """The lessons one scheduling call created (one, or a weekly series)."""
+
+    items = fields.List(fields.Nested(LessonSchema))
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+def dotted_messages(messages, prefix: str = "") -> dict:
+    """marshmallow's nested messages as {"records.0.status": [...]}, so a problem names the
+    very line and field."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": messages}
+    out: dict = {}
+    for key, value in messages.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            out.update(dotted_messages(value, name))
+        else:
+            out[name] = value
+    return out
+
+
+class DottedErrorsSchema(Schema):
+    """Errors of nested fields reported under dotted names."""
+
+    def handle_error(self, error: ValidationError, data, **kwargs):
+        raise ValidationError(dotted_messages(error.messages)) from error
+
+
+class ModuleInSchema(Schema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    topic_area = fields.String(required=True)
+    planned_minutes = fields.Integer(required=True, strict=True)
+    description = fields.String(load_default="")
+    objectives = fields.String(load_default="")
+    framework_item_ids = fields.List(fields.Integer(strict=True), load_default=list)
+
+
+class CourseInSchema(Schema):
+    title = fields.String(required=True)
+    edition = fields.String(load_default="")
+    description = fields.String(load_default="")
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    capacity = fields.Integer(strict=True, allow_none=True, load_default=None)
+    assessment_threshold_pct = fields.Integer(strict=True, load_default=70)
+    certification_threshold_pct = fields.Integer(strict=True, load_default=75)
+    trainer_ids = fields.List(fields.Integer(strict=True), load_default=list)
+    module_ids = fields.List(fields.Integer(strict=True), load_default=list)
+
+
+class LessonInSchema(Schema):
+    module_id = fields.Integer(required=True, strict=True)
+    date = fields.Date(required=True)
+    start_time = fields.Time(required=True)
+    end_time = fields.Time(required=True)
+    mode = fields.Enum(LessonMode, by_value=True, load_default=LessonMode.IN_PERSON)
+    trainer_id = fields.Integer(required=True, strict=True)
+    place = fields.String(load_default="")
+    link = fields.String(load_default="")
+    weeks = fields.Integer(strict=True, load_default=1)
+
+
+class EnrolInSchema(Schema):
+    user_id = fields.Integer(required=True, strict=True)
+    enrolled_on = fields.Date(allow_none=True, load_default=None)
+
+
+class WithdrawInSchema(Schema):
+    reason = fields.String(required=True)
+    withdrawn_on = fields.Date(allow_none=True, load_default=None)
+
+
+class AttendanceLineInSchema(Schema):
+    enrolment_id = fields.Integer(required=True, strict=True)
+    status = fields.Enum(AttendanceStatus, by_value=True, required=True)
+    minutes = fields.Integer(strict=True, allow_none=True, load_default=None)
+    note = fields.String(load_default="")
+    version = fields.Integer(strict=True, allow_none=True, load_default=0)
+
+
+class AttendanceWriteInSchema(DottedErrorsSchema):
+    """Each line carries the record version it replaces (0: there was none)."""
+
+    records = fields.List(fields.Nested(AttendanceLineInSchema), required=True)
+    register_version = fields.Integer(strict=True, allow_none=True, load_default=None)
+    sign = fields.Boolean(load_default=False)
+
+
+class CheckInSchema(Schema):
+    code = fields.String(required=True)
+    lesson_id = fields.Integer(strict=True, allow_none=True, load_default=None)

@@ -189,13 +189,23 @@ class Factory:
 
     # --- courses (added by the courses package) -------------------------------------------
 
+    def coordinator(self):
+        """The coordinator the course helpers act as (services never act as nobody)."""
+        from lms.accounts.models import User
+
+        if getattr(self, "_coordinator_id", None) is None:
+            self._coordinator_id = self.user(
+                Role.COORDINATOR, full_name="Coordinatrice di prova"
+            ).id
+        return db.session.get(User, self._coordinator_id)
+
     def module(self, topic_area=None, **kw):
         from courses.models import TopicArea
         from courses.services.catalogue import create_module
 
         i = self._next()
         module = create_module(
-            None,
+            self.coordinator(),
             code=kw.pop("code", f"MOD{i:03d}"),
             title=kw.pop("title", f"Modulo di prova {i}"),
             topic_area=topic_area or TopicArea.REGULATORY,
@@ -218,7 +228,7 @@ class Factory:
         if modules is None:
             modules = [self.module()]
         course = create_course(
-            None,
+            self.coordinator(),
             title=kw.pop("title", f"Percorso di prova {i}"),
             edition=kw.pop("edition", "I edizione"),
             start_date=kw.pop("start_date", today - dt.timedelta(days=60)),
@@ -241,7 +251,7 @@ class Factory:
 
         module_id = module.id if module is not None else load_module_links(course)[0].module_id
         lessons = schedule_lessons(
-            None,
+            self.coordinator(),
             course,
             module_id=module_id,
             date=date,
@@ -259,7 +269,9 @@ class Factory:
         from courses.services.enrolments import enrol
 
         user = user or self.user(Role.TRAINEE)
-        enrolment = enrol(None, course, user, enrolled_on=enrolled_on or course.start_date)
+        enrolment = enrol(
+            self.coordinator(), course, user, enrolled_on=enrolled_on or course.start_date
+        )
         db.session.commit()
         return enrolment
 

@@ -74,7 +74,9 @@ def _existing(course: Course, user: User) -> Enrolment | None:
     )
 
 
-def enrol(actor: User, course: Course, user: User, *, enrolled_on: dt.date | None = None) -> Enrolment:
+def enrol(
+    actor: User, course: Course, user: User, *, enrolled_on: dt.date | None = None
+) -> Enrolment:
     """Enrol a trainee; when the course is full the trainee goes on the waiting list."""
     require_actor(actor)
     require(can_manage_course(actor, course))

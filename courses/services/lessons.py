@@ -18,7 +18,7 @@ from courses.models import (
     Register,
     lesson_minutes,
 )
-from courses.permissions import can_manage_course
+from courses.permissions import can_manage_course, can_read_course
 from courses.services.common import ensure_not_closed
 from lms.accounts.models import User
 from lms.accounts.permissions import is_trainer
@@ -172,6 +172,15 @@ def schedule_lessons(
     for lesson in lessons:
         record(actor, "lesson.create", "lesson", lesson.id, None, snapshot(lesson, FIELDS))
     return lessons
+
+
+def lessons_query(actor: User, course: Course):
+    """A select of a course's lessons in order, for whoever may read the course."""
+    require_actor(actor)
+    require(can_read_course(actor, course), private=True)
+    return (
+        select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.date, Lesson.start_time)
+    )
 
 
 def has_attendance(lesson: Lesson) -> bool:

@@ -86,7 +86,7 @@ def test_report_and_trainee_page_run_a_fixed_number_of_queries(app, make):
     heavy_user = db.session.get(Enrolment, large_e[0].id).user_id
     from lms.accounts.models import User
 
-    enrol(None, small, db.session.get(User, heavy_user), enrolled_on=small.start_date)
+    enrol(make.coordinator(), small, db.session.get(User, heavy_user), enrolled_on=small.start_date)
     db.session.commit()
     page_counts = []
     for user_id in (light.user_id, heavy_user):

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from courses.models import ROME, AttendanceRecord, AttendanceStatus, Register
+from courses.services.checkin import current_code
 from courses.services.enrolments import today
-from courses.services.registers import current_code
 from lms.accounts.models import Role
 from lms.audit.models import AuditEntry
 from lms.db import db, utcnow
@@ -197,11 +197,9 @@ def _running_lesson(make, course, trainer):
     )
 
 
-def test_trainee_checks_in_with_the_code(lesson_setup, login_as, app):
+def test_trainee_checks_in_with_the_code(lesson_setup, login_as, app, make):
     course, trainer, _past, trainees, _enrolments = lesson_setup
-    from tests.conftest import Factory
-
-    lesson = _running_lesson(Factory(), course, trainer)
+    lesson = _running_lesson(make, course, trainer)
     code, _s = current_code(lesson)
     client = login_as(trainees[0])
     resp = client.post("/check-in", data={"code": code})

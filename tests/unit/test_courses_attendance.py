@@ -62,7 +62,7 @@ def test_cancelled_lessons_do_not_count(make, setup):
     e = make.enrolment(course)
     mark(trainer, held, course, e, AttendanceStatus.PRESENT)
     mark(trainer, cancelled, course, e, AttendanceStatus.ABSENT)
-    cancel_lesson(None, cancelled, course, "Docente malato")
+    cancel_lesson(make.coordinator(), cancelled, course, "Docente malato")
     db.session.commit()
     s = attendance_summary(e, NOW)
     assert (s.held_lessons, s.planned_minutes, s.percentage) == (1, 240, 100.0)
@@ -102,7 +102,7 @@ def test_minutes_never_exceed_the_lesson_length(make, setup):
     mark(trainer, a, course, e, AttendanceStatus.PRESENT, minutes=120)
     # Shortening the lesson afterwards (with a reason) brings the minutes down with it.
     update_lesson(
-        None,
+        make.coordinator(),
         a,
         course,
         module_id=a.module_id,
@@ -157,7 +157,7 @@ def test_lessons_after_withdrawal_do_not_count(make, setup):
     lesson(make, course, trainer, dt.date(2025, 4, 7))
     e = make.enrolment(course)
     mark(trainer, a, course, e, AttendanceStatus.PRESENT)
-    withdraw(None, e, course, "Cambio di mansione", on=dt.date(2025, 3, 1))
+    withdraw(make.coordinator(), e, course, "Cambio di mansione", on=dt.date(2025, 3, 1))
     db.session.commit()
     s = attendance_summary(e, NOW)
     assert (s.held_lessons, s.percentage) == (1, 100.0)

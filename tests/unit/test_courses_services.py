@@ -8,16 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from courses.models import ROME, AttendanceStatus, EnrolmentStatus
+from courses.services.checkin import check_in, code_matches, current_code
 from courses.services.courses import set_status
 from courses.services.enrolments import enrol, enrol_organisation, parse_enrolment_csv
 from courses.services.lessons import cancel_lesson, update_lesson
-from courses.services.registers import (
-    RowInput,
-    check_in,
-    code_matches,
-    current_code,
-    save_register,
-)
+from courses.services.registers import RowInput, save_register
 from lms.accounts.models import Role
 from lms.audit.models import AuditEntry
 from lms.db import db
@@ -64,14 +59,15 @@ def test_moving_a_recorded_lesson_needs_a_reason_and_is_audited(make, course_and
         place=lesson.place,
         now=NOW,
     )
+    staff = make.coordinator()
     with pytest.raises(ValidationFailed):
-        update_lesson(trainer, lesson, course, **args)
-    update_lesson(trainer, lesson, course, reason="Aula non disponibile", **args)
+        update_lesson(staff, lesson, course, **args)
+    update_lesson(staff, lesson, course, reason="Aula non disponibile", **args)
     with pytest.raises(Conflict):
         update_lesson(
-            trainer, lesson, course, reason="Rinvio", **{**args, "date": dt.date(2025, 9, 1)}
+            staff, lesson, course, reason="Rinvio", **{**args, "date": dt.date(2025, 9, 1)}
         )
-    cancel_lesson(trainer, lesson, course, "Sciopero dei trasporti")
+    cancel_lesson(staff, lesson, course, "Sciopero dei trasporti")
     db.session.commit()
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "lesson")).all()
     reasons = {e.action: e.reason for e in entries}
@@ -81,21 +77,22 @@ def test_moving_a_recorded_lesson_needs_a_reason_and_is_audited(make, course_and
 
 def test_enrolment_rules(make, course_and_trainer):
     course, _trainer = course_and_trainer
+    staff = make.coordinator()
     trainee = make.user(Role.TRAINEE)
-    enrol(None, course, trainee)
+    enrol(staff, course, trainee)
     with pytest.raises(ValidationFailed):
-        enrol(None, course, trainee)
+        enrol(staff, course, trainee)
     with pytest.raises(ValidationFailed):
-        enrol(None, course, make.user(Role.TRAINER))
+        enrol(staff, course, make.user(Role.TRAINER))
     org = make.organisation()
     for _ in range(3):
         make.user(Role.TRAINEE, organisation=org)
     make.user(Role.REFERENT, organisation=org)
-    created, skipped = enrol_organisation(None, course, org.id)
+    created, skipped = enrol_organisation(staff, course, org.id)
     assert (len(created), skipped) == (3, 0)
-    set_status(None, course, course.status.__class__("closed"))
+    set_status(staff, course, course.status.__class__("closed"))
     with pytest.raises(Conflict):
-        enrol(None, course, make.user(Role.TRAINEE))
+        enrol(staff, course, make.user(Role.TRAINEE))
 
 
 def test_csv_parsing_accepts_italian_excel_files():
