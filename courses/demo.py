@@ -160,6 +160,7 @@ PLAN = [
     "REL-02",
     "COACH-01",
 ]
+DEMO_ACTOR_EMAIL = "coordinatore@demo.example"
 PAST_WEEKS = 9  # lessons before today; then one running now, then the rest ahead
 WEAK_TRAINEES = {4, 11, 17, 26, 31}  # attend less: below the threshold in the report
 LATE_JOINERS = {34, 35}  # enrolled after the third lesson
@@ -236,9 +237,18 @@ def _now_slot(now_local: dt.datetime) -> tuple[dt.time, dt.time]:
     return dt.time(start_min // 60, start_min % 60), dt.time(end_min // 60, end_min % 60)
 
 
+def demo_actor() -> User:
+    """The named demo coordinator (created by the lms demo step) who builds the course."""
+    actor = get_user_by_email(DEMO_ACTOR_EMAIL)
+    if actor is None:
+        raise RuntimeError(f"The demo coordinator {DEMO_ACTOR_EMAIL} must exist first.")
+    return actor
+
+
 def load_demo() -> None:
-    """Create the demo course, lessons, enrolments and attendance (once)."""
-    actor = get_user_by_email("coordinatore@demo.example")
+    """Create the demo course, lessons, enrolments and attendance (once), acting as the demo
+    coordinator; each register is kept by its lesson's trainer."""
+    actor = demo_actor()
     if db.session.scalar(
         select(Course.id).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
     ):

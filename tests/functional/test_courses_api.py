@@ -122,3 +122,37 @@ def test_api_validation_and_scope(app, make):
     login(stranger, make.user(Role.TRAINEE))
     assert stranger.get(f"/api/v1/enrolments/{enrolment.id}/attendance").status_code == 404
     assert stranger.get(f"/api/v1/courses/{course.id}").status_code == 404
+
+
+def test_api_inputs_are_schemas_and_lists_are_paginated(app, make):
+    coordinator, trainer = make.user(Role.COORDINATOR), make.user(Role.TRAINER)
+    course = make.course(trainers=[trainer])
+    make.lesson(course, trainer=trainer, date=today() - dt.timedelta(days=7), weeks=3)
+    client = app.test_client()
+    login(client, coordinator)
+    unknown = client.post(
+        "/api/v1/modules",
+        json={
+            "code": "X-01",
+            "title": "Modulo",
+            "topic_area": "regulatory",
+            "planned_minutes": 60,
+            "owner": "me",
+        },
+    )
+    assert unknown.status_code == 422 and "owner" in unknown.get_json()["error"]["fields"]
+    wrong = client.post(f"/api/v1/courses/{course.id}/enrolments", json={"user_id": "7"})
+    assert wrong.status_code == 422 and "user_id" in wrong.get_json()["error"]["fields"]
+    missing = client.post(f"/api/v1/courses/{course.id}/enrolments", json={"user_id": 999999})
+    assert missing.status_code == 422 and "user_id" in missing.get_json()["error"]["fields"]
+    page = client.get(f"/api/v1/courses/{course.id}/lessons?per_page=2").get_json()
+    assert (page["total"], page["pages"], len(page["items"])) == (3, 2, 2)
+    for path in ("/api/v1/modules", "/api/v1/courses", f"/api/v1/courses/{course.id}/enrolments"):
+        body = client.get(path).get_json()
+        assert {"items", "page", "per_page", "total", "pages"} <= set(body), path
+    # A trainer of another course does not learn that the course or its lessons exist.
+    other = app.test_client()
+    login(other, make.user(Role.TRAINER))
+    assert other.get(f"/api/v1/courses/{course.id}/lessons").status_code == 404
+    assert other.get(f"/api/v1/courses/{course.id}/attendance").status_code == 404
+    assert other.get("/api/v1/courses").get_json()["total"] == 0
