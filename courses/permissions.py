@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courses.models import Course, CourseTrainer, Enrolment, Lesson, Module
+from courses.models import Course, Enrolment, Lesson, Module
 from lms.accounts.models import User
-from lms.accounts.permissions import is_referent, is_staff, is_trainee, is_trainer
+from lms.accounts.permissions import is_referent, is_trainee, is_trainer
+from lms.accounts.permissions import is_staff as is_staff  # re-exported: assessments uses it
 from lms.db import db
-
-__all__ = ["is_staff"]  # re-exported: assessments builds on courses' view of staff
 
 
 def _course_of(obj: Lesson | Enrolment) -> Course:
@@ -142,10 +141,6 @@ def can_view_enrolment(user, enrolment: Enrolment) -> bool:
     return trainee is not None and trainee.organisation_id == user.organisation_id
 
 
-def can_withdraw_enrolment(user, enrolment: Enrolment) -> bool:
-    return can_manage_enrolments(user, _course_of(enrolment))
-
-
 # --- lessons --------------------------------------------------------------------------------
 
 
@@ -242,8 +237,3 @@ def report_scope(user, course: Course) -> int | None:
     if can_view_course(user, course):
         return None
     return user.organisation_id if user.organisation_id is not None else -1
-
-
-def taught_course_ids(user):
-    """A select of the ids of the courses a trainer is assigned to."""
-    return select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)

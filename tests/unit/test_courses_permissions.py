@@ -142,8 +142,8 @@ def test_enrolments(w):
     assert p.can_view_enrolment(w.referent, w.enrolment)
     assert not p.can_view_enrolment(w.referent, w.their_enrolment)
     assert p.can_view_enrolment(w.coordinator, w.their_enrolment)
-    assert p.can_withdraw_enrolment(w.coordinator, w.enrolment)
-    assert not p.can_withdraw_enrolment(w.trainer, w.enrolment)
+    assert p.can_manage_enrolments(w.coordinator, w.mine)
+    assert not p.can_manage_enrolments(w.trainer, w.mine)
     assert p.can_view_enrolments(w.referent, w.mine)
     assert not p.can_view_enrolments(w.other_referent, w.mine)
 
