@@ -5,7 +5,7 @@ Input schemas refuse unknown fields (marshmallow's default); output schemas name
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
 from courses.models import (
     AttendanceSource,
@@ -219,67 +219,82 @@ class DottedErrorsSchema(Schema):
         raise ValidationError(dotted_messages(error.messages)) from error
 
 
+MAX_INT = 2**31 - 1  # the database's INTEGER: larger numbers are refused here, not by a 500
+
+
+def _id(**kw) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT), **kw)
+
+
+def _int(**kw) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=-MAX_INT, max=MAX_INT), **kw)
+
+
+def _text(max_len: int, **kw) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_len), **kw)
+
+
 class ModuleInSchema(Schema):
-    code = fields.String(required=True)
-    title = fields.String(required=True)
-    topic_area = fields.String(required=True)
-    planned_minutes = fields.Integer(required=True, strict=True)
+    code = _text(30, required=True)
+    title = _text(200, required=True)
+    topic_area = _text(40, required=True)
+    planned_minutes = _int(required=True)
     description = fields.String(load_default="")
     objectives = fields.String(load_default="")
-    framework_item_ids = fields.List(fields.Integer(strict=True), load_default=list)
+    framework_item_ids = fields.List(_id(), load_default=list)
 
 
 class CourseInSchema(Schema):
-    title = fields.String(required=True)
-    edition = fields.String(load_default="")
+    title = _text(200, required=True)
+    edition = _text(60, load_default="")
     description = fields.String(load_default="")
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
-    capacity = fields.Integer(strict=True, allow_none=True, load_default=None)
-    assessment_threshold_pct = fields.Integer(strict=True, load_default=70)
-    certification_threshold_pct = fields.Integer(strict=True, load_default=75)
-    trainer_ids = fields.List(fields.Integer(strict=True), load_default=list)
-    module_ids = fields.List(fields.Integer(strict=True), load_default=list)
+    capacity = _int(allow_none=True, load_default=None)
+    assessment_threshold_pct = _int(load_default=70)
+    certification_threshold_pct = _int(load_default=75)
+    trainer_ids = fields.List(_id(), load_default=list)
+    module_ids = fields.List(_id(), load_default=list)
 
 
 class LessonInSchema(Schema):
-    module_id = fields.Integer(required=True, strict=True)
+    module_id = _id(required=True)
     date = fields.Date(required=True)
     start_time = fields.Time(required=True)
     end_time = fields.Time(required=True)
     mode = fields.Enum(LessonMode, by_value=True, load_default=LessonMode.IN_PERSON)
-    trainer_id = fields.Integer(required=True, strict=True)
-    place = fields.String(load_default="")
-    link = fields.String(load_default="")
-    weeks = fields.Integer(strict=True, load_default=1)
+    trainer_id = _id(required=True)
+    place = _text(300, load_default="")
+    link = _text(500, load_default="")
+    weeks = _int(load_default=1)
 
 
 class EnrolInSchema(Schema):
-    user_id = fields.Integer(required=True, strict=True)
+    user_id = _id(required=True)
     enrolled_on = fields.Date(allow_none=True, load_default=None)
 
 
 class WithdrawInSchema(Schema):
-    reason = fields.String(required=True)
+    reason = _text(500, required=True)
     withdrawn_on = fields.Date(allow_none=True, load_default=None)
 
 
 class AttendanceLineInSchema(Schema):
-    enrolment_id = fields.Integer(required=True, strict=True)
+    enrolment_id = _id(required=True)
     status = fields.Enum(AttendanceStatus, by_value=True, required=True)
-    minutes = fields.Integer(strict=True, allow_none=True, load_default=None)
+    minutes = _int(allow_none=True, load_default=None)
     note = fields.String(load_default="")
-    version = fields.Integer(strict=True, allow_none=True, load_default=0)
+    version = _int(allow_none=True, load_default=0)
 
 
 class AttendanceWriteInSchema(DottedErrorsSchema):
     """Each line carries the record version it replaces (0: there was none)."""
 
     records = fields.List(fields.Nested(AttendanceLineInSchema), required=True)
-    register_version = fields.Integer(strict=True, allow_none=True, load_default=None)
+    register_version = _int(allow_none=True, load_default=None)
     sign = fields.Boolean(load_default=False)
 
 
 class CheckInSchema(Schema):
-    code = fields.String(required=True)
-    lesson_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    code = _text(20, required=True)
+    lesson_id = _id(allow_none=True, load_default=None)
