@@ -207,7 +207,7 @@ def reachability_problems(app) -> list[str]:
     """Try the database and, when configured, Redis; a readable line for each that fails."""
     found = []
     if not app.config.get("CONFIG_ERRORS"):
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import create_engine, inspect, text
 
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         args = {} if uri.startswith("sqlite") else {"connect_timeout": 5}
@@ -215,6 +215,8 @@ def reachability_problems(app) -> list[str]:
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+                if not inspect(conn).has_table("alembic_version"):
+                    found.append("The database has no tables yet: run `flask db upgrade`.")
         except Exception as err:  # any driver error: report it, never a traceback
             found.append(f"The database does not answer: {_first_line(err)}")
         finally:

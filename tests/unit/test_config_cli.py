@@ -87,6 +87,7 @@ def test_check_reaches_the_database(no_lms_env, tmp_path):
     app = production_app(tmp_path, SESSION_COOKIE_SECURE=True, **PROPER)
     result = app.test_cli_runner().invoke(args=["lms", "check"])
     assert "does not answer" not in result.output  # the SQLite file opens
+    assert "- The database has no tables yet: run `flask db upgrade`." in result.output
     closed = production_app(
         tmp_path, SQLALCHEMY_DATABASE_URI="postgresql://lms@127.0.0.1:1/lms", **PROPER
     )
