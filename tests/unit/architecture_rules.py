@@ -204,9 +204,16 @@ class Parsed:
 class RequestIndex:
     """Which top-level names of the project read request state, and through what."""
 
-    def __init__(self, parsed: list[Parsed]):
-        self.parsed = {p.module.name: p for p in parsed}
-        self.bound: dict[str, str] = {}  # qualified name -> why
+    def __init__(self, parsed: list[Parsed], base: RequestIndex | None = None):
+        """Index parsed modules; with base, on top of an index they do not change (the
+        checkers' own tests add a few modules to the project's index this way)."""
+        names = {p.module.name for p in parsed}
+        self.parsed = {**(base.parsed if base else {}), **{p.module.name: p for p in parsed}}
+        self.bound: dict[str, str] = {  # qualified name -> why
+            k: v
+            for k, v in (base.bound if base else {}).items()
+            if k.rpartition(".")[0] not in names
+        }
         refs = {
             f"{p.module.name}.{name}": p.references(node)
             for p in parsed

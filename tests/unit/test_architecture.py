@@ -105,7 +105,7 @@ def request_violations(name: str, source: str, **others: str) -> list[str]:
     """Violations of one pure module, with other (fake) modules beside the real project."""
     extra = [Parsed.of(_module(n.replace("__", ".")), s) for n, s in others.items()]
     own = Parsed.of(_module(name), source)
-    return RequestIndex([*PARSED, *extra, own]).violations(own)
+    return RequestIndex([*extra, own], base=INDEX).violations(own)
 
 
 @pytest.mark.parametrize(
