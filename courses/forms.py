@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     DecimalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -43,7 +44,7 @@ class ModuleForm(FlaskForm):
     topic_area = SelectField(
         _l("Topic area"),
         validators=[DataRequired()],
-        choices=[(t.value, TOPIC_LABELS[t]) for t in TopicArea],
+        choices=[SelectChoice(t.value, TOPIC_LABELS[t]) for t in TopicArea],
     )
     planned_hours = DecimalField(
         _l("Planned hours"),
@@ -91,7 +92,7 @@ class CourseForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(
-        _l("Status"), choices=[(s.value, COURSE_STATUS_LABELS[s]) for s in CourseStatus]
+        _l("Status"), choices=[SelectChoice(s.value, COURSE_STATUS_LABELS[s]) for s in CourseStatus]
     )
 
 
@@ -104,7 +105,9 @@ class LessonForm(FlaskForm):
     date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
-    mode = SelectField(_l("Mode"), choices=[(m.value, MODE_LABELS[m]) for m in LessonMode])
+    mode = SelectField(
+        _l("Mode"), choices=[SelectChoice(m.value, MODE_LABELS[m]) for m in LessonMode]
+    )
     place = StringField(
         _l("Place"),
         validators=[Optional(), Length(max=300)],

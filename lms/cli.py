@@ -14,11 +14,13 @@ lms_cli = AppGroup("lms", help="Rencontrer LMS administration commands.")
 
 
 @lms_cli.command("check")
-def check_command():
+@click.option("--offline", is_flag=True, help="Do not try to reach the database and Redis.")
+def check_command(offline: bool):
     """Print what is misconfigured; exit 1 when anything is."""
-    from lms.config import problems
+    from lms.config import problems, reachability_problems
 
-    found = problems(current_app)
+    click.echo(f"Checking the {current_app.config.get('CONFIG_NAME', 'production')} configuration.")
+    found = problems(current_app) + ([] if offline else reachability_problems(current_app))
     if not found:
         click.echo("Configuration OK.")
         return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,8 @@ class DevelopmentConfig(Config):
 
 
 class LocalConfig(Config):
-    """`make run`: plain HTTP on 127.0.0.1, no debugger, a generated secret key."""
+    """`make run`: plain HTTP on 127.0.0.1, no debugger, the secret key of instance/secret_key
+    (generated on first use), so that `flask lms ...` works in a checkout with no variables."""
 
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -111,6 +114,9 @@ def load_config(app, config: dict | str | None) -> None:
         if overrides.get("TESTING"):
             name = "testing"
     app.config.from_object(CONFIGS.get(name, ProductionConfig))
+    app.config["CONFIG_NAME"] = name if name in CONFIGS else "production"
+    if app.config["CONFIG_NAME"] == "local" and not os.environ.get("LMS_SECRET_KEY"):
+        app.config["SECRET_KEY"] = local_secret_key(Path(app.instance_path))
     for key, kind in ENV_SETTINGS.items():
         raw = os.environ.get(f"LMS_{key}")
         if raw is None or raw == "":
@@ -131,27 +137,113 @@ def load_config(app, config: dict | str | None) -> None:
             "postgresql+psycopg://" + uri[len("postgresql://") :]
         )
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    bad_url = database_url_problem(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["CONFIG_ERRORS"] = [bad_url] if bad_url else []
+    if bad_url and check_requested(app):
+        # `flask lms check` must still build the app to report the problem.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+
+
+def local_secret_key(instance: Path) -> str:
+    """The key kept in instance/secret_key, written there on first use."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def check_requested(app=None, argv: list[str] | None = None) -> bool:
+    """True when this process runs `flask [...] lms check` (or the config asks for it): the
+    app is then built even when misconfigured, so that the command can list what is wrong."""
+    if app is not None and app.config.get("CHECK_ONLY"):
+        return True
+    args = (sys.argv if argv is None else argv)[1:]
+    return any(args[i : i + 2] == ["lms", "check"] for i in range(len(args)))
+
+
+def database_url_problem(uri: str) -> str | None:
+    """A readable line when the database URL cannot be used at all, else None."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(uri).get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as err:
+        return f"LMS_DATABASE_URL is not a usable database URL: {err}"
+    return None
 
 
 def problems(app) -> list[str]:
     """Return what is misconfigured, in plain words."""
-    found = []
+    found = list(app.config.get("CONFIG_ERRORS", []))
     debug_or_test = app.debug or app.testing
+    # make run, development and the tests run on one machine over plain HTTP with SQLite.
+    on_one_machine = debug_or_test or app.config.get("CONFIG_NAME") == "local"
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not debug_or_test:
         found.append("LMS_SECRET_KEY is not set: the default secret key is refused in production.")
     if len(app.config["SECRET_KEY"]) < 16 and not debug_or_test:
         found.append("LMS_SECRET_KEY is shorter than 16 characters.")
-    if not debug_or_test and not app.config.get("SESSION_COOKIE_SECURE"):
+    if not on_one_machine and not app.config.get("SESSION_COOKIE_SECURE"):
         found.append("Session cookies are not marked Secure outside debug.")
-    if not debug_or_test and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if not on_one_machine and sqlite and not app.config["CONFIG_ERRORS"]:
         found.append("SQLite is in use: set LMS_DATABASE_URL to PostgreSQL for a real deployment.")
-    if not debug_or_test and not app.config.get("REDIS_URL"):
+    if not on_one_machine and not app.config.get("REDIS_URL"):
         found.append("LMS_REDIS_URL is not set: login rate limits are kept in memory, per process.")
+    if not on_one_machine:
+        if app.config["TRAINING_BODY_ACCREDITATION"] == Config.TRAINING_BODY_ACCREDITATION:
+            found.append(
+                "LMS_TRAINING_BODY_ACCREDITATION is the demo reference (DEMO-0000): set the "
+                "training body's real accreditation, printed on registers and documents."
+            )
+        if app.config["TRAINING_BODY_NAME"] == Config.TRAINING_BODY_NAME:
+            found.append("LMS_TRAINING_BODY_NAME is the demo training body: set the real name.")
     return found
 
 
+def reachability_problems(app) -> list[str]:
+    """Try the database and, when configured, Redis; a readable line for each that fails."""
+    found = []
+    if not app.config.get("CONFIG_ERRORS"):
+        from sqlalchemy import create_engine, inspect, text
+
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        args = {} if uri.startswith("sqlite") else {"connect_timeout": 5}
+        engine = create_engine(uri, connect_args=args)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+                if not inspect(conn).has_table("alembic_version"):
+                    found.append("The database has no tables yet: run `flask db upgrade`.")
+        except Exception as err:  # any driver error: report it, never a traceback
+            found.append(f"The database does not answer: {_first_line(err)}")
+        finally:
+            engine.dispose()
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        try:
+            client = redis.Redis.from_url(
+                app.config["REDIS_URL"], socket_connect_timeout=3, socket_timeout=3
+            )
+            client.ping()
+            client.close()
+        except (redis.RedisError, ValueError, OSError) as err:
+            found.append(f"Redis at LMS_REDIS_URL does not answer: {_first_line(err)}")
+    return found
+
+
+def _first_line(err: Exception) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
 def fatal_problems(app) -> list[str]:
-    """Problems that stop the app from starting."""
-    if app.debug or app.testing:
+    """Problems that stop the app from starting (`flask lms check` lists them instead)."""
+    if check_requested(app):
         return []
-    return [p for p in problems(app) if p.startswith("LMS_SECRET_KEY")]
+    found = list(app.config.get("CONFIG_ERRORS", []))
+    if app.debug or app.testing:
+        return found
+    return found + [p for p in problems(app) if p.startswith("LMS_SECRET_KEY")]

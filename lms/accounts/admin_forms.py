@@ -10,6 +10,7 @@ from wtforms import (
     EmailField,
     Form,
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -75,7 +76,9 @@ class UserForm(FlaskForm):
         coerce=optional_int,
         description=_l("The partner company the person works for, if any."),
     )
-    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="it")
+    locale = SelectField(
+        _l("Preferred language"), choices=[SelectChoice(*c) for c in LANGUAGE_CHOICES], default="it"
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,8 +110,12 @@ class UserFilterForm(Form):
     q = StringField(_l("Name or email"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), default="")
     organisation = SelectField(_l("Organisation"), coerce=optional_int)
-    active = SelectField(_l("State"), choices=ACTIVE_CHOICES, default="")
-    access = SelectField(_l("First access"), choices=ACCESS_CHOICES, default="")
+    active = SelectField(
+        _l("State"), choices=[SelectChoice(*c) for c in ACTIVE_CHOICES], default=""
+    )
+    access = SelectField(
+        _l("First access"), choices=[SelectChoice(*c) for c in ACCESS_CHOICES], default=""
+    )
 
     def __init__(self, formdata=None, *, organisations=(), **kwargs):
         super().__init__(formdata, **kwargs)

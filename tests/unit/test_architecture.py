@@ -2,168 +2,56 @@
 
 * Layers: lms <- courses <- assessments <- certificates; imports only point down. lms loads
   the feature packages by name inside create_app (lms/__init__.py), never by import.
-* services and permissions modules never touch the request: no flask.request, session, g,
-  flash, url_for, nor flask_login.current_user.
+* Every module outside the web layer (see `kind`) is pure: it never touches request state
+  (`REQUEST_BOUND`: flask.request, session, g, request_ctx, flash, url_for, abort, redirect,
+  send_file, flask_login.current_user, ...), nor imports or calls a project function that does,
+  followed through imports and re-exports to any depth.
+* `commit()` is called only by views, API functions and CLI commands (the demo CLI entry too).
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from architecture_rules import (
+    Module,
+    Parsed,
+    RequestIndex,
+    commit_violations,
+    layer_violations,
+    project_modules,
+)
 
 from lms import FEATURE_PACKAGES, PROJECT_ROOT
 
-LAYERS = {"lms": 0, "courses": 1, "assessments": 2, "certificates": 3}
-REQUEST_BOUND = {
-    "flask": {"request", "session", "g", "flash", "url_for"},
-    "flask.globals": {"request", "session", "g"},
-    "flask.helpers": {"flash", "url_for"},
-    "flask_login": {"current_user"},
-    "flask_login.utils": {"current_user"},
-}
-PURE_MODULE_NAMES = {"services", "permissions"}
-
-
-@dataclass(frozen=True)
-class Module:
-    name: str  # dotted, e.g. courses.services.lessons
-    path: Path
-    is_package: bool  # an __init__.py
-
-    @property
-    def package(self) -> str:
-        return self.name.split(".")[0]
-
-    @property
-    def is_pure(self) -> bool:
-        """A services or permissions module, or a file inside such a folder."""
-        return bool(PURE_MODULE_NAMES.intersection(self.name.split(".")[1:]))
-
-
-def project_modules(root: Path = PROJECT_ROOT) -> list[Module]:
-    """Every Python module of the four packages."""
-    found = []
-    for package in LAYERS:
-        for path in sorted((root / package).rglob("*.py")):
-            rel = path.relative_to(root).with_suffix("")
-            parts = list(rel.parts)
-            is_package = parts[-1] == "__init__"
-            if is_package:
-                parts = parts[:-1]
-            found.append(Module(".".join(parts), path, is_package))
-    return found
-
-
-def absolute_target(module: Module, node: ast.ImportFrom) -> str:
-    """The absolute dotted module an ImportFrom refers to (relative imports resolved)."""
-    if node.level == 0:
-        return node.module or ""
-    base = module.name.split(".")
-    if not module.is_package:
-        base = base[:-1]
-    if node.level > 1:
-        base = base[: len(base) - (node.level - 1)]
-    return ".".join(base + ([node.module] if node.module else []))
-
-
-def imported_modules(module: Module, tree: ast.AST) -> list[tuple[int, str]]:
-    """(line, dotted name) of every import, also inside functions and TYPE_CHECKING blocks."""
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            target = absolute_target(module, node)
-            found.append((node.lineno, target))
-            # `from courses import services` names a module too.
-            found += [(node.lineno, f"{target}.{a.name}") for a in node.names if a.name != "*"]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute | ast.Name)
-            and getattr(node.func, "attr", getattr(node.func, "id", None))
-            in {"import_module", "__import__"}
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.append((node.lineno, node.args[0].value))
-    return found
-
-
-def layer_violations(module: Module, source: str) -> list[str]:
-    """Imports of a module that point up the layers."""
-    own = LAYERS[module.package]
-    problems = []
-    for line, name in imported_modules(module, ast.parse(source)):
-        top = name.split(".")[0]
-        if top in LAYERS and LAYERS[top] > own:
-            problems.append(f"{module.path}:{line}: {module.package} imports {name}")
-    return problems
-
-
-def request_violations(module: Module, source: str) -> list[str]:
-    """Uses of request-bound objects in a services or permissions module."""
-    tree = ast.parse(source)
-    problems = []
-    module_aliases: dict[str, str] = {}  # local name -> flask / flask_login module
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            target = absolute_target(module, node)
-            banned = REQUEST_BOUND.get(target, set())
-            for alias in node.names:
-                if alias.name in banned:
-                    problems.append(
-                        f"{module.path}:{node.lineno}: imports {alias.name} from {target}"
-                    )
-                if f"{target}.{alias.name}" in REQUEST_BOUND:
-                    module_aliases[alias.asname or alias.name] = f"{target}.{alias.name}"
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name in REQUEST_BOUND:
-                    local = alias.asname or alias.name
-                    module_aliases[local] = alias.name
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            dotted = _dotted(node)
-            if dotted is None:
-                continue
-            head, _, rest = dotted.partition(".")
-            if head not in module_aliases or not rest:
-                continue
-            full = f"{module_aliases[head]}.{rest}"
-            owner, _, attr = full.rpartition(".")
-            if attr in REQUEST_BOUND.get(owner, set()):
-                problems.append(f"{module.path}:{node.lineno}: uses {full}")
-    return problems
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
-    return None
-
-
 MODULES = project_modules()
+SOURCES = {m: m.path.read_text(encoding="utf-8") for m in MODULES}
+PARSED = [Parsed.of(m, s) for m, s in SOURCES.items()]
+INDEX = RequestIndex(PARSED)
 
 
 def test_the_packages_are_found():
     names = {m.name for m in MODULES}
     assert {"lms", "lms.security", "lms.accounts.services", *FEATURE_PACKAGES} <= names
-    assert any(m.is_pure for m in MODULES)
+    pure = {m.name for m in MODULES if m.is_pure}
+    assert {
+        "courses.attendance",
+        "assessments.scoring",
+        "lms.accounts.importing",
+        "lms.accounts.permissions",
+        "courses.services.lessons",
+        "lms.exports",
+    } <= pure
 
 
 def test_imports_point_down_the_layers():
     problems = []
-    for module in MODULES:
-        problems += layer_violations(module, module.path.read_text(encoding="utf-8"))
-    assert not problems, "Imports that point up the layers:\n" + "\n".join(problems)
+    for module, source in SOURCES.items():
+        problems += layer_violations(module, source)
+    if problems:
+        pytest.fail("Imports that point up the layers:\n" + "\n".join(problems), pytrace=False)
 
 
 def test_lms_loads_feature_packages_by_name_in_create_app():
@@ -180,18 +68,44 @@ def test_lms_loads_feature_packages_by_name_in_create_app():
     assert set(FEATURE_PACKAGES) == {"courses", "assessments", "certificates"}
 
 
-def test_services_and_permissions_do_not_touch_the_request():
+def test_pure_modules_do_not_touch_the_request():
     problems = []
-    for module in MODULES:
-        if module.is_pure:
-            problems += request_violations(module, module.path.read_text(encoding="utf-8"))
-    assert not problems, (
-        "services/permissions must take the acting user as an argument and never read "
-        "the request:\n" + "\n".join(problems)
-    )
+    for parsed in PARSED:
+        if parsed.module.is_pure:
+            problems += INDEX.violations(parsed)
+    if problems:
+        pytest.fail(
+            "Modules outside the web layer must take the acting user as an argument and never "
+            "read the request, directly or through a helper:\n" + "\n".join(problems),
+            pytrace=False,
+        )
+
+
+def test_only_views_api_and_cli_commit():
+    problems = []
+    for module, source in SOURCES.items():
+        if not module.may_commit:
+            problems += commit_violations(module, source)
+    if problems:
+        pytest.fail(
+            "Services and helpers flush(); only views, API functions and CLI commands commit:\n"
+            + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 # --- the checkers themselves catch what they should --------------------------------------
+
+
+def _module(name: str) -> Module:
+    return Module(name, Path(name.replace(".", "/") + ".py"), is_package=False)
+
+
+def request_violations(name: str, source: str, **others: str) -> list[str]:
+    """Violations of one pure module, with other (fake) modules beside the real project."""
+    extra = [Parsed.of(_module(n.replace("__", ".")), s) for n, s in others.items()]
+    own = Parsed.of(_module(name), source)
+    return RequestIndex([*extra, own], base=INDEX).violations(own)
 
 
 @pytest.mark.parametrize(
@@ -207,8 +121,7 @@ def test_services_and_permissions_do_not_touch_the_request():
     ],
 )
 def test_layer_checker_catches_upward_imports(name, source):
-    module = Module(name, Path(name.replace(".", "/") + ".py"), is_package=False)
-    assert layer_violations(module, source)
+    assert layer_violations(_module(name), source)
 
 
 @pytest.mark.parametrize(
@@ -221,8 +134,7 @@ def test_layer_checker_catches_upward_imports(name, source):
     ],
 )
 def test_layer_checker_accepts_downward_imports(name, source):
-    module = Module(name, Path(name.replace(".", "/") + ".py"), is_package=False)
-    assert layer_violations(module, source) == []
+    assert layer_violations(_module(name), source) == []
 
 
 @pytest.mark.parametrize(
@@ -233,30 +145,112 @@ def test_layer_checker_accepts_downward_imports(name, source):
         "from flask import g as flask_g",
         "from flask import flash",
         "from flask import url_for",
+        "from flask import abort",
+        "from flask import redirect",
+        "from werkzeug.exceptions import abort",
+        "from flask.globals import request_ctx",
         "from flask_login import current_user",
         "import flask\ndef f():\n    return flask.request.args",
+        "import flask\ndef f():\n    flask.abort(404)",
         "import flask_login\ndef f():\n    return flask_login.current_user.id",
         "import flask as fl\nx = fl.session['a']",
         "from flask.globals import request",
+        "from lms.web import acting_user",
+        "from lms import web\ndef f():\n    return web.acting_user()",
+        "import lms.web\ndef f():\n    return lms.web.get_or_404(None, 1)",
+        "from lms.security import login_required",
     ],
 )
 def test_request_checker_catches_request_access(source):
-    module = Module("courses.services", Path("courses/services.py"), is_package=False)
-    assert request_violations(module, source)
+    assert request_violations("courses.services", source)
 
 
-def test_request_checker_accepts_plain_services():
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from courses.helpers import current_page",
+        "from courses import helpers\ndef f():\n    return helpers.current_page()",
+        "import courses.helpers as h\ndef f():\n    return h.current_page()",
+        "from courses.reexport import current_page",  # re-exported by another module
+        "from courses.helpers import Pager",  # a class with a method that reads the request
+        "from courses.helpers import page_size",  # reads it through current_page
+    ],
+)
+def test_request_checker_follows_helpers_that_read_the_request(source):
+    helpers = (
+        "from flask import request\n\n"
+        "def current_page():\n    return int(request.args.get('page', 1))\n\n"
+        "def page_size():\n    return 50 * current_page()\n\n"
+        "def plain(n):\n    return n + 1\n\n"
+        "class Pager:\n    def page(self):\n        return current_page()\n"
+    )
+    problems = request_violations(
+        "courses.attendance",
+        source,
+        courses__helpers=helpers,
+        courses__reexport="from courses.helpers import current_page\n",
+    )
+    assert problems, source
+    assert "flask.request" in problems[0]
+    plain = request_violations(
+        "courses.attendance", "from courses.helpers import plain", courses__helpers=helpers
+    )
+    assert plain == []
+
+
+def test_request_checker_accepts_plain_modules():
     source = (
         "from flask import current_app\nfrom flask_babel import gettext as _\n"
-        "from lms.db import db\n\ndef f(actor, request):\n    return request.id, actor\n"
+        "from lms.db import db\nfrom lms.errors import Forbidden, NotFound\n"
+        "from lms.permissions import require\nfrom lms.validation import invalid\n\n"
+        "def f(actor, request):\n    return request.id, actor\n"
     )
-    module = Module("courses.services", Path("courses/services.py"), is_package=False)
-    assert request_violations(module, source) == []
+    assert request_violations("courses.services", source) == []
 
 
-def test_pure_modules_include_folders():
-    assert Module("courses.services.lessons", Path("x"), False).is_pure
-    assert Module("certificates.permissions", Path("x"), False).is_pure
-    assert Module("assessments.permissions", Path("x"), True).is_pure
-    assert not Module("courses.views", Path("x"), False).is_pure
-    assert not Module("services", Path("x"), False).is_pure  # top-level name is a package
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from lms.db import db\ndef f():\n    db.session.commit()",
+        "from lms.extensions import db\ndef f(conn):\n    conn.commit()",
+        "from sqlalchemy.orm import Session\ndef f(s: Session):\n    s.commit()",
+    ],
+)
+def test_commit_checker_catches_commits(source):
+    assert commit_violations(_module("courses.services"), source)
+    assert commit_violations(_module("courses.services"), "db.session.flush()") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("courses.services.lessons", "pure"),
+        ("courses.attendance", "pure"),
+        ("assessments.scoring", "pure"),
+        ("lms.accounts.importing", "pure"),
+        ("courses.exports", "pure"),
+        ("assessments.models.grade", "pure"),
+        ("courses.schemas", "pure"),
+        ("courses.demo", "pure"),
+        ("courses.permissions", "pure"),
+        ("courses.forms", "pure"),
+        ("courses.views.lessons", "views"),
+        ("lms.accounts.admin_views", "views"),
+        ("lms.views", "views"),
+        ("lms.api.io", "api"),
+        ("courses.api", "api"),
+        ("lms.cli", "cli"),
+        ("lms.web", "web"),
+        ("lms.security", "web"),
+        ("lms.errors", "web"),
+        ("courses.navigation", "web"),
+        ("lms.panels", "web"),
+        ("lms.files.http", "web"),
+        ("services", "pure"),  # a top-level module name is a package, not a layer word
+    ],
+)
+def test_modules_are_classified(name, kind):
+    assert _module(name).kind == kind
+    assert Module("courses", Path("courses/__init__.py"), is_package=True).kind == "web"
+    assert Module("courses.services", Path("x"), is_package=True).kind == "pure"
+    assert _module("courses.views.x").may_commit and not _module("lms.web").may_commit

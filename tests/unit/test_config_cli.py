@@ -57,19 +57,131 @@ def test_check_lists_the_problems_of_a_careless_deployment(no_lms_env, tmp_path)
     assert "Secure" in result.output
     assert "SQLite" in result.output
     assert "LMS_REDIS_URL" in result.output
+    assert "DEMO-0000" in result.output
+    assert "Traceback" not in result.output
+
+
+PROPER = {
+    "SECRET_KEY": GOOD_SECRET,
+    "TRAINING_BODY_NAME": "Ente Esempio",
+    "TRAINING_BODY_ACCREDITATION": "Accreditamento regionale n. 1234",
+}
 
 
 def test_check_passes_a_proper_deployment(no_lms_env, tmp_path):
     app = production_app(
         tmp_path,
-        SECRET_KEY=GOOD_SECRET,
         SQLALCHEMY_DATABASE_URI="postgresql://lms@db.example/lms",
         REDIS_URL="redis://cache.example:6379/0",
+        **PROPER,
     )
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
-    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    # --offline: these hosts do not exist; reaching them is tested below on closed local ports.
+    result = app.test_cli_runner().invoke(args=["lms", "check", "--offline"])
     assert result.exit_code == 0, result.output
+    assert "Checking the production configuration." in result.output
     assert "Configuration OK." in result.output
+
+
+def test_check_reaches_the_database(no_lms_env, tmp_path):
+    app = production_app(tmp_path, SESSION_COOKIE_SECURE=True, **PROPER)
+    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    assert "does not answer" not in result.output  # the SQLite file opens
+    assert "- The database has no tables yet: run `flask db upgrade`." in result.output
+    closed = production_app(
+        tmp_path, SQLALCHEMY_DATABASE_URI="postgresql://lms@127.0.0.1:1/lms", **PROPER
+    )
+    result = closed.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "- The database does not answer:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_reports_an_unreachable_redis(no_lms_env, tmp_path):
+    app = production_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0", **PROPER)
+    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "- Redis at LMS_REDIS_URL does not answer:" in result.output
+
+
+@pytest.mark.parametrize("url", ["nonsense", "nosuchdb://x/y", "postgresql+nodriver://h/d"])
+def test_a_bad_database_url_is_a_readable_line(no_lms_env, tmp_path, url):
+    with pytest.raises(RuntimeError, match="not a usable database URL"):
+        production_app(tmp_path, SQLALCHEMY_DATABASE_URI=url, **PROPER)
+    app = production_app(tmp_path, SQLALCHEMY_DATABASE_URI=url, CHECK_ONLY=True, **PROPER)
+    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "- LMS_DATABASE_URL is not a usable database URL:" in result.output
+    assert "SQLite" not in result.output
+
+
+def test_check_lists_a_missing_secret_instead_of_refusing(no_lms_env, tmp_path):
+    app = production_app(tmp_path, CHECK_ONLY=True)
+    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "- LMS_SECRET_KEY is not set" in result.output
+
+
+def test_check_is_recognised_on_the_command_line():
+    from lms.config import check_requested
+
+    assert check_requested(argv=["flask", "lms", "check"])
+    assert check_requested(argv=["flask", "--app", "wsgi", "lms", "check", "--offline"])
+    assert not check_requested(argv=["flask", "lms", "demo"])
+    assert not check_requested(argv=["gunicorn", "wsgi:app"])
+
+
+def test_flask_lms_check_in_a_shell_prints_lines_not_a_traceback(no_lms_env, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from lms import PROJECT_ROOT
+
+    env = {**os.environ, "LMS_CONFIG": "production", "LMS_DATABASE_URL": "nonsense"}
+    env.pop("FLASK_APP", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "lms", "check"],
+        cwd=PROJECT_ROOT,  # .flaskenv names the app
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "- LMS_SECRET_KEY is not set" in done.stdout
+    assert "- LMS_DATABASE_URL is not a usable database URL" in done.stdout
+
+
+def test_local_config_reads_the_checkout_secret_key(no_lms_env, monkeypatch, tmp_path):
+    from flask import Flask
+
+    from lms.config import load_config
+
+    monkeypatch.setenv("LMS_CONFIG", "local")
+    first = Flask("probe", instance_path=str(tmp_path / "instance"))
+    load_config(first, None)
+    key = (tmp_path / "instance" / "secret_key").read_text().strip()
+    assert first.config["SECRET_KEY"] == key and len(key) > 40
+    second = Flask("probe", instance_path=str(tmp_path / "instance"))
+    load_config(second, None)
+    assert second.config["SECRET_KEY"] == key
+    monkeypatch.setenv("LMS_SECRET_KEY", GOOD_SECRET)
+    third = Flask("probe", instance_path=str(tmp_path / "instance"))
+    load_config(third, None)
+    assert third.config["SECRET_KEY"] == GOOD_SECRET
+
+
+def test_local_config_is_not_held_to_production_rules(no_lms_env, monkeypatch, tmp_path):
+    from flask import Flask
+
+    from lms.config import load_config, problems
+
+    monkeypatch.setenv("LMS_CONFIG", "local")
+    app = Flask("probe", instance_path=str(tmp_path / "instance"))
+    load_config(app, None)
+    assert problems(app) == []  # SQLite, no Redis, plain HTTP and the demo body are fine here
 
 
 def test_token_create_prints_a_working_token(app, client, make):

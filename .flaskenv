@@ -1,0 +1,2 @@
+FLASK_APP=wsgi:app
+LMS_CONFIG=local
