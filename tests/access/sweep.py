@@ -162,14 +162,14 @@ class Sweep:
         self.monitor = WriteMonitor(db.engine)
 
     def expected(self, entry: Entry, role: str, obj: Obj, is_api: bool) -> str:
-        if role == ANONYMOUS:
-            if entry.public:
-                return REACH
+        if role == ANONYMOUS and not entry.public:
             return LOGIN_API if is_api else LOGIN_HTML
         scopes = entry.scopes(role)
         if not scopes:
             return REFUSED
-        if scopes & self.world.relations(role, obj):
+        if obj.invalid:
+            return HIDDEN
+        if entry.public or scopes & self.world.relations(role, obj):
             return REACH
         return HIDDEN
 

@@ -187,7 +187,7 @@ TABLE: dict[str, Entry] = {
     "courses.checkin_qr": rule("GET", "lesson", **GRADERS),
     "courses.checkin_state": rule("GET", "lesson", **GRADERS),
     "api.api_session_attendance": rule("GET", "lesson", **GRADERS),
-    "api.api_write_attendance": rule("PUT", "lesson", **GRADERS),
+    "api.api_write_attendance": rule("PUT", "lesson", body="attendance", **GRADERS),
     "courses.check_in": rule("GET POST", **TRAINEE),
     "api.api_check_in": rule("POST", **TRAINEE),
     # --- assessments: building -------------------------------------------------------------
@@ -207,10 +207,10 @@ TABLE: dict[str, Entry] = {
         "POST", "criterion", fresh=True, **STAFF, trainer="course shared"
     ),
     "api.course_assessments": rule("GET", "course", **GRADERS, trainee="own"),
-    "api.create_assessment": rule("POST", "course", **GRADERS),
+    "api.create_assessment": rule("POST", "course", body="new_assessment", **GRADERS),
     "api.get_assessment": rule("GET", "assessment", **GRADERS, trainee="own"),
     "api.list_questions": rule("GET", "quiz", **GRADERS),
-    "api.create_question": rule("POST", "quiz", **GRADERS),
+    "api.create_question": rule("POST", "quiz", body="new_question", **GRADERS),
     # --- assessments: taking -----------------------------------------------------------------
     "assessments.my_assessments": rule("GET", **TRAINEE),
     "assessments.my_results": rule("GET", **TRAINEE),
@@ -222,7 +222,7 @@ TABLE: dict[str, Entry] = {
     "assessments.submission_file": rule("GET", "submission_file", **GRADERS, trainee="own"),
     "api.start_attempt": rule("POST", "quiz", **OWN_WORK),
     "api.get_attempt": rule("GET", "attempt", **OWN_WORK),
-    "api.attempt_answer": rule("PUT", "attempt_question", **OWN_WORK),
+    "api.attempt_answer": rule("PUT", "attempt_question", body="answer", **OWN_WORK),
     "api.submit_attempt": rule("POST", "attempt", last=True, **OWN_WORK),
     "api.my_submission": rule("GET", "assessment", **OWN_WORK),
     "api.submit_work": rule("POST", "assessment", **OWN_WORK),
@@ -239,8 +239,8 @@ TABLE: dict[str, Entry] = {
     "assessments.gradebook_xlsx_export": rule("GET", "course", **GRADERS),
     "api.list_grades": rule("GET", "assessment", **GRADERS, trainee="own"),
     "api.get_grade": rule("GET", "grade", **GRADERS, trainee="own"),
-    "api.put_mark": rule("PUT", "grade", **GRADERS),
-    "api.post_agreement": rule("POST", "grade", **GRADERS),
+    "api.put_mark": rule("PUT", "grade", body="mark", **GRADERS),
+    "api.post_agreement": rule("POST", "grade", body="agreement", **GRADERS),
     "api.release": rule("POST", "assessment", **GRADERS),
     "api.gradebook": rule("GET", "course", **GRADERS),
 }

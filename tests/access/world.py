@@ -10,11 +10,12 @@ by the facts the table's scopes are about (whose it is, which course, which comp
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lms.accounts.models import Role
-from lms.db import db
+from lms.db import db, utcnow
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MISSING = 999999
@@ -55,6 +56,7 @@ class World:
         self.courses_of_org: dict[int, set[int]] = {}
         self.module_of_course: dict[int, int] = {}
         self.template_id = 0
+        self.bodies: dict[str, dict] = {}
 
     def variants(self, kind: str, *, fresh: bool, role: str) -> list[tuple[str, Obj]]:
         """The objects to call a route with; fresh ones are built for this call only."""
@@ -93,7 +95,7 @@ class World:
             return {"action": "up", "module_id": str(self.module_of_course.get(course_id, 0))}
         if name == "attach_template":
             return {"template_id": str(self.template_id)}
-        raise KeyError(name)
+        return dict(self.bodies[name])
 
 
 def _missing(*names: str) -> tuple[str, Obj]:
@@ -194,6 +196,30 @@ def build_world(make) -> World:
     db.session.commit()
     link = accounts.create_password_link(admin, newcomer)
     db.session.commit()
+    # Valid API bodies, so that a write reaches the object's scope check whatever the order
+    # of input validation and loading (an empty body could be refused before either).
+    opens = utcnow() - dt.timedelta(days=1)
+    w.bodies = {
+        "new_assessment": {
+            "title": "Prova creata dallo sweep",
+            "kind": "assignment",
+            "opens_at": opens.isoformat(),
+            "closes_at": (opens + dt.timedelta(days=30)).isoformat(),
+            "max_points": "10",
+            "pass_mark": "6",
+        },
+        "new_question": {
+            "kind": "single",
+            "prompt": "Domanda creata dallo sweep",
+            "points": "1",
+            "choices": [{"text": "Sì", "correct": True}, {"text": "No", "correct": False}],
+        },
+        # Version 0 of an existing mark or grade: a stale edit (409) once the scope holds.
+        "mark": {"version": 0, "score": "7", "reason": "Verifica dello sweep"},
+        "agreement": {"version": 0, "score": "7", "reason": "Verifica dello sweep"},
+        "answer": {"selected": [], "text": ""},
+        "attendance": {"records": []},
+    }
 
     def person(obj_user, **kw):
         return {"person": obj_user.id, "org": obj_user.organisation_id, **kw}
@@ -354,7 +380,10 @@ def build_world(make) -> World:
             _missing("assessment_id", "trainee_id"),
         ],
         "token": [_missing("token_id")],
-        "password_link": [("valid link", Obj({"token": link}))],
+        "password_link": [
+            ("valid link", Obj({"token": link})),
+            ("unknown link", Obj({"token": "x"}, invalid=True)),
+        ],
         "static_lms": [("file", Obj({"filename": "css/app.css"}))],
         "static_courses": [("file", Obj({"filename": "courses.js"}))],
         "static_assessments": [("file", Obj({"filename": "assessments.css"}))],
