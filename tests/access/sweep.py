@@ -57,6 +57,8 @@ def coverage_problems(
         if names and entry.kind is None:
             problems.append(f"{endpoint} {rule.rule}: the table names no kind of object")
         if world is not None and entry.kind is not None:
+            if entry.kind not in (world.fresh if entry.fresh else world.kinds):
+                problems.append(f"{endpoint}: the world has no objects of kind {entry.kind}")
             for variant, obj in world.kinds.get(entry.kind, []):
                 if set(obj.values) != names:
                     problems.append(

@@ -13,9 +13,9 @@ import pytest
 from flask import abort
 
 from lms.db import db
+from tests.access.build import build_world
 from tests.access.sweep import HIDDEN, REACH, Sweep, coverage_problems
 from tests.access.table import TABLE, rule
-from tests.access.world import build_world
 from tests.conftest import PG_URL, Factory, IsolatedClient, make_test_app, truncate_postgres
 
 
