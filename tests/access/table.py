@@ -1,0 +1,246 @@
+"""The written access table: who may reach each endpoint, and on which objects.
+
+Written from the domain (docs: DOMAIN.md, ARCHITECTURE.md "Permissions") and from what each
+page is for, never from the decorators or the permission functions, so that it can disagree
+with the code. tests/access/test_sweep.py calls every route with every method as every role
+on objects inside and outside the role's scope and compares the answers with this table.
+
+Roles: admin, coordinator (together: staff), trainer, assessor, trainee, referent, and the
+anonymous visitor. A role may reach an endpoint on an object when one of its scopes holds:
+
+* ``any``     every object (or the endpoint has no object);
+* ``own``     the object belongs to the user: their enrolment, attempt, submission, grade,
+              token; for course content (a course, its assessments) the user's own active
+              enrolment in the course, and an assessment must also be published;
+* ``course``  the user teaches the object's course (trainer of that course);
+* ``org``     the object concerns an employee of the user's company (a referent): an
+              enrolment or account of an employee, a course one of them is enrolled in;
+* ``shared``  an object shared by everyone who builds assessments (rubric templates).
+
+``PUBLIC`` endpoints are reached by everybody, anonymous included; ``EVERYONE`` means every
+logged-in role on ``any``. Anybody else is refused: 403 or 404 when the role has no access to
+the endpoint at all, 404 when the role has access to the endpoint but not to this object
+(its existence is private), a redirect to the login page (HTML) or a 401 problem (API) for
+the anonymous visitor.
+
+Domain choices this table makes (where the code may disagree, the sweep says so):
+* Assessors work on certification dossiers (certificates/): no course or assessment page
+  is theirs; they get only what every logged-in user gets.
+* Referents read the progress of their company's employees: the courses they attend, their
+  lessons, enrolments and attendance, never grades, submitted work or other companies.
+* Trainers teach courses: the course's lessons, registers, assessments and grades; the
+  module catalogue, rubric templates and their own worklists are theirs to read or build.
+  Scheduling, enrolling and reopening a signed register are the coordinator's work.
+* Organisations are read by staff and changed by admins; accounts and the audit log are
+  the admin's.
+* "My" pages (taking a quiz, submitting work, checking in, my assessments and results) are
+  the trainee's; ``/api/v1/me`` and ``/api/v1/me/results`` answer about the caller, anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("admin", "coordinator", "trainer", "assessor", "trainee", "referent")
+ANONYMOUS = "anonymous"
+SCOPES = frozenset({"any", "own", "course", "org", "shared"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One endpoint: its methods, the scopes of each role, the kind of object in its URL."""
+
+    methods: frozenset[str]
+    who: dict[str, frozenset[str]]
+    public: bool = False
+    kind: str | None = None  # the object the URL points at (see tests/access/world.py)
+    fresh: bool = False  # the call destroys its object: build a new one for every call
+    last: bool = False  # the call changes state others rely on: run after the others
+    body: str | None = None  # name of a minimal body (World.body) instead of an empty one
+    signs_out: bool = False  # the view's own answer is a redirect to the login page
+    note: str = field(default="", compare=False)
+
+    def scopes(self, role: str) -> frozenset[str]:
+        if self.public:
+            return frozenset({"any"})
+        return self.who.get(role, frozenset())
+
+
+def rule(
+    methods: str,
+    kind: str | None = None,
+    *,
+    public=False,
+    fresh=False,
+    last=False,
+    body=None,
+    signs_out=False,
+    note="",
+    **who: str,
+) -> Entry:
+    """``rule("GET POST", "course", admin="any", trainer="course shared")``."""
+    scopes = {role: frozenset(s.split()) for role, s in who.items()}
+    for role, s in scopes.items():
+        assert role in ROLES, role
+        assert s <= SCOPES, s
+    return Entry(
+        frozenset(methods.split()), scopes, public, kind, fresh, last, body, signs_out, note
+    )
+
+
+STAFF = {"admin": "any", "coordinator": "any"}
+ADMIN = {"admin": "any"}
+EVERYONE = {role: "any" for role in ROLES}
+GRADERS = {**STAFF, "trainer": "course"}  # the course's trainers and staff
+FOLLOWERS = {**GRADERS, "referent": "org"}  # ... and the referent of an employee in it
+TRAINEE = {"trainee": "any"}
+OWN_WORK = {"trainee": "own"}
+
+
+TABLE: dict[str, Entry] = {
+    # --- platform ------------------------------------------------------------------------
+    "static": rule("GET", "static_lms", public=True),
+    "courses.static": rule("GET", "static_courses", public=True),
+    "assessments.static": rule("GET", "static_assessments", public=True),
+    "core.dashboard": rule("GET", **EVERYONE),
+    "core.health": rule("GET", public=True),
+    "core.set_language": rule("POST", public=True),
+    "accounts.login": rule("GET POST", public=True),
+    "accounts.logout": rule("POST", last=True, signs_out=True, **EVERYONE),
+    "accounts.set_password": rule("GET POST", "password_link", public=True),
+    "accounts.change_password": rule("GET POST", **EVERYONE),
+    "accounts.tokens": rule("GET POST", **EVERYONE),
+    "accounts.revoke_token": rule("POST", "token", fresh=True, **{r: "own" for r in ROLES}),
+    "api.me": rule("GET", **EVERYONE),
+    "api.my_results": rule("GET", **EVERYONE),
+    # --- accounts, organisations, audit (admin pages) ------------------------------------
+    "users.index": rule("GET", **ADMIN),
+    "users.new": rule("GET POST", **ADMIN),
+    "users.detail": rule("GET", "user", **ADMIN),
+    "users.edit": rule("GET POST", "user", **ADMIN),
+    "users.access_link": rule("POST", "user", **ADMIN),
+    "users.deactivate": rule("POST", "user", last=True, **ADMIN),
+    "users.reactivate": rule("POST", "user", last=True, **ADMIN),
+    "users.import_csv": rule("GET POST", **ADMIN),
+    "users.import_confirm": rule("POST", **ADMIN),
+    "api.users_list": rule("GET", **ADMIN),
+    "api.users_create": rule("POST", **ADMIN),
+    "api.users_get": rule("GET", "user", **ADMIN),
+    "api.users_update": rule("PATCH", "user", **ADMIN),
+    "organisations.index": rule("GET", **STAFF),
+    "organisations.detail": rule("GET", "organisation", **STAFF),
+    "organisations.new": rule("GET POST", **ADMIN),
+    "organisations.edit": rule("GET POST", "organisation", **ADMIN),
+    "organisations.deactivate": rule("POST", "organisation", last=True, **ADMIN),
+    "organisations.reactivate": rule("POST", "organisation", last=True, **ADMIN),
+    "api.organisations_list": rule("GET", **STAFF),
+    "api.organisations_get": rule("GET", "organisation", **STAFF),
+    "api.organisations_create": rule("POST", **ADMIN),
+    "api.organisations_update": rule("PATCH", "organisation", **ADMIN),
+    "audit.index": rule("GET", **ADMIN),
+    "api.audit_list": rule("GET", **ADMIN),
+    # --- module catalogue ----------------------------------------------------------------
+    "courses.modules": rule("GET", **STAFF, trainer="any"),
+    "courses.new_module": rule("GET POST", **STAFF),
+    "courses.edit_module": rule("GET POST", "module", **STAFF),
+    "courses.retire_module": rule("POST", "module", **STAFF),
+    "courses.delete_module": rule("POST", "module", fresh=True, **STAFF),
+    "api.api_modules": rule("GET", **STAFF, trainer="any"),
+    "api.api_module": rule("GET", "module", **STAFF, trainer="any"),
+    "api.api_create_module": rule("POST", **STAFF),
+    # --- courses ---------------------------------------------------------------------------
+    "courses.courses": rule("GET", note="the list adapts to the user", **EVERYONE),
+    "courses.my_courses": rule("GET", **EVERYONE),
+    "courses.course": rule("GET", "course", **FOLLOWERS),
+    "courses.new_course": rule("GET POST", **STAFF),
+    "courses.edit_course": rule("GET POST", "course", **STAFF),
+    "courses.course_status": rule("POST", "course", **STAFF),
+    "courses.course_modules": rule("POST", "course", body="move_module", **STAFF),
+    "courses.course_report": rule("GET", "course", **FOLLOWERS),
+    "courses.course_report_csv": rule("GET", "course", **FOLLOWERS),
+    "courses.course_report_xlsx": rule("GET", "course", **FOLLOWERS),
+    "api.api_courses": rule("GET", note="the list adapts to the user", **EVERYONE),
+    "api.api_create_course": rule("POST", **STAFF),
+    "api.api_course": rule("GET", "course", **FOLLOWERS, trainee="own"),
+    "api.api_lessons": rule("GET", "course", **FOLLOWERS, trainee="own"),
+    "api.api_create_lessons": rule("POST", "course", **STAFF),
+    "api.api_course_attendance": rule("GET", "course", **FOLLOWERS),
+    # --- enrolments ------------------------------------------------------------------------
+    "courses.enrolments": rule("GET", "course", **STAFF),
+    "courses.enrol": rule("POST", "course", **STAFF),
+    "courses.withdraw": rule("POST", "enrolment", **STAFF),
+    "api.api_enrolments": rule("GET", "course", **FOLLOWERS),
+    "api.api_enrol": rule("POST", "course", **STAFF),
+    "api.api_withdraw": rule("POST", "enrolment", **STAFF),
+    "api.api_enrolment_attendance": rule("GET", "enrolment", **FOLLOWERS, trainee="own"),
+    # --- lessons, registers, check-in ------------------------------------------------------
+    "courses.today_lessons": rule("GET", **STAFF, trainer="any"),
+    "courses.new_lesson": rule("GET POST", "course", **STAFF),
+    "courses.edit_lesson": rule("GET POST", "lesson", **STAFF),
+    "courses.cancel_lesson": rule("GET POST", "lesson", **STAFF),
+    "courses.lesson": rule("GET", "lesson", **GRADERS),
+    "courses.save_register": rule("POST", "lesson", **GRADERS),
+    "courses.sign_register": rule("POST", "lesson", last=True, **GRADERS),
+    "courses.reopen_register": rule("POST", "lesson", last=True, **STAFF),
+    "courses.register_pdf": rule("GET", "lesson", **GRADERS),
+    "courses.checkin_screen": rule("GET", "lesson", **GRADERS),
+    "courses.checkin_qr": rule("GET", "lesson", **GRADERS),
+    "courses.checkin_state": rule("GET", "lesson", **GRADERS),
+    "api.api_session_attendance": rule("GET", "lesson", **GRADERS),
+    "api.api_write_attendance": rule("PUT", "lesson", body="attendance", **GRADERS),
+    "courses.check_in": rule("GET POST", **TRAINEE),
+    "api.api_check_in": rule("POST", **TRAINEE),
+    # --- assessments: building -------------------------------------------------------------
+    "assessments.course_assessments": rule("GET", "course", **GRADERS),
+    "assessments.new_assessment": rule("GET POST", "course", **GRADERS),
+    "assessments.edit_assessment": rule("GET POST", "assessment", **GRADERS),
+    "assessments.delete_assessment": rule("POST", "assessment", fresh=True, **GRADERS),
+    "assessments.add_question": rule("POST", "quiz", **GRADERS),
+    "assessments.delete_question": rule("POST", "question", fresh=True, **GRADERS),
+    "assessments.assessment_rubric": rule(
+        "POST", "rubric_assessment", body="attach_template", **GRADERS
+    ),
+    "assessments.templates": rule("GET POST", **STAFF, trainer="any"),
+    "assessments.template": rule("GET", "template", **STAFF, trainer="any"),
+    "assessments.add_criterion": rule("POST", "rubric", **STAFF, trainer="course shared"),
+    "assessments.delete_criterion": rule(
+        "POST", "criterion", fresh=True, **STAFF, trainer="course shared"
+    ),
+    "api.course_assessments": rule("GET", "course", **GRADERS, trainee="own"),
+    "api.create_assessment": rule("POST", "course", body="new_assessment", **GRADERS),
+    "api.get_assessment": rule("GET", "assessment", **GRADERS, trainee="own"),
+    "api.list_questions": rule("GET", "quiz", **GRADERS),
+    "api.create_question": rule("POST", "quiz", body="new_question", **GRADERS),
+    # --- assessments: taking -----------------------------------------------------------------
+    "assessments.my_assessments": rule("GET", **TRAINEE),
+    "assessments.my_results": rule("GET", **TRAINEE),
+    "assessments.assessment": rule("GET", "assessment", **GRADERS, trainee="own"),
+    "assessments.start_attempt": rule("POST", "quiz", **OWN_WORK),
+    "assessments.attempt": rule("GET", "attempt", **OWN_WORK),
+    "assessments.save_attempt": rule("POST", "attempt", **OWN_WORK),
+    "assessments.submit_work": rule("POST", "assessment", **OWN_WORK),
+    "assessments.submission_file": rule("GET", "submission_file", **GRADERS, trainee="own"),
+    "api.start_attempt": rule("POST", "quiz", **OWN_WORK),
+    "api.get_attempt": rule("GET", "attempt", **OWN_WORK),
+    "api.attempt_answer": rule("PUT", "attempt_question", body="answer", **OWN_WORK),
+    "api.submit_attempt": rule("POST", "attempt", last=True, **OWN_WORK),
+    "api.my_submission": rule("GET", "assessment", **OWN_WORK),
+    "api.submit_work": rule("POST", "assessment", **OWN_WORK),
+    "api.submission_file": rule("GET", "submission_file", **GRADERS, trainee="own"),
+    # --- assessments: grading and results ----------------------------------------------------
+    "assessments.worklist": rule("GET", **STAFF, trainer="any"),
+    "assessments.grade": rule("GET", "grading", **GRADERS),
+    "assessments.save_grade": rule("POST", "grading", **GRADERS),
+    "assessments.agree": rule("POST", "grading", **GRADERS),
+    "assessments.release": rule("POST", "assessment", **GRADERS),
+    "assessments.gradebooks": rule("GET", **STAFF, trainer="any"),
+    "assessments.gradebook": rule("GET", "course", **GRADERS),
+    "assessments.gradebook_csv_export": rule("GET", "course", **GRADERS),
+    "assessments.gradebook_xlsx_export": rule("GET", "course", **GRADERS),
+    "api.list_grades": rule("GET", "assessment", **GRADERS, trainee="own"),
+    "api.get_grade": rule("GET", "grade", **GRADERS, trainee="own"),
+    "api.put_mark": rule("PUT", "grade", body="mark", **GRADERS),
+    "api.post_agreement": rule("POST", "grade", body="agreement", **GRADERS),
+    "api.release": rule("POST", "assessment", **GRADERS),
+    "api.gradebook": rule("GET", "course", **GRADERS),
+}
