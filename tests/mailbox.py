@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import email
 import re
+import shutil
 import socket
+import ssl
+import subprocess
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 LINK = re.compile(r"https?://\S+/password/imposta/[\w-]+")
 
@@ -70,32 +73,69 @@ class SmtpSink:
 
         login, password = auth_data.login.decode(), auth_data.password.decode()
         self.logins.append((login, password))
-        return AuthResult(success=(login, password) == ("lms", "s3cret pass"))
+        return AuthResult(success=(login, password) == (SMTP_USER, SMTP_PASSWORD))
+
+
+SMTP_USER = "lms"
+SMTP_PASSWORD = "s3cret pass"
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with the openssl tool (the test is skipped without)."""
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl tool is needed to make a TLS certificate")
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
 
 class LocalSmtpServer:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd), requiring a login, started and stopped."""
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), started and stopped by the test.
 
-    def __init__(self, port: int | None = None):
+    tls=None: plain, no login. tls="starttls": STARTTLS required, then a login.
+    tls="ssl": TLS from the first byte (smtps), then a login. The client trusts the
+    self-signed certificate through ?cafile= in the URL.
+    """
+
+    def __init__(self, port: int | None = None, tls: str | None = None, folder: Path | None = None):
         self.port = port or free_port()
+        self.tls = tls
         self.sink = SmtpSink()
         self.controller = None
+        self.cert = self.key = None
+        if tls:
+            self.cert, self.key = self_signed_certificate(folder)
 
     @property
     def url(self) -> str:
-        return f"smtp://lms:s3cret%20pass@127.0.0.1:{self.port}?timeout=5"
+        base = f"127.0.0.1:{self.port}?timeout=5"
+        if self.tls is None:
+            return f"smtp://{base}"
+        login = f"{SMTP_USER}:{quote(SMTP_PASSWORD)}@"
+        scheme, flag = ("smtps", "") if self.tls == "ssl" else ("smtp", "&starttls=1")
+        return f"{scheme}://{login}{base}{flag}&cafile={quote(str(self.cert))}"
 
     def start(self) -> LocalSmtpServer:
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(
-            self.sink,
-            hostname="127.0.0.1",
-            port=self.port,
-            authenticator=self.sink.authenticate,
-            auth_required=True,
-            auth_require_tls=False,  # plain TCP on loopback, for the test only
-        )
+        kwargs: dict = {}
+        if self.tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.cert, self.key)
+            kwargs = {"authenticator": self.sink.authenticate}
+            if self.tls == "ssl":
+                # aiosmtpd does not see implicit TLS as TLS: offer AUTH without requiring it.
+                kwargs.update(ssl_context=context, auth_require_tls=False)
+            else:
+                kwargs.update(tls_context=context, require_starttls=True, auth_required=True)
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **kwargs)
         self.controller.start()
         return self
 

@@ -44,7 +44,8 @@ class OutboxTransport:
 
 
 class SmtpTransport:
-    """smtp://user:pass@host:587?starttls=1, smtps://host:465 (or ?ssl=1); ?timeout=seconds."""
+    """smtp://user:pass@host:587?starttls=1, smtps://host:465 (or ?ssl=1); ?timeout=seconds;
+    ?cafile=/path/ca.pem to trust a private certificate authority."""
 
     def __init__(self, url: str):
         parts = urlsplit(url)
@@ -58,10 +59,11 @@ class SmtpTransport:
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = float(query.get("timeout", "10"))
+        self.cafile = query.get("cafile") or None
         self._client: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.cafile)
         if self.use_ssl:
             client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
