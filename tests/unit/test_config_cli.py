@@ -57,6 +57,8 @@ def test_check_lists_the_problems_of_a_careless_deployment(no_lms_env, tmp_path)
     assert "Secure" in result.output
     assert "SQLite" in result.output
     assert "LMS_REDIS_URL" in result.output
+    assert "LMS_BASE_URL" in result.output  # links in e-mails could not be built
+    assert "LMS_MAIL_URL" in result.output  # e-mails would stay in the outbox
 
 
 def test_check_passes_a_proper_deployment(no_lms_env, tmp_path):
@@ -65,6 +67,8 @@ def test_check_passes_a_proper_deployment(no_lms_env, tmp_path):
         SECRET_KEY=GOOD_SECRET,
         SQLALCHEMY_DATABASE_URI="postgresql://lms@db.example/lms",
         REDIS_URL="redis://cache.example:6379/0",
+        BASE_URL="https://lms.example.org",
+        MAIL_URL="smtp://lms:secret@mail.example.org:587?starttls=1",
     )
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     result = app.test_cli_runner().invoke(args=["lms", "check"])
