@@ -50,7 +50,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from lms import mail
     from lms.accounts import invitation_views as _invitation_views  # noqa: F401 - routes on users
-    from lms.accounts import recovery as _recovery  # noqa: F401 - routes on accounts
+    from lms.accounts import recovery_views as _recovery  # noqa: F401 - routes on accounts
     from lms.accounts.admin_views import bp as users_bp
     from lms.accounts.views import bp as accounts_bp
     from lms.audit.views import bp as audit_bp

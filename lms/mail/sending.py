@@ -4,7 +4,8 @@ send-pending` for messages whose attempt failed.
 Every change of a row's state is its own short transaction on a separate connection
 (`engine.begin()`), never the caller's session: a failure to send can never undo the change
 that caused the message. A row is claimed with a compare-and-set on `attempts`, so the
-after-commit dispatch and a concurrent send-pending never send one message twice.
+after-commit dispatch and a concurrent send-pending never both send it; a process that dies
+between sending and recording may send it again once its lease (LEASE) has run out.
 """
 
 from __future__ import annotations
@@ -89,14 +90,14 @@ def _send_one(row, now: dt.datetime, transport: Transport) -> bool:
             ", giving up" if give_up else "",
             exc,
         )
-        _finish(
-            row.id,
-            {
-                "status": MailStatus.FAILED if give_up else MailStatus.QUEUED,
-                "last_error": f"{type(exc).__name__}: {exc}"[:500],
-                "next_attempt_at": now + backoff(attempts),
-            },
-        )
+        failed = {
+            "status": MailStatus.FAILED if give_up else MailStatus.QUEUED,
+            "last_error": f"{type(exc).__name__}: {exc}"[:500],
+            "next_attempt_at": now + backoff(attempts),
+        }
+        if give_up and row.sensitive:
+            failed.update(body_text="", body_html=None)  # a link that never left dies here
+        _finish(row.id, failed)
         return False
     done = {"status": MailStatus.SENT, "sent_at": utcnow(), "last_error": None}
     if row.sensitive:

@@ -140,7 +140,7 @@ def test_retries_back_off_then_give_up(app, make):
     app.config["MAIL_MAX_ATTEMPTS"] = 3
     person = make.user(Role.TRAINEE)
     start = utcnow()
-    queue(person.email, "Oggetto", "Testo", user_id=person.id, now=start)
+    queue(person.email, "Oggetto", "Testo", user_id=person.id, sensitive=True, now=start)
     db.session.commit()  # first attempt, after the commit: fails
     [row] = mails()
     assert (row.status, row.attempts) == (MailStatus.QUEUED, 1)
@@ -153,6 +153,7 @@ def test_retries_back_off_then_give_up(app, make):
     assert send_pending(now=third) == (0, 1)
     [row] = mails()
     assert (row.status, row.attempts) == (MailStatus.FAILED, 3)  # given up, kept for review
+    assert row.body_text == "" and "Connection" in row.last_error  # its link is not kept
     assert send_pending(now=third + dt.timedelta(days=1)) == (0, 0)
 
 
