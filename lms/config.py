@@ -169,7 +169,14 @@ def problems(app) -> list[str]:
         found.append("LMS_REDIS_URL is not set: login rate limits are kept in memory, per process.")
     if not app.config.get("BASE_URL"):
         found.append("LMS_BASE_URL is not set: links in e-mails cannot be built.")
-    if not debug_or_test and not app.config.get("MAIL_URL"):
+    if app.config.get("MAIL_URL"):
+        from lms.mail.transport import SmtpTransport
+
+        try:
+            SmtpTransport(app.config["MAIL_URL"])
+        except ValueError as err:
+            found.append(str(err) + ".")
+    elif not debug_or_test:
         found.append(
             "LMS_MAIL_URL is not set: e-mails are only written to the outbox folder "
             f"({app.config['MAIL_OUTBOX']}), never delivered."

@@ -3,6 +3,7 @@ the new password, the login. axe checks every page, and the HTML of the e-mail t
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from tests.e2e.conftest import check_page, new_page
@@ -92,3 +93,43 @@ def test_forgot_password_then_log_in_with_the_new_one(
         check_page(reader)
     finally:
         reader.context.close()
+
+
+def test_admin_sends_invitations_and_the_link_works(page, visit, submit, login, live_server):
+    """The admin pages of invitations, checked by axe; the invited person sets a password."""
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_user
+    from lms.db import db
+
+    email = f"invitata.{secrets.token_hex(4)}@example.org"
+    with live_server.app.app_context():
+        person = create_user(
+            None, email=email, full_name="Ines Invitata", roles={Role.TRAINEE}, locale="en"
+        )
+        db.session.commit()
+        person_id = person.id
+
+    login(page, "admin@demo.example")
+    visit(page, "/admin/utenti/?access=pending")
+    submit(page, page.locator("main a[href$='/admin/utenti/inviti']"))
+    assert page.locator("h1").inner_text() == "Invia inviti"
+    assert email in page.locator("main ul").inner_text()
+    submit(page, page.locator("main form button[type=submit]"))
+    assert re.search(r"\d+ invit[oi] inviat[oi]\.", page.locator("#flash-messages").inner_text())
+    [message] = messages_to(live_server, email)
+    assert message["Subject"] == "Your account on Rencontrer LMS: set your password"
+
+    # Invited again from the person's page: a second message with a new link.
+    visit(page, f"/admin/utenti/{person_id}")
+    submit(page, page.locator("main form[action$='/invito'] button"))
+    assert f"È stato inviato un invito a {email}." in page.locator("#flash-messages").inner_text()
+    first, second = messages_to(live_server, email)
+    assert password_link(first) != password_link(second)
+    submit(page, page.locator("header form[action$='/esci'] button"))
+
+    visit(page, path_of(password_link(second)))
+    page.locator("#new_password").fill(NEW_PASSWORD)
+    page.locator("#confirm").fill(NEW_PASSWORD)
+    submit(page, page.locator("main form button[type=submit]"))
+    login(page, email, NEW_PASSWORD, locale=None)
+    assert page.locator("html").get_attribute("lang") == "en"  # the person's own language

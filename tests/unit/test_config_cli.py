@@ -125,3 +125,17 @@ def test_demo_twice_creates_nothing_new(app):
     after = row_counts()
     grown = {t: (before[t], after[t]) for t in after if after[t] != before.get(t)}
     assert not grown, f"a second `flask lms demo` changed these tables: {grown}"
+
+
+def test_check_flags_a_mail_url_that_is_not_smtp(no_lms_env, tmp_path):
+    app = production_app(
+        tmp_path,
+        SECRET_KEY=GOOD_SECRET,
+        SQLALCHEMY_DATABASE_URI="postgresql://lms@db.example/lms",
+        REDIS_URL="redis://cache.example:6379/0",
+        BASE_URL="https://lms.example.org",
+        MAIL_URL="mail.example.org:587",
+    )
+    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "LMS_MAIL_URL must look like smtp://" in result.output
