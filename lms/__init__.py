@@ -48,6 +48,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     register_security_headers(app)
     navigation.init_app(app)
 
+    from lms import mail
+    from lms.accounts import invitation_views as _invitation_views  # noqa: F401 - routes on users
+    from lms.accounts import recovery_views as _recovery  # noqa: F401 - routes on accounts
     from lms.accounts.admin_views import bp as users_bp
     from lms.accounts.views import bp as accounts_bp
     from lms.audit.views import bp as audit_bp
@@ -59,6 +62,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(users_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(audit_bp)
+    mail.init_app(app)
 
     from lms import panels
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes

@@ -38,12 +38,23 @@ class Config:
     DEMO_PASSWORD = "demo-password"  # noqa: S105 - invented demo accounts only
     TRAINING_BODY_NAME = "Ente di formazione Rencontrer (dimostrativo)"
     TRAINING_BODY_ACCREDITATION = "Accreditamento regionale n. DEMO-0000 (dimostrativo)"
+    BASE_URL: str | None = None  # public address used in e-mailed links (LMS_BASE_URL)
+    MAIL_URL: str | None = None  # smtp://user:pass@host:587?starttls=1; unset: the outbox
+    MAIL_FROM = "Rencontrer LMS <no-reply@localhost>"
+    MAIL_OUTBOX: str | None = None  # instance/outbox when None
+    MAIL_MAX_ATTEMPTS = 8
+    RATELIMIT_PASSWORD_RESET = "5 per 15 minutes"  # noqa: S105 - a rate limit
+    PASSWORD_RESET_INTERVAL_MINUTES = 5  # at most one self-service link per account in this time
     DEBUG = False
     TESTING = False
 
 
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+
+
 class DevelopmentConfig(Config):
     DEBUG = True
+    BASE_URL = LOCAL_BASE_URL
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
@@ -54,10 +65,12 @@ class LocalConfig(Config):
 
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    BASE_URL = LOCAL_BASE_URL
 
 
 class TestingConfig(Config):
     TESTING = True
+    BASE_URL = LOCAL_BASE_URL
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
@@ -92,6 +105,11 @@ ENV_SETTINGS: dict[str, type] = {
     "TRAINING_BODY_NAME": str,
     "TRAINING_BODY_ACCREDITATION": str,
     "PASSWORD_RESET_HOURS": int,
+    "BASE_URL": str,
+    "MAIL_URL": str,
+    "MAIL_FROM": str,
+    "MAIL_OUTBOX": str,
+    "RATELIMIT_PASSWORD_RESET": str,
 }
 
 
@@ -131,6 +149,8 @@ def load_config(app, config: dict | str | None) -> None:
         )
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("MAIL_OUTBOX"):
+        app.config["MAIL_OUTBOX"] = str(Path(app.instance_path) / "outbox")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -200,6 +220,20 @@ def problems(app) -> list[str]:
             )
         if app.config["TRAINING_BODY_NAME"] == Config.TRAINING_BODY_NAME:
             found.append("LMS_TRAINING_BODY_NAME is the demo training body: set the real name.")
+    if not app.config.get("BASE_URL"):
+        found.append("LMS_BASE_URL is not set: links in e-mails cannot be built.")
+    if app.config.get("MAIL_URL"):
+        from lms.mail.transport import SmtpTransport
+
+        try:
+            SmtpTransport(app.config["MAIL_URL"])
+        except ValueError as err:
+            found.append(str(err) + ".")
+    elif not on_one_machine:
+        found.append(
+            "LMS_MAIL_URL is not set: e-mails are only written to the outbox folder "
+            f"({app.config['MAIL_OUTBOX']}), never delivered."
+        )
     return found
 
 

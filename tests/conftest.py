@@ -36,6 +36,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        "MAIL_URL": None,  # the outbox, unless a test starts an SMTP server
         "SECRET_KEY": "test-secret-key-not-for-production",
     }
     config.update(overrides)

@@ -68,3 +68,12 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(), Length(max=100)],
         description=_l("For example: the name of the script that will use it."),
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l("The address you use to log in."),
+        render_kw={"autocomplete": "email"},
+    )

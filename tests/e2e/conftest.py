@@ -154,6 +154,8 @@ def live_config(database_url: str, tmp: Path) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "MAIL_OUTBOX": str(tmp / "outbox"),  # read back by the tests of e-mailed links
+        "MAIL_URL": None,
         "REDIS_URL": None,
     }
 
@@ -179,6 +181,7 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in e-mails
     try:
         yield LiveServer(
             url=f"http://127.0.0.1:{server.server_port}",

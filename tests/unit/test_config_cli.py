@@ -57,6 +57,8 @@ def test_check_lists_the_problems_of_a_careless_deployment(no_lms_env, tmp_path)
     assert "Secure" in result.output
     assert "SQLite" in result.output
     assert "LMS_REDIS_URL" in result.output
+    assert "LMS_BASE_URL" in result.output  # links in e-mails could not be built
+    assert "LMS_MAIL_URL" in result.output  # e-mails would stay in the outbox
     assert "DEMO-0000" in result.output
     assert "Traceback" not in result.output
 
@@ -74,6 +76,8 @@ def test_check_passes_a_proper_deployment(no_lms_env, tmp_path):
         SQLALCHEMY_DATABASE_URI="postgresql://lms@db.example/lms",
         REDIS_URL="redis://cache.example:6379/0",
         **PROPER,
+        BASE_URL="https://lms.example.org",
+        MAIL_URL="smtp://lms:secret@mail.example.org:587?starttls=1",
     )
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     # --offline: these hosts do not exist; reaching them is tested below on closed local ports.
@@ -233,3 +237,17 @@ def test_demo_twice_creates_nothing_new(app):
     after = row_counts()
     grown = {t: (before[t], after[t]) for t in after if after[t] != before.get(t)}
     assert not grown, f"a second `flask lms demo` changed these tables: {grown}"
+
+
+def test_check_flags_a_mail_url_that_is_not_smtp(no_lms_env, tmp_path):
+    app = production_app(
+        tmp_path,
+        SECRET_KEY=GOOD_SECRET,
+        SQLALCHEMY_DATABASE_URI="postgresql://lms@db.example/lms",
+        REDIS_URL="redis://cache.example:6379/0",
+        BASE_URL="https://lms.example.org",
+        MAIL_URL="mail.example.org:587",
+    )
+    result = app.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "LMS_MAIL_URL must look like smtp://" in result.output
