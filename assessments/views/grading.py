@@ -11,17 +11,17 @@ from flask_babel import ngettext
 
 from assessments import bp
 from assessments.models import Attempt, GradeStatus
+from assessments.permissions import is_grader
 from assessments.services import grading as services
 from assessments.services import results as result_services
 from assessments.services import taking as taking_services
 from assessments.services.grading import MarkInput
-from assessments.views.common import int_or_none, require, staff_assessment_or_404, user
-from lms.accounts.models import Role, User
+from assessments.views.common import int_or_none, staff_assessment_or_404
+from lms.accounts.models import User
 from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
-from lms.security import roles_required
-
-GRADER_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+from lms.security import allowed_if
+from lms.web import acting_user, get_or_404
 
 
 def _values_from(mark) -> dict:
@@ -67,9 +67,8 @@ def _values_from_form(form, rubric) -> dict:
 
 
 def _context(a, course, trainee_id: int):
-    trainee = db.session.get(User, trainee_id)
-    require(trainee is not None)
-    grade = services.grade_for_marking(user(), a, trainee_id)
+    trainee = get_or_404(User, trainee_id)
+    grade = services.grade_for_marking(acting_user(), a, trainee_id)
     marks = services.marks_of(grade)
     return trainee, grade, marks
 
@@ -87,7 +86,7 @@ def render_grade(
     agree_values=None,
     status=200,
 ):
-    u = user()
+    u = acting_user()
     rubric = services.assessment_rubric(a)
     role = services.my_role(u, a, marks)
     mine = next((m for m in marks if m.role == role), None) if role else None
@@ -98,11 +97,10 @@ def render_grade(
     quiz = None
     if a.is_quiz and grade.attempt_id:
         attempt = db.session.get(Attempt, grade.attempt_id)
-        questions = {q.id: q for q in taking_services.load_questions(a.id)}
         quiz = {
             "attempt": attempt,
-            "questions": [questions[q] for q in attempt.question_order if q in questions],
-            "answers": taking_services.answers_of(attempt),
+            "questions": taking_services.attempt_questions(u, attempt),
+            "answers": taking_services.answers_of(u, attempt),
         }
     others_hidden = len(visible) < len(marks)
     return render_template(
@@ -122,7 +120,7 @@ def render_grade(
         submission=submission,
         quiz=quiz,
         needs_agreement=services.needs_agreement(grade, marks),
-        can_agree=a.double_marking and sum(1 for m in marks if m.completed) >= 2,
+        agreement_open=a.double_marking and sum(1 for m in marks if m.completed) >= 2,
         agree_values=agree_values or {"score": "", "reason": "", "feedback": grade.feedback},
         history=services.visible_history(u, a, grade, marks),
         today=dt.date.today().isoformat(),
@@ -130,7 +128,7 @@ def render_grade(
 
 
 @bp.get("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def grade(assessment_id: int, trainee_id: int):
     a, course = staff_assessment_or_404(assessment_id)
     # An observed test's grade row is created on first use; a GET does not commit it.
@@ -146,7 +144,7 @@ def _date(value: str) -> dt.date | None:
 
 
 @bp.post("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def save_grade(assessment_id: int, trainee_id: int):
     a, course = staff_assessment_or_404(assessment_id)
     trainee, grade, marks = _context(a, course, trainee_id)
@@ -168,7 +166,7 @@ def save_grade(assessment_id: int, trainee_id: int):
         if values["observed_on"] and observed is None:
             msg = _("Enter a date.")
             raise ValidationFailed(msg, {"observed_on": [msg]})
-        services.save_mark(user(), a, grade, data)
+        services.save_mark(acting_user(), a, grade, data)
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
@@ -180,7 +178,7 @@ def save_grade(assessment_id: int, trainee_id: int):
         db.session.rollback()
         flash(err.message, "danger")
         trainee, grade, marks = _context(a, course, trainee_id)
-        role = services.my_role(user(), a, marks)
+        role = services.my_role(acting_user(), a, marks)
         current = next((m for m in marks if m.role == role), None) if role else None
         # Keep what the marker typed; saving again now overwrites the version shown.
         values["version"] = current.version_id if current else 0
@@ -196,14 +194,14 @@ def save_grade(assessment_id: int, trainee_id: int):
 
 
 @bp.post("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>/accordo")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def agree(assessment_id: int, trainee_id: int):
     a, course = staff_assessment_or_404(assessment_id)
     trainee, grade, marks = _context(a, course, trainee_id)
     agree_values = {k: request.form.get(k, "") for k in ("score", "reason", "feedback")}
     try:
         services.record_agreement(
-            user(),
+            acting_user(),
             a,
             grade,
             score=agree_values["score"],
@@ -236,7 +234,7 @@ def agree(assessment_id: int, trainee_id: int):
 
 
 @bp.post("/valutazioni/<int:assessment_id>/rilascio")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def release(assessment_id: int):
     a, _course = staff_assessment_or_404(assessment_id)
     if request.form.get("scope") == "selected":
@@ -246,9 +244,9 @@ def release(assessment_id: int):
             return redirect(
                 url_for("assessments.assessment", assessment_id=a.id, _anchor="corsisti"), 303
             )
-        n = services.release(user(), a, ids)
+        n = services.release(acting_user(), a, ids)
     else:
-        n = services.release(user(), a)
+        n = services.release(acting_user(), a)
     db.session.commit()
     if n:
         flash(
@@ -265,7 +263,7 @@ def release(assessment_id: int):
 
 
 @bp.get("/da-correggere")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def worklist():
-    items = result_services.worklist(user())
+    items = result_services.worklist(acting_user())
     return render_template("assessments/worklist.html", items=items, released=GradeStatus.RELEASED)
