@@ -6,7 +6,7 @@ from flask import url_for
 
 from assessments.api.common import View, assessment_or_404
 from assessments.models import Attempt
-from assessments.permissions import can_work_on_attempt
+from assessments.permissions import can_take_assessments, can_work_on_attempt
 from assessments.schemas import AnswerInSchema, AnswerSavedSchema, AttemptSchema
 from assessments.services import taking
 from assessments.services.taking import AnswerInput
@@ -14,7 +14,7 @@ from lms.api import blueprint as api
 from lms.api.io import endpoint
 from lms.db import db, utcnow
 from lms.errors import problem
-from lms.security import login_required
+from lms.security import allowed_if
 from lms.web import acting_user, get_or_404
 
 
@@ -34,7 +34,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 @api.post("/assessments/<int:assessment_id>/attempts")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(response=AttemptSchema, status=201, summary="Start or resume a quiz attempt")
 def start_attempt(assessment_id: int):
     a = assessment_or_404(assessment_id)
@@ -48,7 +48,7 @@ def start_attempt(assessment_id: int):
 
 
 @api.get("/attempts/<int:attempt_id>")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(response=AttemptSchema, summary="One of the user's attempts")
 def get_attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
@@ -58,7 +58,7 @@ def get_attempt(attempt_id: int):
 
 
 @api.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(body=AnswerInSchema, response=AnswerSavedSchema, summary="Save one answer")
 def attempt_answer(attempt_id: int, question_id: int, data):
     attempt = _own_attempt(attempt_id)
@@ -76,7 +76,7 @@ def attempt_answer(attempt_id: int, question_id: int, data):
 
 
 @api.post("/attempts/<int:attempt_id>/submit")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(response=AttemptSchema, summary="Submit an attempt")
 def submit_attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)

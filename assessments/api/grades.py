@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from assessments.api.common import View, assessment_or_404, graded_assessment_or_404
 from assessments.models import Grade, GradeStatus
-from assessments.permissions import can_grade_assessment, can_view_grade, can_view_gradebook
+from assessments.permissions import (
+    can_grade_assessment,
+    can_take_assessments,
+    can_view_grade,
+    can_view_gradebook,
+)
 from assessments.schemas import (
     AgreementInSchema,
     GradebookSchema,
@@ -25,7 +30,7 @@ from lms.api.io import endpoint
 from lms.api.pagination import paginate
 from lms.db import db
 from lms.errors import ValidationFailed
-from lms.security import login_required
+from lms.security import allowed_if, login_required
 from lms.web import acting_user, get_or_404
 
 
@@ -143,7 +148,7 @@ def gradebook(course_id: int):
 
 
 @api.get("/me/results")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(response=MyResultSchema, paginated=True, summary="The user's released grades")
 def my_results():
     return [

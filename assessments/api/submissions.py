@@ -7,7 +7,7 @@ from flask import request
 
 from assessments.api.common import assessment_or_404
 from assessments.models import Submission, SubmissionFile
-from assessments.permissions import can_view_submission
+from assessments.permissions import can_take_assessments, can_view_submission
 from assessments.schemas import SubmissionFormSchema, SubmissionSchema
 from assessments.services import taking
 from assessments.services.taking import Upload
@@ -16,7 +16,7 @@ from lms.api.io import endpoint, load
 from lms.db import db
 from lms.files.http import send_stored
 from lms.files.models import StoredFile
-from lms.security import login_required
+from lms.security import allowed_if, login_required
 from lms.web import acting_user, get_or_404, require_visible
 
 MULTIPART = {
@@ -40,7 +40,7 @@ def _form() -> dict:
 
 
 @api.get("/assessments/<int:assessment_id>/submission")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(response=SubmissionSchema, summary="The user's own submission")
 def my_submission(assessment_id: int):
     a = assessment_or_404(assessment_id)
@@ -50,7 +50,7 @@ def my_submission(assessment_id: int):
 
 
 @api.post("/assessments/<int:assessment_id>/submission")
-@login_required
+@allowed_if(can_take_assessments)
 @endpoint(
     response=SubmissionSchema,
     status=201,
