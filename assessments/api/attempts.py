@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from assessments.api.common import View, assessment_or_404
 from assessments.models import Attempt
@@ -70,7 +71,7 @@ def attempt_answer(attempt_id: int, question_id: int, data):
         return problem(
             409,
             "time_up",
-            "The time is up: the attempt was submitted with the answers saved before.",
+            _("The time is up: the attempt was submitted with the answers saved before."),
         )
     return {"saved": True, "question_id": question_id}
 

@@ -3,6 +3,8 @@ mark, release, the course gradebook and the trainee's own results."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from assessments.api.common import View, assessment_or_404, graded_assessment_or_404
 from assessments.models import Grade, GradeStatus
 from assessments.permissions import (
@@ -89,7 +91,7 @@ def put_mark(grade_id: int, data):
         levels = {int(k): v for k, v in data["levels"].items()}
         comments = {int(k): v for k, v in data["comments"].items()}
     except ValueError as exc:
-        raise ValidationFailed(fields={"levels": ["Criterion ids are numbers."]}) from exc
+        raise ValidationFailed(fields={"levels": [_("Criterion ids are numbers.")]}) from exc
     mark = grading.save_mark(
         acting_user(),
         a,
