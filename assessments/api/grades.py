@@ -24,7 +24,7 @@ from assessments.schemas import (
     ReleasedSchema,
     ReleaseInSchema,
 )
-from assessments.services import grading, results, taking
+from assessments.services import grading, marking, results, taking
 from assessments.services.grading import MarkInput
 from courses.models import Course
 from lms.api import blueprint as api
@@ -38,8 +38,7 @@ from lms.web import acting_user, get_or_404
 
 def _detail(grade: Grade, assessment, **extra) -> View:
     """A grade with the marks the acting marker may read (the second marker blind)."""
-    me = acting_user()
-    marks = grading.visible_marks(me, assessment, grading.marks_of(grade))
+    marks = marking.visible_marks_of(acting_user(), assessment, grade)
     return View(grade, marks=marks, **extra)
 
 

@@ -14,7 +14,7 @@ from assessments.permissions import (
     can_view_submission,
     can_work_on_attempt,
 )
-from assessments.services import grading as grading_services
+from assessments.services import marking
 from assessments.services import results as result_services
 from assessments.services import taking as services
 from assessments.services.taking import AnswerInput, Upload
@@ -51,27 +51,6 @@ def assessment(assessment_id: int):
     return render_trainee(a, course)
 
 
-def _released_review(a, grade):
-    """What the trainee reads once the grade is released: rubric levels and, when the trainer
-    allows it, the quiz's answers with the right ones and the feedback."""
-    review = {"levels": [], "questions": [], "answers": {}}
-    if grade is None:
-        return review
-    if a.is_quiz and a.show_answers and grade.attempt_id:
-        attempt = db.session.get(Attempt, grade.attempt_id)
-        review["questions"] = services.attempt_questions(acting_user(), attempt)
-        review["answers"] = services.answers_of(acting_user(), attempt)
-    elif not a.is_quiz and not a.double_marking:
-        rubric = grading_services.assessment_rubric(a)
-        marks = grading_services.marks_of(grade)
-        first = next((m for m in marks if m.completed), None)
-        if rubric is not None and first is not None:
-            chosen = {lv.criterion_id: lv for lv in first.levels}
-            for crit in rubric.criteria:
-                review["levels"].append((crit, chosen.get(crit.id)))
-    return review
-
-
 def render_trainee(a, course, *, errors=None, text=None, status=200):
     u = acting_user()
     now = utcnow()
@@ -106,7 +85,7 @@ def render_trainee(a, course, *, errors=None, text=None, status=200):
         shown_status=shown_status,
         can_submit=can_submit,
         can_start=can_start,
-        review=_released_review(a, grade),
+        review=marking.released_review(u, a, grade),
         errors=errors or {},
         text=submission.text if text is None and submission else text,
         max_mb=round(services.max_upload_bytes() / 1048576),

@@ -15,6 +15,7 @@ from assessments.models import (
     Grade,
     GradeStatus,
     Mark,
+    MarkerRole,
     Question,
     RubricCriterion,
 )
@@ -269,3 +270,20 @@ def test_reading_services_hide_what_is_out_of_scope(w):
     assert taking.submission_of(w["t1"], w["work"], w["trainee"].id).id == w["sub"].id
     listed = db.session.scalars(authoring.course_assessments(w["trainee"], w["course"])).all()
     assert w["draft"] not in listed and w["work"] in listed
+
+
+def test_the_marking_view_is_for_the_courses_graders_and_blind(w):
+    from assessments.services import marking
+
+    a, grade = w["work"], w["grade"]
+    with pytest.raises(NotFound):
+        marking.marking_view(w["stranger"], a, grade)
+    with pytest.raises(NotFound):
+        marking.marking_view(w["trainee"], a, grade)  # not even one's own drafts
+    with pytest.raises(NotFound):
+        marking.released_review(w["classmate"], a, grade)
+    grading.save_mark(w["t1"], a, grade, MarkInput(levels=_levels(a, lambda lv: lv[-1])))
+    second = marking.marking_view(w["t2"], a, grade)
+    assert second.visible == [] and second.others_hidden
+    assert second.role == MarkerRole.SECOND and second.mine is None
+    assert [m.marker_id for m in marking.marking_view(w["t1"], a, grade).visible] == [w["t1"].id]
