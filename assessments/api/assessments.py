@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import url_for
 
-from assessments.api.common import assessment_or_404, graded_assessment_or_404
 from assessments.models import AssessmentKind, LatePolicy
 from assessments.permissions import can_list_assessments, can_view_assessments
 from assessments.schemas import (
@@ -15,6 +14,7 @@ from assessments.schemas import (
 )
 from assessments.scoring import PartialCredit, QuestionType
 from assessments.services import authoring
+from assessments.views.common import assessment_or_404, staff_assessment_or_404
 from courses.models import Course
 from lms.api import blueprint as api
 from lms.api.io import endpoint
@@ -59,14 +59,14 @@ def create_assessment(course_id: int, data):
 @login_required
 @endpoint(response=AssessmentSchema, summary="One assessment")
 def get_assessment(assessment_id: int):
-    return assessment_or_404(assessment_id)
+    return assessment_or_404(assessment_id)[0]
 
 
 @api.get("/assessments/<int:assessment_id>/questions")
 @login_required
 @endpoint(response=QuestionSchema, paginated=True, summary="A quiz's questions with their key")
 def list_questions(assessment_id: int):
-    a = graded_assessment_or_404(assessment_id)
+    a, _course = staff_assessment_or_404(assessment_id)
     return list(authoring.load_for_edit(acting_user(), a).questions)
 
 
@@ -74,7 +74,7 @@ def list_questions(assessment_id: int):
 @login_required
 @endpoint(body=QuestionInSchema, response=QuestionSchema, status=201, summary="Add a question")
 def create_question(assessment_id: int, data):
-    a = graded_assessment_or_404(assessment_id)
+    a, _course = staff_assessment_or_404(assessment_id)
     me = acting_user()
     q = authoring.add_question(
         me,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
-from assessments.api.common import View, assessment_or_404
+from assessments.api.common import View
 from assessments.models import Attempt
 from assessments.permissions import can_take_assessments, can_work_on_attempt
 from assessments.schemas import AnswerInSchema, AnswerSavedSchema, AttemptSchema
 from assessments.services import taking
 from assessments.services.taking import AnswerInput
+from assessments.views.common import assessment_or_404
 from lms.api import blueprint as api
 from lms.api.io import endpoint
 from lms.db import db, utcnow
@@ -38,7 +39,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 @allowed_if(can_take_assessments)
 @endpoint(response=AttemptSchema, status=201, summary="Start or resume a quiz attempt")
 def start_attempt(assessment_id: int):
-    a = assessment_or_404(assessment_id)
+    a, _course = assessment_or_404(assessment_id)
     attempt = taking.start_attempt(acting_user(), a)
     db.session.commit()
     return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from assessments.api.common import View, assessment_or_404, graded_assessment_or_404
+from assessments.api.common import View
 from assessments.models import Grade, GradeStatus
 from assessments.permissions import (
     can_grade_assessment,
@@ -26,6 +26,7 @@ from assessments.schemas import (
 )
 from assessments.services import grading, marking, results, taking
 from assessments.services.grading import MarkInput
+from assessments.views.common import assessment_or_404, staff_assessment_or_404
 from courses.models import Course
 from lms.api import blueprint as api
 from lms.api.io import endpoint
@@ -46,7 +47,7 @@ def _detail(grade: Grade, assessment, **extra) -> View:
 @login_required
 @endpoint(response=GradeRowSchema, paginated=True, summary="An assessment's grades")
 def list_grades(assessment_id: int):
-    a = assessment_or_404(assessment_id)
+    a, _course = assessment_or_404(assessment_id)
     me = acting_user()
     if not can_grade_assessment(me, a):
         grade = taking.my_grade(me, a)  # a trainee: their own grade, once released
@@ -74,7 +75,7 @@ def list_grades(assessment_id: int):
 @endpoint(response=GradeDetailSchema, summary="One grade")
 def get_grade(grade_id: int):
     grade = get_or_404(Grade, grade_id, visible=can_view_grade)
-    a = assessment_or_404(grade.assessment_id)
+    a, _course = assessment_or_404(grade.assessment_id)
     if not can_grade_assessment(acting_user(), a):
         return GradeSchema().dump(grade), 200  # the trainee's own released grade
     return _detail(grade, a)
@@ -85,7 +86,7 @@ def get_grade(grade_id: int):
 @endpoint(body=MarkInSchema, response=GradeDetailSchema, summary="Save the marker's mark")
 def put_mark(grade_id: int, data):
     grade = get_or_404(Grade, grade_id, visible=can_view_grade)
-    a = graded_assessment_or_404(grade.assessment_id)
+    a, _course = staff_assessment_or_404(grade.assessment_id)
     try:
         levels = {int(k): v for k, v in data["levels"].items()}
         comments = {int(k): v for k, v in data["comments"].items()}
@@ -116,7 +117,7 @@ def put_mark(grade_id: int, data):
 @endpoint(body=AgreementInSchema, response=GradeDetailSchema, summary="Record the agreed mark")
 def post_agreement(grade_id: int, data):
     grade = get_or_404(Grade, grade_id, visible=can_view_grade)
-    a = graded_assessment_or_404(grade.assessment_id)
+    a, _course = staff_assessment_or_404(grade.assessment_id)
     grading.record_agreement(
         acting_user(),
         a,
@@ -134,7 +135,7 @@ def post_agreement(grade_id: int, data):
 @login_required
 @endpoint(body=ReleaseInSchema, response=ReleasedSchema, summary="Release graded work")
 def release(assessment_id: int, data):
-    a = graded_assessment_or_404(assessment_id)
+    a, _course = staff_assessment_or_404(assessment_id)
     n = grading.release(acting_user(), a, data["grade_ids"])
     db.session.commit()
     return {"released": n}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import request
 
-from assessments.api.common import assessment_or_404
 from assessments.models import Submission, SubmissionFile
 from assessments.permissions import can_take_assessments, can_view_submission
 from assessments.schemas import SubmissionFormSchema, SubmissionSchema
 from assessments.services import taking
 from assessments.services.taking import Upload
+from assessments.views.common import assessment_or_404
 from lms.api import blueprint as api
 from lms.api.io import endpoint, load
 from lms.db import db
@@ -43,7 +43,7 @@ def _form() -> dict:
 @allowed_if(can_take_assessments)
 @endpoint(response=SubmissionSchema, summary="The user's own submission")
 def my_submission(assessment_id: int):
-    a = assessment_or_404(assessment_id)
+    a, _course = assessment_or_404(assessment_id)
     sub = taking.submission_of(acting_user(), a)
     require_visible(sub is not None)
     return sub
@@ -58,7 +58,7 @@ def my_submission(assessment_id: int):
     summary="Submit or replace work (multipart/form-data)",
 )
 def submit_work(assessment_id: int):
-    a = assessment_or_404(assessment_id)
+    a, _course = assessment_or_404(assessment_id)
     data = load(SubmissionFormSchema(), _form())
     me = acting_user()
     taking.submit_work(
