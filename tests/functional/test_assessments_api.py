@@ -272,3 +272,15 @@ def test_a_trainer_of_another_course_gets_404_and_changes_nothing(app, make, wor
     assert stranger.post(f"/api/v1/assessments/{w['quiz'].id}/release", json={}).status_code == 404
     # Attempts are the trainees' own: other roles are refused before any object is read.
     assert stranger.post(f"/api/v1/assessments/{w['quiz'].id}/attempts").status_code == 403
+
+
+def test_grading_list_rows_without_a_grade_yet(app, world):
+    w = world
+    c = client_for(app, w["trainer"])
+    (row,) = c.get(f"/api/v1/assessments/{w['work'].id}/grades").get_json()["items"]
+    assert row == {
+        "id": None,
+        "trainee_id": w["trainee"].id,
+        "status": "not_submitted",
+        "trainee_name": w["trainee"].full_name,
+    }
