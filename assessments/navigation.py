@@ -10,17 +10,15 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.accounts.models import Role
+from assessments.permissions import (
+    can_manage_templates,
+    can_take_assessments,
+    can_view_gradebooks,
+    sees_all_assessment_work,
+)
+from lms.accounts.permissions import is_trainer
 from lms.db import db
 from lms.navigation import NavItem, Panel, add_demo_step, add_nav, add_panel
-
-
-def _is_staff(user) -> bool:
-    return user.has_role(Role.ADMIN, Role.COORDINATOR)
-
-
-def _is_grader(user) -> bool:
-    return user.has_role(Role.TRAINER, Role.ADMIN, Role.COORDINATOR)
 
 
 def format_points(value) -> str:
@@ -104,7 +102,7 @@ def register(app: Flask) -> None:
         NavItem(
             "assessments.my_assessments",
             lambda: str(_l("Assessments")),
-            lambda u: u.has_role(Role.TRAINEE),
+            can_take_assessments,
             order=30,
         ),
     )
@@ -113,7 +111,7 @@ def register(app: Flask) -> None:
         NavItem(
             "assessments.my_results",
             lambda: str(_l("My results")),
-            lambda u: u.has_role(Role.TRAINEE),
+            can_take_assessments,
             order=31,
         ),
     )
@@ -122,20 +120,28 @@ def register(app: Flask) -> None:
         NavItem(
             "assessments.worklist",
             lambda: str(_l("To grade")),
-            lambda u: u.has_role(Role.TRAINER),
+            is_trainer,
             order=30,
         ),
     )
     add_nav(
-        app, NavItem("assessments.gradebooks", lambda: str(_l("Gradebooks")), _is_grader, order=31)
+        app,
+        NavItem(
+            "assessments.gradebooks", lambda: str(_l("Gradebooks")), can_view_gradebooks, order=31
+        ),
     )
-    add_nav(app, NavItem("assessments.templates", lambda: str(_l("Rubrics")), _is_grader, order=32))
+    add_nav(
+        app,
+        NavItem(
+            "assessments.templates", lambda: str(_l("Rubrics")), can_manage_templates, order=32
+        ),
+    )
 
     add_panel(
         app,
         Panel(
             "assessments/panels/trainee.html",
-            lambda u: u.has_role(Role.TRAINEE),
+            can_take_assessments,
             _trainee_context,
             order=45,
         ),
@@ -144,12 +150,18 @@ def register(app: Flask) -> None:
         app,
         Panel(
             "assessments/panels/trainer.html",
-            lambda u: u.has_role(Role.TRAINER),
+            is_trainer,
             _trainer_context,
             order=45,
         ),
     )
     add_panel(
-        app, Panel("assessments/panels/coordinator.html", _is_staff, _coordinator_context, order=45)
+        app,
+        Panel(
+            "assessments/panels/coordinator.html",
+            sees_all_assessment_work,
+            _coordinator_context,
+            order=45,
+        ),
     )
     add_demo_step(app, load_demo, order=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import RAISE, Schema, fields, validate
 
 from assessments.models import AssessmentKind, LatePolicy
@@ -176,3 +177,212 @@ class ReleaseInSchema(Schema):
         unknown = RAISE
 
     grade_ids = fields.List(fields.Integer(), allow_none=True, load_default=None)
+
+
+class SubmissionFormSchema(Schema):
+    """The form fields of a multipart submission (the files come as ``files``, repeatable)."""
+
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(load_default="", validate=validate.Length(max=50000))
+    version = fields.Integer(allow_none=True, load_default=None)  # the submission's version seen
+    remove_file = fields.List(fields.Integer(), load_default=list)  # ids of files to remove
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+class AnswerSchema(Schema):
+    class Meta:
+        ordered = True
+
+    selected = fields.List(fields.Integer())
+    text = fields.String()
+
+
+class AttemptSchema(Schema):
+    """An attempt as its trainee sees it: the questions in their order (no key) and the
+    answers saved so far, by question id."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    assessment_id = fields.Integer()
+    number = fields.Integer()
+    started_at = fields.DateTime()
+    deadline = fields.DateTime(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    auto_closed = fields.Boolean()
+    questions = fields.List(fields.Nested(QuestionPublicSchema))
+    answers = fields.Dict(keys=fields.String(), values=fields.Nested(AnswerSchema))
+
+
+class AnswerSavedSchema(Schema):
+    class Meta:
+        ordered = True
+
+    saved = fields.Boolean()
+    question_id = fields.Integer()
+
+
+class SubmissionFileSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    name = fields.String(attribute="stored.original_name")
+    kind = fields.String(attribute="stored.kind")
+    size = fields.Integer(attribute="stored.size")
+    sha256 = fields.String(attribute="stored.sha256")
+    url = fields.Function(
+        lambda f: url_for("api.submission_file", submission_id=f.submission_id, file_id=f.id)
+    )
+
+
+class SubmissionSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    assessment_id = fields.Integer()
+    trainee_id = fields.Integer()
+    text = fields.String()
+    submitted_at = fields.DateTime()
+    late = fields.Boolean()
+    times_submitted = fields.Integer()
+    version = fields.Integer(attribute="version_id")
+    files = fields.List(fields.Nested(SubmissionFileSchema))
+
+
+class MarkSummarySchema(Schema):
+    """A mark in a grading list: who gave it, the score, whether it is complete."""
+
+    class Meta:
+        ordered = True
+
+    role = EnumValue()
+    marker_id = fields.Integer()
+    score = Points
+    completed = fields.Boolean()
+
+
+class MarkLevelSchema(Schema):
+    class Meta:
+        ordered = True
+
+    level_id = fields.Integer()
+    points = Points
+    comment = fields.String()
+
+
+class MarkSchema(MarkSummarySchema):
+    """A mark in full: feedback, note, observation date, version and rubric levels."""
+
+    id = fields.Integer()
+    feedback = fields.String()
+    note = fields.String()
+    observed_on = fields.Date(allow_none=True)
+    version = fields.Integer(attribute="version_id")
+    levels = fields.Method("dump_levels")
+
+    def dump_levels(self, mark) -> dict:
+        return {str(lv.criterion_id): MarkLevelSchema().dump(lv) for lv in mark.levels}
+
+
+class GradeSchema(Schema):
+    """A grade as its trainee reads it once released."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.Integer(allow_none=True)
+    assessment_id = fields.Integer()
+    trainee_id = fields.Integer()
+    status = EnumValue()
+    score = Points
+    feedback = fields.String()
+    released_at = fields.DateTime(allow_none=True)
+    version = fields.Integer(attribute="version_id")
+
+
+class GradeRowSchema(GradeSchema):
+    """A row of an assessment's grading list, for its graders: the marks they may read
+    (a trainee reading the list gets their own released grade, GradeSchema's fields)."""
+
+    discrepancy = fields.Boolean()
+    agreed_reason = fields.String(allow_none=True)
+    trainee_name = fields.String()
+    marks = fields.List(fields.Nested(MarkSummarySchema))
+
+
+class GradeDetailSchema(GradeSchema):
+    """A grade for its graders, with the marks they may read (the second marker blind)."""
+
+    discrepancy = fields.Boolean()
+    agreed_reason = fields.String(allow_none=True)
+    marks = fields.List(fields.Nested(MarkSchema))
+    mark_id = fields.Integer()  # after saving a mark: the mark written
+
+
+class MyResultSchema(GradeSchema):
+    """A released grade of the trainee, with its assessment."""
+
+    assessment_title = fields.String()
+    course_id = fields.Integer()
+    max_points = Points
+    pass_mark = Points
+
+
+class ReleasedSchema(Schema):
+    released = fields.Integer()
+
+
+class GradebookAssessmentSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Integer()
+    title = fields.String()
+    kind = EnumValue()
+    max_points = Points
+    pass_mark = Points
+    weight = Points
+
+
+class GradebookCellSchema(Schema):
+    class Meta:
+        ordered = True
+
+    status = EnumValue()
+    score = Points
+
+
+class GradebookRowSchema(Schema):
+    class Meta:
+        ordered = True
+
+    trainee_id = fields.Integer(attribute="trainee.id")
+    trainee_name = fields.String(attribute="trainee.full_name")
+    grades = fields.Method("dump_grades")
+    result = Points
+    complete = fields.Boolean()
+    passed = fields.Boolean(allow_none=True)
+    attendance_pct = fields.Float(allow_none=True)
+    eligible_for_final = fields.Boolean(attribute="eligible")
+
+    def dump_grades(self, row) -> dict:
+        cell = GradebookCellSchema()
+        return {str(aid): (cell.dump(g) if g else None) for aid, g in row.cells.items()}
+
+
+class GradebookSchema(Schema):
+    """A course's gradebook: its assessments and one row per trainee."""
+
+    class Meta:
+        ordered = True
+
+    course_id = fields.Integer(attribute="course.id")
+    assessments = fields.List(fields.Nested(GradebookAssessmentSchema))
+    rows = fields.List(fields.Nested(GradebookRowSchema))

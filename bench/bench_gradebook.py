@@ -145,7 +145,7 @@ def main() -> None:
 
         def service():
             db.session.expire_all()
-            return gradebook(db.session.get(Course, course_id))
+            return gradebook(db.session.get(User, trainer_id), db.session.get(Course, course_id))
 
         with QueryCounter(db.engine) as qc:
             book = service()

@@ -14,27 +14,8 @@ from assessments.scoring import q2
 from courses.models import Enrolment, EnrolmentStatus
 from lms.audit.services import record
 from lms.db import db
-from lms.errors import StaleEdit, ValidationFailed
-
-
-def invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, {field: [message]})
-
-
-def required_text(value: str | None, field: str, max_len: int | None = None) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise invalid(field, _("This field is required."))
-    if max_len is not None and len(value) > max_len:
-        raise invalid(field, _("At most %(n)d characters.", n=max_len))
-    return value
-
-
-def optional_text(value: str | None, field: str, max_len: int) -> str:
-    value = (value or "").strip()
-    if len(value) > max_len:
-        raise invalid(field, _("At most %(n)d characters.", n=max_len))
-    return value
+from lms.errors import StaleEdit
+from lms.validation import invalid
 
 
 def points(value, field: str, *, allow_none: bool = False, maximum: Decimal | None = None):
@@ -62,13 +43,6 @@ def fmt_points(value: Decimal | None) -> str:
         return ""
     text = f"{q2(value):f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def required_reason(reason: str | None, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 3:
-        raise invalid(field, _("Give a reason: it is kept in the grade's history."))
-    return reason[:1000]
 
 
 def flush_or_stale() -> None:

@@ -23,7 +23,7 @@ from assessments.models import (
     RubricCriterion,
     Submission,
 )
-from assessments.permissions import can_grade
+from assessments.permissions import can_grade_assessment, can_record_agreement, can_view_mark
 from assessments.scoring import q2, rubric_score, scale
 from assessments.services.common import (
     active_enrolment,
@@ -31,10 +31,7 @@ from assessments.services.common import (
     flush_or_stale,
     grade_of,
     grade_snapshot,
-    invalid,
-    optional_text,
     points,
-    required_reason,
     write_history,
 )
 from courses.attendance import eligibility
@@ -42,12 +39,13 @@ from courses.models import Course
 from lms.db import db, utcnow
 from lms.errors import (
     Conflict,
-    Forbidden,
     NotEligible,
     NotFound,
     StaleEdit,
     ValidationFailed,
 )
+from lms.permissions import require
+from lms.validation import invalid, optional_text, required_reason
 
 MARK_FIELDS = ["role", "score", "feedback", "note", "observed_on", "completed_at"]
 
@@ -57,10 +55,9 @@ def course_of(assessment: Assessment) -> Course:
 
 
 def require_grader(actor, assessment: Assessment) -> Course:
-    course = course_of(assessment)
-    if not can_grade(actor, course):
-        raise Forbidden()
-    return course
+    """Forbidden unless the actor grades this assessment's course; returns the course."""
+    require(can_grade_assessment(actor, assessment))
+    return course_of(assessment)
 
 
 def assessment_rubric(assessment: Assessment) -> Rubric | None:
@@ -136,9 +133,7 @@ def my_role(actor, assessment: Assessment, marks: list[Mark]) -> MarkerRole | No
 def visible_marks(actor, assessment: Assessment, marks: list[Mark]) -> list[Mark]:
     """The marks the actor may read: with double marking, the other marker's stays hidden
     until both are complete, so the second marker grades blind."""
-    if not assessment.double_marking or sum(1 for m in marks if m.completed) >= 2:
-        return marks
-    return [m for m in marks if m.marker_id == actor.id]
+    return [m for m in marks if can_view_mark(actor, m, assessment, marks)]
 
 
 @dataclass
@@ -334,7 +329,7 @@ def record_agreement(
     """The agreed mark of a double-marked grade, with its reason, by a trainer of the course
     or a coordinator, once both marks are complete."""
     now = now or utcnow()
-    require_grader(actor, assessment)
+    require(can_record_agreement(actor, grade))
     if not assessment.double_marking:
         raise Conflict(_("This assessment is not double marked."))
     marks = marks_of(grade)
@@ -348,7 +343,7 @@ def record_agreement(
         errors.update(err.fields)
         value = None
     try:
-        reason = required_reason(reason)
+        reason = required_reason(reason, max_len=1000)
     except ValidationFailed as err:
         errors.update(err.fields)
     try:

@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 from flask import Response, render_template
-from sqlalchemy import select
 
 from assessments import bp
 from assessments.exports import gradebook_csv, gradebook_xlsx
 from assessments.models import STATUS_LABELS, GradeStatus
-from assessments.permissions import can_view_assessments
+from assessments.permissions import can_view_gradebook, can_view_gradebooks
 from assessments.services.results import gradebook as build_gradebook
-from assessments.views.common import course_or_404, require, user
-from courses.models import Course, CourseTrainer
-from courses.permissions import is_staff
-from lms.accounts.models import Role
+from assessments.services.results import gradebook_courses
+from courses.models import Course
 from lms.db import db
-from lms.security import roles_required
-
-GRADER_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+from lms.security import allowed_if
+from lms.web import acting_user, get_or_404
 
 
 def _book(course_id: int):
-    course = course_or_404(course_id)
-    require(can_view_assessments(user(), course))
-    return build_gradebook(course)
+    course = get_or_404(Course, course_id, visible=can_view_gradebook)
+    return build_gradebook(acting_user(), course)
 
 
 @bp.get("/percorsi/<int:course_id>/voti")
-@roles_required(*GRADER_ROLES)
+@allowed_if(can_view_gradebooks)
 def gradebook(course_id: int):
     book = _book(course_id)
     return render_template(
@@ -40,7 +35,7 @@ def gradebook(course_id: int):
 
 
 @bp.get("/percorsi/<int:course_id>/voti.csv")
-@roles_required(*GRADER_ROLES)
+@allowed_if(can_view_gradebooks)
 def gradebook_csv_export(course_id: int):
     book = _book(course_id)
     return Response(
@@ -53,7 +48,7 @@ def gradebook_csv_export(course_id: int):
 
 
 @bp.get("/percorsi/<int:course_id>/voti.xlsx")
-@roles_required(*GRADER_ROLES)
+@allowed_if(can_view_gradebooks)
 def gradebook_xlsx_export(course_id: int):
     book = _book(course_id)
     return Response(
@@ -66,11 +61,7 @@ def gradebook_xlsx_export(course_id: int):
 
 
 @bp.get("/registri-voti")
-@roles_required(*GRADER_ROLES)
+@allowed_if(can_view_gradebooks)
 def gradebooks():
-    q = select(Course).order_by(Course.start_date.desc(), Course.id)
-    if not is_staff(user()):
-        q = q.where(
-            Course.id.in_(select(CourseTrainer.course_id).where(CourseTrainer.user_id == user().id))
-        )
-    return render_template("assessments/gradebooks.html", courses=db.session.scalars(q).all())
+    courses = db.session.scalars(gradebook_courses(acting_user())).all()
+    return render_template("assessments/gradebooks.html", courses=courses)

@@ -10,18 +10,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from assessments import bp
-from assessments.models import Attempt, GradeStatus
+from assessments.models import GradeStatus
+from assessments.permissions import is_grader
 from assessments.services import grading as services
+from assessments.services import marking
 from assessments.services import results as result_services
-from assessments.services import taking as taking_services
 from assessments.services.grading import MarkInput
-from assessments.views.common import int_or_none, require, staff_assessment_or_404, user
-from lms.accounts.models import Role, User
+from assessments.views.common import int_or_none, staff_assessment_or_404
+from lms.accounts.models import User
 from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
-from lms.security import roles_required
-
-GRADER_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+from lms.security import allowed_if
+from lms.web import acting_user, get_or_404
 
 
 def _values_from(mark) -> dict:
@@ -67,11 +67,9 @@ def _values_from_form(form, rubric) -> dict:
 
 
 def _context(a, course, trainee_id: int):
-    trainee = db.session.get(User, trainee_id)
-    require(trainee is not None)
-    grade = services.grade_for_marking(user(), a, trainee_id)
-    marks = services.marks_of(grade)
-    return trainee, grade, marks
+    trainee = get_or_404(User, trainee_id)
+    grade = services.grade_for_marking(acting_user(), a, trainee_id)
+    return trainee, grade
 
 
 def render_grade(
@@ -79,7 +77,6 @@ def render_grade(
     course,
     trainee,
     grade,
-    marks,
     *,
     values=None,
     errors=None,
@@ -87,55 +84,38 @@ def render_grade(
     agree_values=None,
     status=200,
 ):
-    u = user()
-    rubric = services.assessment_rubric(a)
-    role = services.my_role(u, a, marks)
-    mine = next((m for m in marks if m.role == role), None) if role else None
-    if values is None:
-        values = _values_from(mine)
-    visible = services.visible_marks(u, a, marks)
-    submission = services.submission_for(grade) if not (a.is_quiz or a.is_observed) else None
-    quiz = None
-    if a.is_quiz and grade.attempt_id:
-        attempt = db.session.get(Attempt, grade.attempt_id)
-        questions = {q.id: q for q in taking_services.load_questions(a.id)}
-        quiz = {
-            "attempt": attempt,
-            "questions": [questions[q] for q in attempt.question_order if q in questions],
-            "answers": taking_services.answers_of(attempt),
-        }
-    others_hidden = len(visible) < len(marks)
+    view = marking.marking_view(acting_user(), a, grade)
     return render_template(
         "assessments/grade.html",
         a=a,
         course=course,
         trainee=trainee,
         grade=grade,
-        marks=visible,
-        others_hidden=others_hidden,
-        role=role,
-        mine=mine,
-        rubric=rubric,
-        values=values,
+        marks=view.visible,
+        others_hidden=view.others_hidden,
+        role=view.role,
+        mine=view.mine,
+        rubric=view.rubric,
+        values=_values_from(view.mine) if values is None else values,
         errors=errors or {},
         conflict=conflict,
-        submission=submission,
-        quiz=quiz,
-        needs_agreement=services.needs_agreement(grade, marks),
-        can_agree=a.double_marking and sum(1 for m in marks if m.completed) >= 2,
+        submission=view.submission,
+        quiz=view.quiz,
+        needs_agreement=view.needs_agreement,
+        agreement_open=view.agreement_open,
         agree_values=agree_values or {"score": "", "reason": "", "feedback": grade.feedback},
-        history=services.visible_history(u, a, grade, marks),
+        history=view.history,
         today=dt.date.today().isoformat(),
     ), status
 
 
 @bp.get("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def grade(assessment_id: int, trainee_id: int):
     a, course = staff_assessment_or_404(assessment_id)
     # An observed test's grade row is created on first use; a GET does not commit it.
-    trainee, grade, marks = _context(a, course, trainee_id)
-    return render_grade(a, course, trainee, grade, marks)
+    trainee, grade = _context(a, course, trainee_id)
+    return render_grade(a, course, trainee, grade)
 
 
 def _date(value: str) -> dt.date | None:
@@ -146,10 +126,10 @@ def _date(value: str) -> dt.date | None:
 
 
 @bp.post("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def save_grade(assessment_id: int, trainee_id: int):
     a, course = staff_assessment_or_404(assessment_id)
-    trainee, grade, marks = _context(a, course, trainee_id)
+    trainee, grade = _context(a, course, trainee_id)
     rubric = services.assessment_rubric(a)
     values = _values_from_form(request.form, rubric)
     observed = _date(values["observed_on"])
@@ -168,25 +148,20 @@ def save_grade(assessment_id: int, trainee_id: int):
         if values["observed_on"] and observed is None:
             msg = _("Enter a date.")
             raise ValidationFailed(msg, {"observed_on": [msg]})
-        services.save_mark(user(), a, grade, data)
+        services.save_mark(acting_user(), a, grade, data)
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
-        trainee, grade, marks = _context(a, course, trainee_id)
-        return render_grade(
-            a, course, trainee, grade, marks, values=values, errors=err.fields, status=422
-        )
+        trainee, grade = _context(a, course, trainee_id)
+        return render_grade(a, course, trainee, grade, values=values, errors=err.fields, status=422)
     except StaleEdit as err:
         db.session.rollback()
         flash(err.message, "danger")
-        trainee, grade, marks = _context(a, course, trainee_id)
-        role = services.my_role(user(), a, marks)
-        current = next((m for m in marks if m.role == role), None) if role else None
+        trainee, grade = _context(a, course, trainee_id)
+        current = marking.marking_view(acting_user(), a, grade).mine
         # Keep what the marker typed; saving again now overwrites the version shown.
         values["version"] = current.version_id if current else 0
-        return render_grade(
-            a, course, trainee, grade, marks, values=values, conflict=current, status=409
-        )
+        return render_grade(a, course, trainee, grade, values=values, conflict=current, status=409)
     db.session.commit()
     if data.complete:
         flash(_("The grade is saved. It is a draft until it is released."), "success")
@@ -196,14 +171,14 @@ def save_grade(assessment_id: int, trainee_id: int):
 
 
 @bp.post("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>/accordo")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def agree(assessment_id: int, trainee_id: int):
     a, course = staff_assessment_or_404(assessment_id)
-    trainee, grade, marks = _context(a, course, trainee_id)
+    trainee, grade = _context(a, course, trainee_id)
     agree_values = {k: request.form.get(k, "") for k in ("score", "reason", "feedback")}
     try:
         services.record_agreement(
-            user(),
+            acting_user(),
             a,
             grade,
             score=agree_values["score"],
@@ -214,13 +189,12 @@ def agree(assessment_id: int, trainee_id: int):
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
-        trainee, grade, marks = _context(a, course, trainee_id)
+        trainee, grade = _context(a, course, trainee_id)
         return render_grade(
             a,
             course,
             trainee,
             grade,
-            marks,
             errors={f"agree_{k}": v for k, v in err.fields.items()},
             agree_values=agree_values,
             status=422,
@@ -228,15 +202,15 @@ def agree(assessment_id: int, trainee_id: int):
     except StaleEdit as err:
         db.session.rollback()
         flash(err.message, "danger")
-        trainee, grade, marks = _context(a, course, trainee_id)
-        return render_grade(a, course, trainee, grade, marks, agree_values=agree_values, status=409)
+        trainee, grade = _context(a, course, trainee_id)
+        return render_grade(a, course, trainee, grade, agree_values=agree_values, status=409)
     db.session.commit()
     flash(_("The agreed mark is recorded."), "success")
     return redirect(url_for("assessments.grade", assessment_id=a.id, trainee_id=trainee_id), 303)
 
 
 @bp.post("/valutazioni/<int:assessment_id>/rilascio")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def release(assessment_id: int):
     a, _course = staff_assessment_or_404(assessment_id)
     if request.form.get("scope") == "selected":
@@ -246,9 +220,9 @@ def release(assessment_id: int):
             return redirect(
                 url_for("assessments.assessment", assessment_id=a.id, _anchor="corsisti"), 303
             )
-        n = services.release(user(), a, ids)
+        n = services.release(acting_user(), a, ids)
     else:
-        n = services.release(user(), a)
+        n = services.release(acting_user(), a)
     db.session.commit()
     if n:
         flash(
@@ -265,7 +239,7 @@ def release(assessment_id: int):
 
 
 @bp.get("/da-correggere")
-@roles_required(*GRADER_ROLES)
+@allowed_if(is_grader)
 def worklist():
-    items = result_services.worklist(user())
+    items = result_services.worklist(acting_user())
     return render_template("assessments/worklist.html", items=items, released=GradeStatus.RELEASED)

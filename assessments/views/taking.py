@@ -7,43 +7,38 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from assessments import bp
-from assessments.models import (
-    Attempt,
-    GradeStatus,
-    Submission,
-    SubmissionFile,
+from assessments.models import Attempt, GradeStatus, Submission, SubmissionFile
+from assessments.permissions import (
+    can_take_assessments,
+    can_view_questions,
+    can_view_submission,
+    can_work_on_attempt,
 )
-from assessments.permissions import can_grade, can_view_assessments
-from assessments.services import grading as grading_services
+from assessments.services import marking
 from assessments.services import results as result_services
 from assessments.services import taking as services
-from assessments.services.common import active_enrolment
 from assessments.services.taking import AnswerInput, Upload
-from assessments.views.common import (
-    assessment_or_404,
-    int_or_none,
-    require,
-    trainee_assessment_or_404,
-    user,
-)
-from lms.accounts.models import Role
+from assessments.views.authoring import render_manage
+from assessments.views.common import assessment_or_404, int_or_none, trainee_assessment_or_404
 from lms.db import db, utcnow
 from lms.errors import StaleEdit, ValidationFailed
 from lms.files.http import send_stored
-from lms.security import login_required, roles_required
+from lms.files.models import StoredFile
+from lms.security import allowed_if, login_required
+from lms.web import acting_user, get_or_404, require_visible
 
 
 @bp.get("/valutazioni")
-@roles_required(Role.TRAINEE)
+@allowed_if(can_take_assessments)
 def my_assessments():
-    rows = result_services.my_assessments(user())
+    rows = result_services.my_assessments(acting_user())
     return render_template("assessments/my_assessments.html", rows=rows)
 
 
 @bp.get("/risultati")
-@roles_required(Role.TRAINEE)
+@allowed_if(can_take_assessments)
 def my_results():
-    rows = result_services.my_results(user())
+    rows = result_services.my_results(acting_user())
     return render_template("assessments/my_results.html", rows=rows)
 
 
@@ -51,44 +46,19 @@ def my_results():
 @login_required
 def assessment(assessment_id: int):
     a, course = assessment_or_404(assessment_id)
-    if can_view_assessments(user(), course):
-        from assessments.views.authoring import render_manage
-
+    if can_view_questions(acting_user(), a):
         return render_manage(a, course)
-    a, course = trainee_assessment_or_404(assessment_id)
     return render_trainee(a, course)
 
 
-def _released_review(a, grade):
-    """What the trainee reads once the grade is released: rubric levels and, when the trainer
-    allows it, the quiz's answers with the right ones and the feedback."""
-    review = {"levels": [], "questions": [], "answers": {}}
-    if grade is None:
-        return review
-    if a.is_quiz and a.show_answers and grade.attempt_id:
-        attempt = db.session.get(Attempt, grade.attempt_id)
-        questions = {q.id: q for q in services.load_questions(a.id)}
-        review["questions"] = [questions[q] for q in attempt.question_order if q in questions]
-        review["answers"] = services.answers_of(attempt)
-    elif not a.is_quiz and not a.double_marking:
-        rubric = grading_services.assessment_rubric(a)
-        marks = grading_services.marks_of(grade)
-        first = next((m for m in marks if m.completed), None)
-        if rubric is not None and first is not None:
-            chosen = {lv.criterion_id: lv for lv in first.levels}
-            for crit in rubric.criteria:
-                review["levels"].append((crit, chosen.get(crit.id)))
-    return review
-
-
 def render_trainee(a, course, *, errors=None, text=None, status=200):
-    u = user()
+    u = acting_user()
     now = utcnow()
     access = services.access(u, a, now)
     grade = services.my_grade(u, a)
-    attempts = services.attempts_of(a, u.id) if a.is_quiz else []
+    attempts = services.attempts_of(u, a) if a.is_quiz else []
     current = next((t for t in attempts if not t.finished), None)
-    submission = services.submission_of(a, u.id) if not (a.is_quiz or a.is_observed) else None
+    submission = services.submission_of(u, a) if not (a.is_quiz or a.is_observed) else None
     own = services.grade_of(a, u.id)
     shown_status = own.status if own else GradeStatus.NOT_SUBMITTED
     if shown_status in (GradeStatus.IN_GRADING, GradeStatus.GRADED):
@@ -115,7 +85,7 @@ def render_trainee(a, course, *, errors=None, text=None, status=200):
         shown_status=shown_status,
         can_submit=can_submit,
         can_start=can_start,
-        review=_released_review(a, grade),
+        review=marking.released_review(u, a, grade),
         errors=errors or {},
         text=submission.text if text is None and submission else text,
         max_mb=round(services.max_upload_bytes() / 1048576),
@@ -127,41 +97,37 @@ def render_trainee(a, course, *, errors=None, text=None, status=200):
 
 
 @bp.post("/valutazioni/<int:assessment_id>/tentativi")
-@roles_required(Role.TRAINEE)
+@allowed_if(can_take_assessments)
 def start_attempt(assessment_id: int):
     a, _course = trainee_assessment_or_404(assessment_id)
-    attempt = services.start_attempt(user(), a)
+    attempt = services.start_attempt(acting_user(), a)
     db.session.commit()
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id), 303)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    require(attempt is not None and attempt.trainee_id == user().id)
-    return attempt
+    return get_or_404(Attempt, attempt_id, visible=can_work_on_attempt)
 
 
 @bp.get("/tentativi/<int:attempt_id>")
-@roles_required(Role.TRAINEE)
+@allowed_if(can_take_assessments)
 def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     a, course = assessment_or_404(attempt.assessment_id)
-    if services.expire_if_due(attempt, utcnow()):
+    if services.expire_if_due(acting_user(), attempt, utcnow()):
         db.session.commit()
         flash(
             _("The time is up: your attempt was submitted with the answers you saved."), "warning"
         )
     if attempt.finished:
         return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
-    questions = {q.id: q for q in services.load_questions(a.id)}
-    ordered = [questions[q] for q in attempt.question_order if q in questions]
     return render_template(
         "assessments/attempt.html",
         a=a,
         course=course,
         attempt=attempt,
-        questions=ordered,
-        answers=services.answers_of(attempt),
+        questions=services.attempt_questions(acting_user(), attempt),
+        answers=services.answers_of(acting_user(), attempt),
         now=utcnow(),
     )
 
@@ -181,13 +147,13 @@ def parse_answers(form, attempt: Attempt) -> list[AnswerInput]:
 
 
 @bp.post("/tentativi/<int:attempt_id>")
-@roles_required(Role.TRAINEE)
+@allowed_if(can_take_assessments)
 def save_attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     a, _course = assessment_or_404(attempt.assessment_id)
     answers = parse_answers(request.form, attempt)
     if request.form.get("action") == "submit":
-        services.submit_attempt(user(), attempt, answers)
+        services.submit_attempt(acting_user(), attempt, answers)
         db.session.commit()
         if attempt.auto_closed:
             flash(
@@ -200,7 +166,7 @@ def save_attempt(attempt_id: int):
                 "success",
             )
         return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
-    in_time = services.save_answers(user(), attempt, answers)
+    in_time = services.save_answers(acting_user(), attempt, answers)
     db.session.commit()
     if not in_time:
         flash(
@@ -215,7 +181,7 @@ def save_attempt(attempt_id: int):
 
 
 @bp.post("/valutazioni/<int:assessment_id>/consegna")
-@roles_required(Role.TRAINEE)
+@allowed_if(can_take_assessments)
 def submit_work(assessment_id: int):
     a, course = trainee_assessment_or_404(assessment_id)
     text = request.form.get("text", "")
@@ -226,7 +192,7 @@ def submit_work(assessment_id: int):
     ]
     try:
         services.submit_work(
-            user(),
+            acting_user(),
             a,
             text=text,
             uploads=uploads,
@@ -256,17 +222,7 @@ def submit_work(assessment_id: int):
 @bp.get("/consegne/<int:submission_id>/file/<int:file_id>")
 @login_required
 def submission_file(submission_id: int, file_id: int):
-    sub = db.session.get(Submission, submission_id)
-    require(sub is not None)
-    _a, course = assessment_or_404(sub.assessment_id)
-    u = user()
-    require(sub.trainee_id == u.id or can_grade(u, course))
-    link = db.session.get(SubmissionFile, file_id)
-    require(link is not None and link.submission_id == sub.id)
-    from lms.files.models import StoredFile
-
+    sub = get_or_404(Submission, submission_id, visible=can_view_submission)
+    link = get_or_404(SubmissionFile, file_id)
+    require_visible(link.submission_id == sub.id)
     return send_stored(db.session.get(StoredFile, link.stored_file_id))
-
-
-def is_enrolled(a, u) -> bool:
-    return active_enrolment(a, u.id) is not None

@@ -14,6 +14,7 @@ from lms.accounts.models import Role
 from lms.db import utcnow
 from tests.conftest import login
 
+EMPTY_PAGE = {"items": [], "page": 1, "per_page": 50, "total": 0, "pages": 1}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -118,7 +119,7 @@ def test_attempt_through_the_api_survives_a_reload(app, world):
     assert c.get(f"/api/v1/attempts/{attempt['id']}").get_json()["answers"]
     done = c.post(f"/api/v1/attempts/{attempt['id']}/submit").get_json()
     assert done["submitted_at"] is not None
-    assert c.get(f"/api/v1/assessments/{w['quiz'].id}/grades").get_json() == {"items": []}
+    assert c.get(f"/api/v1/assessments/{w['quiz'].id}/grades").get_json() == EMPTY_PAGE
     other = client_for(app, w["outsider"])
     assert other.get(f"/api/v1/attempts/{attempt['id']}").status_code == 404
 
@@ -216,3 +217,70 @@ def test_create_assessment_through_the_api(app, world):
     assert (
         trainee.post(f"/api/v1/courses/{w['course'].id}/assessments", json=body).status_code == 404
     )
+
+
+LIST_ROUTES = {
+    "api.course_assessments",
+    "api.list_questions",
+    "api.list_grades",
+    "api.my_results",
+}
+NO_BODY = {"api.start_attempt", "api.submit_attempt", "api.submit_work"}  # submit_work: multipart
+
+
+def test_every_assessments_api_route_follows_the_convention(app):
+    seen = {}
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if view.__module__.startswith("assessments.api"):
+            seen[rule.endpoint] = (rule, view.api_spec, view.access_rule)
+    assert len(seen) == 19
+    for name, (rule, spec, access) in seen.items():
+        assert spec.response is not None or spec.binary, name
+        assert spec.paginated == (name in LIST_ROUTES), name
+        writes = rule.methods & {"POST", "PUT", "PATCH"}
+        if writes and name not in NO_BODY:
+            assert spec.body is not None, name
+        assert access.kind in ("authenticated", "predicate"), name
+    assert seen["api.submit_work"][1].multipart
+    assert seen["api.submission_file"][1].binary
+
+
+def test_lists_are_paginated_with_an_envelope(app, world):
+    w = world
+    c = client_for(app, w["trainer"])
+    page = c.get(f"/api/v1/courses/{w['course'].id}/assessments?per_page=2").get_json()
+    assert (page["total"], page["pages"], len(page["items"])) == (3, 2, 2)
+    resp = c.get(f"/api/v1/courses/{w['course'].id}/assessments?per_page=2&page=2")
+    assert len(resp.get_json()["items"]) == 1 and 'rel="prev"' in resp.headers["Link"]
+
+
+def test_a_trainer_of_another_course_gets_404_and_changes_nothing(app, make, world):
+    from assessments.models import Question
+    from lms.db import db
+
+    w = world
+    stranger = client_for(app, make.user(Role.TRAINER))
+    before = db.session.query(Question).count()
+    body = {"kind": "true_false", "prompt": "Intrusa", "points": "1"}
+    assert (
+        stranger.post(f"/api/v1/assessments/{w['quiz'].id}/questions", json=body).status_code == 404
+    )
+    assert db.session.query(Question).count() == before
+    assert stranger.get(f"/api/v1/assessments/{w['quiz'].id}/grades").status_code == 404
+    assert stranger.get(f"/api/v1/courses/{w['course'].id}/gradebook").status_code == 404
+    assert stranger.post(f"/api/v1/assessments/{w['quiz'].id}/release", json={}).status_code == 404
+    # Attempts are the trainees' own: other roles are refused before any object is read.
+    assert stranger.post(f"/api/v1/assessments/{w['quiz'].id}/attempts").status_code == 403
+
+
+def test_grading_list_rows_without_a_grade_yet(app, world):
+    w = world
+    c = client_for(app, w["trainer"])
+    (row,) = c.get(f"/api/v1/assessments/{w['work'].id}/grades").get_json()["items"]
+    assert row == {
+        "id": None,
+        "trainee_id": w["trainee"].id,
+        "status": "not_submitted",
+        "trainee_name": w["trainee"].full_name,
+    }

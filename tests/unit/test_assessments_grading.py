@@ -305,7 +305,7 @@ def test_submission_replaced_until_the_deadline_then_refused(setup, app):
     )
     db.session.commit()
     assert not sub.late and sub.times_submitted == 1
-    first_file = taking.submission_of(a, s["trainee"].id).files[0]
+    first_file = taking.submission_of(s["trainee"], a).files[0]
     path = __import__("lms.files.services", fromlist=["path_of"]).path_of(first_file.stored)
     assert path.exists()
     sub = taking.submit_work(

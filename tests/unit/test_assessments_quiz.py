@@ -69,16 +69,19 @@ def _choice(q, *, correct=True, index=None):
     return next(c.id for c in q.choices if c.correct is correct)
 
 
-def _load_choices(*questions):
+def _load_choices(s, *questions):
+    """The questions with their choices loaded, as the quiz's trainer reads them."""
     from assessments.services.taking import load_questions
 
-    by_id = {q.id: q for q in load_questions(questions[0].assessment_id)}
+    by_id = {q.id: q for q in load_questions(s["trainer"], s["quiz"])}
     return [by_id[q.id] for q in questions]
 
 
 def test_automatic_grading_with_partial_credit(setup):
     s = setup
-    single, multi, numeric, short = _load_choices(s["single"], s["multi"], s["numeric"], s["short"])
+    single, multi, numeric, short = _load_choices(
+        s, s["single"], s["multi"], s["numeric"], s["short"]
+    )
     attempt = taking.start_attempt(s["trainee"], s["quiz"])
     answers = [
         AnswerInput(single.id, [_choice(single)]),  # right: 2
@@ -93,14 +96,14 @@ def test_automatic_grading_with_partial_credit(setup):
     grade = taking.grade_of(s["quiz"], s["trainee"].id)
     assert grade.status == GradeStatus.GRADED
     assert grade.score == D("7.00")
-    scores = {qid: a.score for qid, a in taking.answers_of(attempt).items()}
+    scores = {qid: a.score for qid, a in taking.answers_of(s["trainee"], attempt).items()}
     assert scores[multi.id] == D("1.00")
     assert scores[numeric.id] == D("2.00")
 
 
 def test_wrong_answers_score_zero_and_unanswered_count_zero(setup):
     s = setup
-    single, numeric = _load_choices(s["single"], s["numeric"])
+    single, numeric = _load_choices(s, s["single"], s["numeric"])
     attempt = taking.start_attempt(s["trainee"], s["quiz"])
     taking.submit_attempt(
         s["trainee"],
@@ -115,7 +118,7 @@ def test_wrong_answers_score_zero_and_unanswered_count_zero(setup):
 
 def test_attempt_survives_reload_with_order_and_answers(setup):
     s = setup
-    (single,) = _load_choices(s["single"])
+    (single,) = _load_choices(s, s["single"])
     first = taking.start_attempt(s["trainee"], s["quiz"])
     order = list(first.question_order)
     assert sorted(order) == sorted([s["single"].id, s["multi"].id, s["numeric"].id, s["short"].id])
@@ -126,7 +129,7 @@ def test_attempt_survives_reload_with_order_and_answers(setup):
     again = taking.start_attempt(s["trainee"], s["quiz"])  # the page is loaded again
     assert again.id == first.id
     assert again.question_order == order
-    assert taking.answers_of(again)[single.id].selected == [right]
+    assert taking.answers_of(s["trainee"], again)[single.id].selected == [right]
 
 
 def test_time_limit_is_enforced_on_the_server(setup):
@@ -134,7 +137,7 @@ def test_time_limit_is_enforced_on_the_server(setup):
     quiz = s["quiz"]
     quiz.time_limit_minutes = 10
     db.session.commit()
-    (single,) = _load_choices(s["single"])
+    (single,) = _load_choices(s, s["single"])
     t0 = utcnow()
     attempt = taking.start_attempt(s["trainee"], quiz, now=t0)
     assert attempt.deadline == t0 + dt.timedelta(minutes=10)
@@ -163,7 +166,7 @@ def test_submitting_after_the_deadline_keeps_only_saved_answers(setup):
     s = setup
     s["quiz"].time_limit_minutes = 5
     db.session.commit()
-    single, numeric = _load_choices(s["single"], s["numeric"])
+    single, numeric = _load_choices(s, s["single"], s["numeric"])
     t0 = utcnow()
     attempt = taking.start_attempt(s["trainee"], s["quiz"], now=t0)
     taking.save_answers(
@@ -192,7 +195,7 @@ def test_no_attempt_beyond_the_attempts_allowed(setup):
 
 def test_best_attempt_counts(setup):
     s = setup
-    (single,) = _load_choices(s["single"])
+    (single,) = _load_choices(s, s["single"])
     a1 = taking.start_attempt(s["trainee"], s["quiz"])
     taking.submit_attempt(s["trainee"], a1, [AnswerInput(single.id, [_choice(single)])])
     a2 = taking.start_attempt(s["trainee"], s["quiz"])

@@ -66,7 +66,7 @@ def _gradebook_queries(make, size):
     trainer, course, _trainees, *_ = _cohort(make, size)
     db.session.expire_all()
     with count_queries() as c:
-        book = results.gradebook(course)
+        book = results.gradebook(trainer, course)
         assert len(book.rows) == size
         for row in book.rows:  # everything the page shows, without further queries
             _ = (row.trainee.full_name, row.result, row.passed, row.eligible, row.attendance_pct)
@@ -86,15 +86,15 @@ def test_gradebook_and_worklist_queries_do_not_grow_with_the_cohort(app, make):
 
 
 def test_gradebook_weighted_result_and_pass(app, make):
-    _trainer, course, trainees, _quiz, _work = _cohort(make, 2)
-    book = results.gradebook(course)
+    trainer, course, trainees, _quiz, _work = _cohort(make, 2)
+    book = results.gradebook(trainer, course)
     by_id = {r.trainee.id: r for r in book.rows}
     graded, ungraded = by_id[trainees[0].id], by_id[trainees[1].id]
     # quiz 0/10 weight 1, assignment 8/10 weight 2: (0 + 80 * 2) / 3
     assert graded.result == D("53.33") and graded.complete
     assert graded.passed is False  # the quiz is under its pass mark
     assert not ungraded.complete and ungraded.passed is False
-    released = results.gradebook(course, released_only=True)
+    released = results.gradebook(trainer, course, released_only=True)
     assert all(r.result is None for r in released.rows)
 
 
@@ -152,7 +152,7 @@ def test_results_for_items_returns_released_criterion_levels_and_question_scores
         framework_item_ids=[ability.id],
     )
     make.rubric(work, criteria=1, actor=trainer, items=[ability])
-    (q,) = load_questions(quiz.id)
+    (q,) = load_questions(trainer, quiz)
     right = next(c.id for c in q.choices if c.correct)
     for person in (trainee, other):
         attempt = taking.start_attempt(person, quiz)
@@ -166,14 +166,14 @@ def test_results_for_items_returns_released_criterion_levels_and_question_scores
     grading.save_mark(trainer, work, g, MarkInput(levels={crit.id: top.id}))
     db.session.commit()
     # Nothing released yet: nothing to show.
-    assert results.results_for_items(trainee, [ability.id, knowledge.id]) == {
+    assert results.results_for_items(trainee, trainee, [ability.id, knowledge.id]) == {
         ability.id: [],
         knowledge.id: [],
     }
     grading.release(trainer, quiz)
     grading.release(trainer, work)
     db.session.commit()
-    found = results.results_for_items(trainee, [ability.id, knowledge.id, unused.id])
+    found = results.results_for_items(trainee, trainee, [ability.id, knowledge.id, unused.id])
     assert found[unused.id] == []
     assert [(r.source, r.points, r.max_points) for r in found[knowledge.id]] == [
         ("question", D("2.00"), D("2.00"))
@@ -190,7 +190,7 @@ def test_results_for_items_returns_released_criterion_levels_and_question_scores
     assert by_source["assessment"].points == g.score
     # The other trainee's unreleased results never leak into this one's.
     assert all(r.assessment_id in (quiz.id, work.id) for r in found[ability.id])
-    assert results.results_for_items(other, [ability.id])[ability.id] == []
+    assert results.results_for_items(other, other, [ability.id])[ability.id] == []
 
 
 @pytest.mark.parametrize("status", [GradeStatus.GRADED, GradeStatus.IN_GRADING])
