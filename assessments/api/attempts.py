@@ -17,7 +17,7 @@ from lms.api.io import endpoint
 from lms.db import db, utcnow
 from lms.errors import problem
 from lms.security import allowed_if
-from lms.web import acting_user, get_or_404
+from lms.web import acting_user, get_or_404, require_visible
 
 
 def _shown(attempt: Attempt) -> View:
@@ -64,6 +64,7 @@ def get_attempt(attempt_id: int):
 @endpoint(body=AnswerInSchema, response=AnswerSavedSchema, summary="Save one answer")
 def attempt_answer(attempt_id: int, question_id: int, data):
     attempt = _own_attempt(attempt_id)
+    require_visible(question_id in attempt.question_order)  # a question of another attempt
     in_time = taking.save_answers(
         acting_user(), attempt, [AnswerInput(question_id, data["selected"], data["text"])]
     )

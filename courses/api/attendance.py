@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from courses.models import AttendanceSource
 from courses.permissions import (
+    can_check_in,
     can_view_attendance_reports,
     can_view_course_report,
     can_view_lessons,
@@ -24,7 +25,7 @@ from courses.views.common import course_or_404, lesson_or_404
 from lms.api import blueprint as api
 from lms.api.io import endpoint
 from lms.db import db
-from lms.security import allowed_if, login_required
+from lms.security import allowed_if
 from lms.web import acting_user
 
 
@@ -87,7 +88,7 @@ def api_write_attendance(lesson_id: int, data):
 
 
 @api.post("/check-in")
-@login_required
+@allowed_if(can_check_in)
 @endpoint(body=CheckInSchema, response=AttendanceRecordSchema, status=201, summary="Check in")
 def api_check_in(data):
     _lesson, rec = checkin.check_in(acting_user(), data["code"], lesson_id=data["lesson_id"])

@@ -13,6 +13,7 @@ from courses import bp
 from courses.forms import CheckInForm, ReasonForm
 from courses.models import ATTENDANCE_LABELS, AttendanceStatus, Module
 from courses.permissions import (
+    can_check_in,
     can_create_course,
     can_export_register,
     can_run_checkin,
@@ -26,7 +27,7 @@ from courses.views.common import lesson_or_404
 from lms.accounts.models import User
 from lms.db import db, utcnow
 from lms.errors import Conflict, DomainError, NotEligible, StaleEdit, ValidationFailed
-from lms.security import allowed_if, login_required
+from lms.security import allowed_if
 from lms.web import acting_user
 
 STATUSES = list(AttendanceStatus)
@@ -294,7 +295,7 @@ def checkin_state(lesson_id: int):
 
 
 @bp.route("/check-in", methods=["GET", "POST"])
-@login_required
+@allowed_if(can_check_in)
 def check_in():
     form = CheckInForm()
     lesson_id = request.values.get("lezione", type=int)

@@ -14,13 +14,15 @@ described for the OpenAPI document (lms/api/openapi.py reads ``view.api_spec``).
     def list_courses(args):             # args: the loaded query string
         return services.courses_query(acting_user(), **args)   # a Select, paginated here
 
-A view may still return a Response (a file, a redirect) or a (dict, status) pair; the
+The body is validated when the view first reads ``data`` (after its scoped loaders), so an
+object outside the caller's scope answers 404 before any 422. A view may still return a Response (a file, a redirect) or a (dict, status) pair; the
 decorator passes those through untouched.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import Response, request
@@ -70,6 +72,36 @@ def load_query(schema: Schema) -> dict:
     return load(schema, args, unknown=RAISE)
 
 
+class LazyBody(Mapping):
+    """The loaded JSON body, validated on first use.
+
+    Views load the objects of their URL first (a scoped loader answers 404) and only then
+    read the body, so an id outside the caller's scope is a 404 whatever the body holds, and
+    a bad body on an allowed object is a 422 with field messages.
+    """
+
+    def __init__(self, schema: Schema):
+        self._schema = schema
+        self._data: dict | None = None
+
+    def _loaded(self) -> dict:
+        if self._data is None:
+            self._data = load(self._schema, json_body())
+        return self._data
+
+    def __getitem__(self, key):
+        return self._loaded()[key]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"LazyBody({self._schema.__class__.__name__})"
+
+
 @dataclass(frozen=True)
 class ApiSpec:
     """What the OpenAPI document says of one route."""
@@ -105,9 +137,12 @@ def endpoint(
         def wrapped(*args, **kwargs):
             if query is not None:
                 kwargs["args"] = load_query(query())
-            if body is not None:
-                kwargs["data"] = load(body(), json_body())
+            lazy = LazyBody(body()) if body is not None else None
+            if lazy is not None:
+                kwargs["data"] = lazy
             result = view(*args, **kwargs)
+            if lazy is not None:
+                lazy._loaded()  # a view that never read its body still refuses a bad one
             if isinstance(result, Response | tuple) or response is None:
                 return result
             if paginated:

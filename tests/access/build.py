@@ -86,7 +86,7 @@ def build_world(make) -> World:
     def submit(who, a):
         taking.submit_work(who, a, text="Il mio lavoro", uploads=[taking.Upload("lavoro.pdf", PDF)])
         db.session.commit()
-        sub = taking.submission_of(a, who.id)
+        sub = taking.submission_of(who, a)
         return sub, sub.files[0].id
 
     s_own, f_own = submit(trainee, a_in)

@@ -34,7 +34,8 @@ Domain choices this table makes (where the code may disagree, the sweep says so)
 * Organisations are read by staff and changed by admins; accounts and the audit log are
   the admin's.
 * "My" pages (taking a quiz, submitting work, checking in, my assessments and results) are
-  the trainee's; ``/api/v1/me`` and ``/api/v1/me/results`` answer about the caller, anyone.
+  the trainee's, ``/api/v1/me/results`` included (as its page); ``/api/v1/me`` answers
+  about the caller, anyone.
 """
 
 from __future__ import annotations
@@ -108,17 +109,22 @@ TABLE: dict[str, Entry] = {
     "accounts.login": rule("GET POST", public=True),
     "accounts.logout": rule("POST", last=True, signs_out=True, **EVERYONE),
     "accounts.set_password": rule("GET POST", "password_link", public=True),
+    "accounts.forgot_password": rule("GET POST", public=True),
+    "accounts.forgot_password_sent": rule("GET", public=True),
     "accounts.change_password": rule("GET POST", **EVERYONE),
     "accounts.tokens": rule("GET POST", **EVERYONE),
     "accounts.revoke_token": rule("POST", "token", fresh=True, **{r: "own" for r in ROLES}),
     "api.me": rule("GET", **EVERYONE),
-    "api.my_results": rule("GET", **EVERYONE),
+    "api.my_results": rule("GET", **TRAINEE),
     # --- accounts, organisations, audit (admin pages) ------------------------------------
     "users.index": rule("GET", **ADMIN),
     "users.new": rule("GET POST", **ADMIN),
     "users.detail": rule("GET", "user", **ADMIN),
     "users.edit": rule("GET POST", "user", **ADMIN),
     "users.access_link": rule("POST", "user", **ADMIN),
+    "users.invite": rule("POST", "user", **ADMIN),
+    "users.invitations_page": rule("GET", **ADMIN),
+    "users.send_invitations": rule("POST", **ADMIN),
     "users.deactivate": rule("POST", "user", last=True, **ADMIN),
     "users.reactivate": rule("POST", "user", last=True, **ADMIN),
     "users.import_csv": rule("GET POST", **ADMIN),
