@@ -6,8 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments.models import Assessment, Grade, GradeHistory, GradeStatus
 from assessments.scoring import q2
@@ -69,14 +67,6 @@ def required_reason(reason: str | None, field: str = "reason") -> str:
     if len(reason) < 3:
         raise invalid(field, _("Give a reason: it is kept in the grade's history."))
     return reason[:1000]
-
-
-def flush_or_stale() -> None:
-    """Flush; a version mismatch (someone else saved first) becomes StaleEdit."""
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        raise StaleEdit() from exc
 
 
 def check_version(obj, seen_version: int | None) -> None:

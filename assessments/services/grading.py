@@ -28,7 +28,6 @@ from assessments.scoring import q2, rubric_score, scale
 from assessments.services.common import (
     active_enrolment,
     check_version,
-    flush_or_stale,
     grade_of,
     grade_snapshot,
     invalid,
@@ -39,7 +38,7 @@ from assessments.services.common import (
 )
 from courses.attendance import eligibility
 from courses.models import Course
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import (
     Conflict,
     Forbidden,
@@ -257,7 +256,7 @@ def save_mark(
             row.level_id, row.points, row.comment = level.id, level.points, comment
     for row in existing.values():
         mark.levels.remove(row)
-    flush_or_stale()
+    flush_versioned()
     marks = [m for m in marks if m.id != mark.id] + [mark]
     old_score = grade.score
     _settle(grade, assessment, marks, now)
@@ -272,7 +271,7 @@ def save_mark(
                 ),
             )
     reason = data.reason.strip()[:1000] or None
-    flush_or_stale()
+    flush_versioned()
     after = {"grade": grade_snapshot(grade), "mark": _mark_snapshot(mark)}
     action = "mark.complete" if data.complete else "mark.draft"
     write_history(actor, grade, action, before, after, reason, mark=mark)
@@ -364,7 +363,7 @@ def record_agreement(
     grade.graded_at = grade.graded_at or now
     if grade.status != GradeStatus.RELEASED:
         grade.status = GradeStatus.GRADED
-    flush_or_stale()
+    flush_versioned()
     write_history(actor, grade, "grade.agree", before, grade_snapshot(grade), reason)
     return grade
 
@@ -388,7 +387,7 @@ def release(
         before = grade_snapshot(grade)
         grade.status = GradeStatus.RELEASED
         grade.released_at, grade.released_by_id = now, actor.id
-        flush_or_stale()
+        flush_versioned()
         write_history(actor, grade, "grade.release", before, grade_snapshot(grade))
     return len(grades)
 

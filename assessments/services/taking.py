@@ -33,7 +33,6 @@ from assessments.scoring import (
 from assessments.services.common import (
     active_enrolment,
     check_version,
-    flush_or_stale,
     grade_of,
     grade_snapshot,
     optional_text,
@@ -42,7 +41,7 @@ from assessments.services.common import (
 from courses.attendance import eligibility
 from courses.models import Course
 from lms.audit.services import record
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, Forbidden, NotEligible, NotFound, ValidationFailed
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
@@ -174,7 +173,7 @@ def start_attempt(user, assessment: Assessment, now: dt.datetime | None = None) 
         question_order=question_ids,
     )
     db.session.add(attempt)
-    flush_or_stale()
+    flush_versioned()
     record(
         user,
         "attempt.start",
@@ -240,7 +239,7 @@ def save_answers(
         return False
     questions = {q.id: q for q in load_questions(attempt.assessment_id)}
     _store_answers(attempt, answers, questions, now)
-    flush_or_stale()
+    flush_versioned()
     return True
 
 
@@ -276,7 +275,7 @@ def _finish(user, attempt: Attempt, now: dt.datetime, *, auto: bool) -> Attempt:
     attempt.score = q2(total)
     attempt.submitted_at = min(now, attempt.deadline) if auto and attempt.deadline else now
     attempt.auto_closed = auto
-    flush_or_stale()
+    flush_versioned()
     record(
         user,
         "attempt.close" if auto else "attempt.submit",
@@ -343,7 +342,7 @@ def _settle_quiz_grade(actor, attempt: Attempt) -> None:
     grade.score = best.score
     grade.graded_at = utcnow()
     grade.status = GradeStatus.GRADED
-    flush_or_stale()
+    flush_versioned()
     write_history(
         actor,
         grade,
@@ -433,7 +432,7 @@ def submit_work(
             files=[],
         )
         db.session.add(sub)
-        flush_or_stale()
+        flush_versioned()
         action = "submission.create"
     else:
         for f in list(sub.files):
@@ -447,7 +446,7 @@ def submit_work(
         action = "submission.replace"
     for s in stored:
         sub.files.append(SubmissionFile(stored_file_id=s.id))
-    flush_or_stale()
+    flush_versioned()
     record(
         user,
         action,
@@ -465,7 +464,7 @@ def submit_work(
     if grade.status == GradeStatus.NOT_SUBMITTED:
         before = grade_snapshot(grade)
         grade.status = GradeStatus.SUBMITTED
-        flush_or_stale()
+        flush_versioned()
         write_history(user, grade, "grade.submitted", before, grade_snapshot(grade))
     return sub
 

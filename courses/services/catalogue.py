@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from courses.models import CourseModule, Lesson, Module, TopicArea
 from lms.audit.services import changed, record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.standards.models import FrameworkItem
 
@@ -87,7 +87,7 @@ def create_module(
     )
     module.framework_items = _items(framework_item_ids)
     db.session.add(module)
-    db.session.flush()
+    flush_versioned()
     record(actor, "module.create", "module", module.id, None, _snap(module))
     return module
 
@@ -112,7 +112,7 @@ def update_module(
     module.description = (description or "").strip()
     module.objectives = (objectives or "").strip()
     module.framework_items = _items(framework_item_ids)
-    db.session.flush()
+    flush_versioned()
     b, a = changed(before, _snap(module))
     if a:
         record(actor, "module.update", "module", module.id, b, a)

@@ -11,9 +11,7 @@ from flask import current_app
 from flask_babel import format_time
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.exc import StaleDataError
 
 from courses.models import (
     AttendanceRecord,
@@ -29,7 +27,7 @@ from courses.permissions import can_reopen_register, can_take_register
 from courses.services.common import ensure_not_closed, required_reason
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, Forbidden, NotEligible, StaleEdit, ValidationFailed
 
 RECORD_FIELDS = ["status", "minutes", "note"]
@@ -194,7 +192,7 @@ def save_register(
         rec.status, rec.minutes, rec.note = new
         rec.recorded_by_id = actor.id
         changed_count += 1
-        _flush_or_stale()
+        flush_versioned()
         record(
             actor,
             "attendance.update" if before else "attendance.create",
@@ -213,13 +211,6 @@ def save_register(
             {"rows": conflicts},
         )
     return changed_count
-
-
-def _flush_or_stale() -> None:
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        raise StaleEdit() from exc
 
 
 def mark_all_present(
@@ -266,7 +257,7 @@ def sign_register(
         )
     reg.signed_at = now
     reg.signed_by_id = actor.id
-    _flush_or_stale()
+    flush_versioned()
     record(
         actor,
         "register.sign",
@@ -294,7 +285,7 @@ def reopen_register(
     reg.signed_by_id = None
     reg.reopened_at = now or utcnow()
     reg.reopen_reason = reason
-    _flush_or_stale()
+    flush_versioned()
     record(actor, "register.reopen", "register", lesson.id, before, {"signed_at": None}, reason)
     return reg
 
@@ -405,7 +396,7 @@ def check_in(
     rec.status, rec.minutes, rec.source = status, minutes, AttendanceSource.CHECK_IN
     rec.checked_in_at = now
     rec.recorded_by_id = user.id
-    _flush_or_stale()
+    flush_versioned()
     record(
         user,
         "attendance.check_in",
