@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
@@ -38,6 +38,7 @@ from assessments.services.common import (
 )
 from courses.attendance import eligibility
 from courses.models import Course
+from lms.audit.services import _jsonable, record_many
 from lms.db import db, flush_versioned, utcnow
 from lms.errors import (
     Conflict,
@@ -383,12 +384,30 @@ def release(
     if grade_ids is not None:
         q = q.where(Grade.id.in_([int(i) for i in grade_ids] or [-1]))
     grades = list(db.session.scalars(q.order_by(Grade.id)))
+    changes = []
     for grade in grades:
         before = grade_snapshot(grade)
         grade.status = GradeStatus.RELEASED
         grade.released_at, grade.released_by_id = now, actor.id
-        flush_versioned()
-        write_history(actor, grade, "grade.release", before, grade_snapshot(grade))
+        changes.append((grade.id, before, grade_snapshot(grade)))
+    # One versioned UPDATE for all the grades, then the history and the audit in bulk: the
+    # same number of queries for three grades or three hundred.
+    flush_versioned()
+    if changes:
+        db.session.execute(
+            insert(GradeHistory),
+            [
+                {
+                    "grade_id": grade_id,
+                    "action": "grade.release",
+                    "changed_by_id": actor.id,
+                    "before": _jsonable(before),
+                    "after": _jsonable(after),
+                }
+                for grade_id, before, after in changes
+            ],
+        )
+        record_many(actor, "grade.release", "grade", changes)
     return len(grades)
 
 
