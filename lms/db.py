@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, UniqueConstraint
@@ -131,13 +132,14 @@ def domain_error_for(exc: IntegrityError) -> Exception | None:
     return factory() if factory is not None else None
 
 
-def flush_versioned() -> None:
-    """Flush the session; a version conflict becomes StaleEdit, a registered constraint
-    violation its domain error, and any other IntegrityError goes up as a server error."""
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Around a write: a version conflict becomes StaleEdit, a registered constraint
+    violation its domain error; any other IntegrityError goes up as a server error."""
     from lms.errors import StaleEdit
 
     try:
-        db.session.flush()
+        yield
     except StaleDataError as exc:
         raise StaleEdit() from exc
     except IntegrityError as exc:
@@ -145,3 +147,9 @@ def flush_versioned() -> None:
         if error is None:
             raise
         raise error from exc
+
+
+def flush_versioned() -> None:
+    """Flush the session, with the errors of `domain_errors`."""
+    with domain_errors():
+        db.session.flush()

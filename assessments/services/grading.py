@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
@@ -384,30 +384,45 @@ def release(
     if grade_ids is not None:
         q = q.where(Grade.id.in_([int(i) for i in grade_ids] or [-1]))
     grades = list(db.session.scalars(q.order_by(Grade.id)))
+    if not grades:
+        return 0
     changes = []
     for grade in grades:
         before = grade_snapshot(grade)
-        grade.status = GradeStatus.RELEASED
-        grade.released_at, grade.released_by_id = now, actor.id
-        changes.append((grade.id, before, grade_snapshot(grade)))
-    # One versioned UPDATE for all the grades, then the history and the audit in bulk: the
-    # same number of queries for three grades or three hundred.
+        changes.append((grade.id, before, {**before, "status": GradeStatus.RELEASED.value}))
+    # One UPDATE for all the grades, conditional on the versions read above (what the ORM
+    # checks row by row): a grade changed in between makes the count differ, StaleEdit.
+    # Then the history and the audit in bulk: the same queries for 3 grades or 300.
     flush_versioned()
-    if changes:
-        db.session.execute(
-            insert(GradeHistory),
-            [
-                {
-                    "grade_id": grade_id,
-                    "action": "grade.release",
-                    "changed_by_id": actor.id,
-                    "before": _jsonable(before),
-                    "after": _jsonable(after),
-                }
-                for grade_id, before, after in changes
-            ],
+    done = db.session.execute(
+        update(Grade)
+        .where(tuple_(Grade.id, Grade.version_id).in_([(g.id, g.version_id) for g in grades]))
+        .values(
+            status=GradeStatus.RELEASED,
+            released_at=now,
+            released_by_id=actor.id,
+            version_id=Grade.version_id + 1,
         )
-        record_many(actor, "grade.release", "grade", changes)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != len(grades):
+        raise StaleEdit()
+    for grade in grades:
+        db.session.expire(grade)
+    db.session.execute(
+        insert(GradeHistory),
+        [
+            {
+                "grade_id": grade_id,
+                "action": "grade.release",
+                "changed_by_id": actor.id,
+                "before": _jsonable(before),
+                "after": _jsonable(after),
+            }
+            for grade_id, before, after in changes
+        ],
+    )
+    record_many(actor, "grade.release", "grade", changes)
     return len(grades)
 
 

@@ -8,13 +8,13 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from courses.models import ROME, Course, Enrolment, EnrolmentStatus
 from courses.services.common import ensure_not_closed, required_reason
 from lms.accounts.models import Role, User
 from lms.audit.services import record, record_many, snapshot
-from lms.db import db, flush_versioned
+from lms.db import db, domain_errors, flush_versioned
 from lms.errors import Conflict, ValidationFailed
 
 FIELDS = ["course_id", "user_id", "status", "enrolled_on", "withdrawn_on", "withdraw_reason"]
@@ -81,7 +81,8 @@ def _enrol_many(
     _lock_places(course)
     existing = _existing_of(course, [u.id for u, _ in people])
     free = None if course.capacity is None else course.capacity - active_count(course)
-    out, created, reinstated = [], [], []
+    planned: list[tuple[int, Enrolment | None]] = []
+    rows, reinstated = [], []
     for user, enrolled_on in people:
         enrolled_on = enrolled_on or today()
         found = existing.get(user.id)
@@ -92,6 +93,7 @@ def _enrol_many(
         status = EnrolmentStatus.WAITING if full else EnrolmentStatus.ACTIVE
         if free is not None and not full:
             free -= 1
+        planned.append((user.id, found))
         if found is not None:
             # Coming back after a withdrawal: the earlier record stays in the audit trail, and
             # lessons between withdrawal and return do not count.
@@ -99,20 +101,25 @@ def _enrol_many(
             found.status, found.enrolled_on = status, max(enrolled_on, found.enrolled_on)
             found.withdrawn_on = found.withdraw_reason = None
             reinstated.append((found, before))
-            out.append(found)
             continue
-        enrolment = Enrolment(
-            course_id=course.id,
-            user_id=user.id,
-            status=status,
-            enrolled_on=enrolled_on,
-            withdrawn_on=None,
-            withdraw_reason=None,
+        rows.append(
+            {
+                "course_id": course.id,
+                "user_id": user.id,
+                "status": status,
+                "enrolled_on": enrolled_on,
+                "withdrawn_on": None,
+                "withdraw_reason": None,
+            }
         )
-        created.append(enrolment)
-        out.append(enrolment)
-    db.session.add_all(created)
     flush_versioned()
+    created: dict[int, Enrolment] = {}
+    if rows:
+        # One executemany INSERT, then one SELECT for the new rows with their ids (SQLite
+        # cannot return the ids of a multi-row insert in order, PostgreSQL could).
+        with domain_errors():
+            db.session.execute(insert(Enrolment), rows)
+        created = _existing_of(course, [r["user_id"] for r in rows])
     record_many(
         actor,
         "enrolment.reinstate",
@@ -120,9 +127,12 @@ def _enrol_many(
         [(e.id, before, snapshot(e, FIELDS)) for e, before in reinstated],
     )
     record_many(
-        actor, "enrolment.create", "enrolment", [(e.id, None, snapshot(e, FIELDS)) for e in created]
+        actor,
+        "enrolment.create",
+        "enrolment",
+        [(created[r["user_id"]].id, None, snapshot(created[r["user_id"]], FIELDS)) for r in rows],
     )
-    return out
+    return [found if found is not None else created[uid] for uid, found in planned]
 
 
 def enrol(actor, course: Course, user: User, *, enrolled_on: dt.date | None = None) -> Enrolment:
