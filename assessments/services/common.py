@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from assessments.models import Assessment, Grade, GradeHistory, GradeStatus
 from assessments.scoring import q2
@@ -132,3 +132,25 @@ def write_history(
         )
     )
     record(actor, action, "grade", grade.id, before, after, reason)
+
+
+def write_history_many(actor, action: str, changes: list[tuple[int, dict, dict]]) -> None:
+    """`write_history` for many grades at once, (grade_id, before, after) each: two INSERTs."""
+    from lms.audit.services import _jsonable, record_many
+
+    if not changes:
+        return
+    db.session.execute(
+        insert(GradeHistory),
+        [
+            {
+                "grade_id": grade_id,
+                "action": action,
+                "changed_by_id": getattr(actor, "id", None),
+                "before": _jsonable(before),
+                "after": _jsonable(after),
+            }
+            for grade_id, before, after in changes
+        ],
+    )
+    record_many(actor, action, "grade", changes)

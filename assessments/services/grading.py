@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
@@ -35,10 +35,10 @@ from assessments.services.common import (
     points,
     required_reason,
     write_history,
+    write_history_many,
 )
 from courses.attendance import eligibility
 from courses.models import Course
-from lms.audit.services import _jsonable, record_many
 from lms.db import db, flush_versioned, utcnow
 from lms.errors import (
     Conflict,
@@ -409,20 +409,7 @@ def release(
         raise StaleEdit()
     for grade in grades:
         db.session.expire(grade)
-    db.session.execute(
-        insert(GradeHistory),
-        [
-            {
-                "grade_id": grade_id,
-                "action": "grade.release",
-                "changed_by_id": actor.id,
-                "before": _jsonable(before),
-                "after": _jsonable(after),
-            }
-            for grade_id, before, after in changes
-        ],
-    )
-    record_many(actor, "grade.release", "grade", changes)
+    write_history_many(actor, "grade.release", changes)
     return len(grades)
 
 
