@@ -83,7 +83,7 @@ _VIOLATIONS: dict[str, Callable[[], Exception]] = {}
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
 _SQLITE_INDEX = re.compile(r"index '([^']+)'")
-_SQLITE_NAMED = re.compile(r"(?:CHECK|NOT NULL) constraint failed: (\w+)$")
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)$")
 
 
 def on_violation(name: str, error: Callable[[], Exception]) -> None:
@@ -120,7 +120,7 @@ def violated_constraint(exc: IntegrityError) -> str | None:
         if all(len(q) == 2 for q in qualified) and len({q[0] for q in qualified}) == 1:
             return _unique_named(qualified[0][0], [q[1] for q in qualified])
         return None
-    if m := _SQLITE_NAMED.match(message):
+    if m := _SQLITE_CHECK.match(message):
         return m.group(1)
     return None
 
