@@ -220,3 +220,52 @@ def test_twenty_concurrent_enrolments_never_overbook(app, make, database_url, tm
         ).all()
     )
     assert counts == {EnrolmentStatus.ACTIVE: 1, EnrolmentStatus.WAITING: 19}
+
+
+def test_release_refuses_a_grade_changed_in_between(app, make):
+    """Releasing is one UPDATE conditional on the versions read: a grade another request
+    changed meanwhile makes it a StaleEdit, and nothing is released."""
+    from decimal import Decimal
+
+    from sqlalchemy import event, text
+
+    from assessments.models import AssessmentKind, Grade, GradeStatus
+    from assessments.services import grading
+
+    trainer = make.user(Role.TRAINER)
+    course = make.course(trainers=[trainer])
+    assessment = make.assessment(course, AssessmentKind.ASSIGNMENT, actor=trainer)
+    grades = [
+        Grade(
+            assessment_id=assessment.id,
+            trainee_id=make.user(Role.TRAINEE, password=None).id,
+            status=GradeStatus.GRADED,
+            score=Decimal("7.00"),
+        )
+        for _ in range(2)
+    ]
+    db.session.add_all(grades)
+    db.session.commit()
+    first_id = grades[0].id
+    fired = []
+
+    def meanwhile(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE grades") and not fired:
+            fired.append(statement)
+            with db.engine.connect() as other:
+                other.execute(
+                    text("UPDATE grades SET version_id = version_id + 1 WHERE id = :id"),
+                    {"id": first_id},
+                )
+                other.commit()
+
+    event.listen(db.engine, "before_cursor_execute", meanwhile)
+    try:
+        with pytest.raises(StaleEdit):
+            grading.release(trainer, assessment)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", meanwhile)
+    db.session.rollback()
+    assert fired
+    statuses = db.session.scalars(select(Grade.status).where(Grade.assessment_id == assessment.id))
+    assert set(statuses) == {GradeStatus.GRADED}
