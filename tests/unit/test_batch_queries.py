@@ -136,3 +136,35 @@ def test_release_runs_the_same_statements_for_3_and_30(app, make, actor):
     assert _audit_count("grade.release") == sum(SIZES)
     print(f"release statements: {counts}")
     assert counts[3] == counts[30], counts
+
+
+def test_batch_enrolment_reinstates_the_withdrawn_and_fills_places_in_order(app, make, actor):
+    """A withdrawn trainee in an organisation comes back (same row, audited as a
+    reinstatement); places go in name order and the rest wait, then move up in order."""
+    org = make.organisation()
+    course = make.course(capacity=2)
+    users = _trainees(4, "mix-", org)
+    back = enrolments.enrol(actor, course, users[0])
+    enrolments.withdraw(actor, back, course, "Cambio di turno")
+    db.session.commit()
+    created, skipped = enrolments.enrol_organisation(actor, course, org.id)
+    db.session.commit()
+    assert skipped == 0
+    assert [(e.user_id, e.status) for e in created] == [
+        (users[0].id, EnrolmentStatus.ACTIVE),
+        (users[1].id, EnrolmentStatus.ACTIVE),
+        (users[2].id, EnrolmentStatus.WAITING),
+        (users[3].id, EnrolmentStatus.WAITING),
+    ]
+    assert created[0].id == back.id
+    assert _audit_count("enrolment.reinstate") == 1
+    enrolments.withdraw(actor, created[1], course, "Trasferimento")
+    db.session.commit()
+    status = dict(
+        db.session.execute(
+            select(Enrolment.user_id, Enrolment.status).where(Enrolment.course_id == course.id)
+        ).all()
+    )
+    assert status[users[2].id] == EnrolmentStatus.ACTIVE
+    assert status[users[3].id] == EnrolmentStatus.WAITING
+    assert _audit_count("enrolment.promote") == 1
