@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
@@ -18,11 +19,15 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    func,
+    text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
-from lms.db import TimestampMixin, UTCDateTime, db, db_enum
+from lms.db import TimestampMixin, UTCDateTime, db, db_enum, on_violation
+from lms.errors import Conflict, StaleEdit, ValidationFailed
 from lms.timezone import LOCAL_TZ
 
 ROME = LOCAL_TZ  # the one Europe/Rome of lms.timezone; the name stays for older callers
@@ -168,7 +173,6 @@ class Course(TimestampMixin, db.Model):
 
     __tablename__ = "courses"
     __table_args__ = (
-        UniqueConstraint("title", "edition"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
@@ -266,6 +270,17 @@ class Lesson(TimestampMixin, db.Model):
         ),
         Index("ix_lessons_trainer_date", "trainer_id", "date"),
         Index("ix_lessons_course_date", "course_id", "date", "start_time"),
+        # A trainer is never in two lessons at once: PostgreSQL refuses overlapping
+        # [start, end) times of the same trainer (cancelled lessons aside). SQLite has no
+        # exclusion constraints; there the service check in courses.services.lessons is
+        # the rule (it runs on PostgreSQL too, for the friendly message).
+        ExcludeConstraint(
+            ("trainer_id", "="),
+            (text("tsrange(date + start_time, date + end_time)"), "&&"),
+            name="ex_lessons_trainer_overlap",
+            using="gist",
+            where=text("cancelled_at IS NULL"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -431,3 +446,42 @@ class AttendanceRecord(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return str(ATTENDANCE_LABELS[self.status])
+
+
+# Case-insensitive uniqueness of a course's title and edition; the service checks first for
+# the friendly message, the index settles a race between two requests.
+Index(
+    "uq_courses_title_edition_ci",
+    func.lower(Course.title),
+    func.lower(Course.edition),
+    unique=True,
+)
+
+
+def _course_exists() -> ValidationFailed:
+    return ValidationFailed(
+        fields={"edition": [_("A course with this title and edition already exists.")]}
+    )
+
+
+def _module_code_taken() -> ValidationFailed:
+    return ValidationFailed(fields={"code": [_("Another module already has this code.")]})
+
+
+def _already_enrolled() -> Conflict:
+    msg = _("This trainee is already enrolled in this course.")
+    return Conflict(msg, {"user_id": [msg]})
+
+
+def _trainer_busy() -> ValidationFailed:
+    msg = _("The trainer already teaches another lesson at that time.")
+    return ValidationFailed(msg, {"trainer_id": [msg]})
+
+
+on_violation("uq_courses_title_edition_ci", _course_exists)
+on_violation("uq_modules_code", _module_code_taken)
+on_violation("uq_enrolments_course_id_user_id", _already_enrolled)
+on_violation("ex_lessons_trainer_overlap", _trainer_busy)
+# Two people creating the same attendance line at once: the later one saved over a line it
+# had not seen, the creation's version conflict.
+on_violation("uq_attendance_records_lesson_id_enrolment_id", StaleEdit)

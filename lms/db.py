@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, UniqueConstraint
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,3 +73,83 @@ def db_enum(enum_cls, name: str, length: int = 30) -> Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+# --- constraint violations as domain errors ------------------------------------------------
+
+# Constraint (or unique index) name -> a callable returning the domain error it means. The
+# model packages register their own constraints next to the models that declare them.
+_VIOLATIONS: dict[str, Callable[[], Exception]] = {}
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_SQLITE_INDEX = re.compile(r"index '([^']+)'")
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)$")
+
+
+def on_violation(name: str, error: Callable[[], Exception]) -> None:
+    """Register the domain error that a violation of the named constraint becomes."""
+    _VIOLATIONS[name] = error
+
+
+def _unique_named(table: str, columns: list[str]) -> str | None:
+    """The name of the unique constraint or index of `table` on exactly these columns."""
+    tbl = db.metadata.tables.get(table)
+    if tbl is None:
+        return None
+    wanted = set(columns)
+    for c in tbl.constraints:
+        if isinstance(c, UniqueConstraint) and {col.name for col in c.columns} == wanted:
+            return str(c.name)
+    for ix in tbl.indexes:
+        if ix.unique and {col.name for col in ix.columns} == wanted:
+            return str(ix.name)
+    return None
+
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint an IntegrityError broke, when the database tells it."""
+    name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)  # psycopg
+    if name:
+        return name
+    message = str(exc.orig).strip()
+    if m := _SQLITE_UNIQUE.match(message):
+        target = m.group(1)
+        if ix := _SQLITE_INDEX.match(target):  # an expression index is named by SQLite
+            return ix.group(1)
+        qualified = [c.strip().split(".", 1) for c in target.split(",")]
+        if all(len(q) == 2 for q in qualified) and len({q[0] for q in qualified}) == 1:
+            return _unique_named(qualified[0][0], [q[1] for q in qualified])
+        return None
+    if m := _SQLITE_CHECK.match(message):
+        return m.group(1)
+    return None
+
+
+def domain_error_for(exc: IntegrityError) -> Exception | None:
+    """The registered domain error for this violation, or None when nothing is registered."""
+    name = violated_constraint(exc)
+    factory = _VIOLATIONS.get(name) if name else None
+    return factory() if factory is not None else None
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Around a write: a version conflict becomes StaleEdit, a registered constraint
+    violation its domain error; any other IntegrityError goes up as a server error."""
+    from lms.errors import StaleEdit
+
+    try:
+        yield
+    except StaleDataError as exc:
+        raise StaleEdit() from exc
+    except IntegrityError as exc:
+        error = domain_error_for(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def flush_versioned() -> None:
+    """Flush the session, with the errors of `domain_errors`."""
+    with domain_errors():
+        db.session.flush()

@@ -21,6 +21,19 @@ from assessments.models.grade import Grade, GradeHistory, Mark, MarkLevel
 from assessments.models.quiz import Attempt, AttemptAnswer, Choice, Question
 from assessments.models.rubric import Rubric, RubricCriterion, RubricLevel
 from assessments.models.work import Submission, SubmissionFile
+from lms.db import on_violation
+from lms.errors import StaleEdit
+
+# Two requests creating the same row at once (a second attempt, submission, grade or mark):
+# the later one wrote over a state it had not seen, the creation's version conflict.
+for _name in (
+    "uq_attempts_assessment_id_trainee_id_number",
+    "uq_submissions_assessment_id_trainee_id",
+    "uq_grades_assessment_id_trainee_id",
+    "uq_marks_grade_id_role",
+    "uq_marks_grade_id_marker_id",
+):
+    on_violation(_name, StaleEdit)
 
 __all__ = [
     "KIND_LABELS",

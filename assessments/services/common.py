@@ -5,9 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import insert, select
 
 from assessments.models import Assessment, Grade, GradeHistory, GradeStatus
 from assessments.scoring import q2
@@ -43,14 +41,6 @@ def fmt_points(value: Decimal | None) -> str:
         return ""
     text = f"{q2(value):f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def flush_or_stale() -> None:
-    """Flush; a version mismatch (someone else saved first) becomes StaleEdit."""
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        raise StaleEdit() from exc
 
 
 def check_version(obj, seen_version: int | None) -> None:
@@ -116,3 +106,25 @@ def write_history(
         )
     )
     record(actor, action, "grade", grade.id, before, after, reason)
+
+
+def write_history_many(actor, action: str, changes: list[tuple[int, dict, dict]]) -> None:
+    """`write_history` for many grades at once, (grade_id, before, after) each: two INSERTs."""
+    from lms.audit.services import _jsonable, record_many
+
+    if not changes:
+        return
+    db.session.execute(
+        insert(GradeHistory),
+        [
+            {
+                "grade_id": grade_id,
+                "action": action,
+                "changed_by_id": getattr(actor, "id", None),
+                "before": _jsonable(before),
+                "after": _jsonable(after),
+            }
+            for grade_id, before, after in changes
+        ],
+    )
+    record_many(actor, action, "grade", changes)

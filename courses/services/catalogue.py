@@ -9,7 +9,7 @@ from courses.models import CourseModule, Lesson, Module, TopicArea
 from courses.permissions import can_edit_module, can_manage_catalogue, can_view_catalogue
 from lms.accounts.models import User
 from lms.audit.services import changed, record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.standards.models import FrameworkItem
@@ -92,7 +92,7 @@ def create_module(
     )
     module.framework_items = _items(framework_item_ids)
     db.session.add(module)
-    db.session.flush()
+    flush_versioned()
     record(actor, "module.create", "module", module.id, None, _snap(module))
     return module
 
@@ -119,7 +119,7 @@ def update_module(
     module.description = (description or "").strip()
     module.objectives = (objectives or "").strip()
     module.framework_items = _items(framework_item_ids)
-    db.session.flush()
+    flush_versioned()
     b, a = changed(before, _snap(module))
     if a:
         record(actor, "module.update", "module", module.id, b, a)

@@ -24,12 +24,11 @@ from courses.services.common import ensure_not_closed
 from courses.services.registers import (
     OPENS_BEFORE,
     RECORD_FIELDS,
-    _flush_or_stale,
     get_register,
 )
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, NotEligible, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.timezone import LOCAL_TZ
@@ -142,7 +141,7 @@ def check_in(
     rec.status, rec.minutes, rec.source = status, minutes, AttendanceSource.CHECK_IN
     rec.checked_in_at = now
     rec.recorded_by_id = user.id
-    _flush_or_stale()
+    flush_versioned()
     record(
         user,
         "attendance.check_in",

@@ -14,7 +14,7 @@ from courses.services.common import ensure_not_closed
 from lms.accounts.models import Role, User, UserRole
 from lms.accounts.permissions import is_referent, is_staff, is_trainee, is_trainer
 from lms.audit.services import changed, record, snapshot
-from lms.db import db
+from lms.db import db, flush_versioned
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 
@@ -141,7 +141,7 @@ def create_course(
     for u in _trainers(trainer_ids):
         course.trainer_links.append(CourseTrainer(user_id=u.id))
     db.session.add(course)
-    db.session.flush()
+    flush_versioned()
     if module_ids:
         _set_modules(course, list(module_ids))
     record(actor, "course.create", "course", course.id, None, _snap(course))
@@ -188,7 +188,7 @@ def update_course(
             course.trainer_links.remove(link)
     for uid in wanted - course.trainer_ids:
         course.trainer_links.append(CourseTrainer(user_id=uid))
-    db.session.flush()
+    flush_versioned()
     b, a = changed(before, _snap(course))
     if a:
         record(actor, "course.update", "course", course.id, b, a)

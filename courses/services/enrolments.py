@@ -8,15 +8,15 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 
 from courses.models import Course, Enrolment, EnrolmentStatus
 from courses.permissions import can_manage_course, can_view_enrolments, report_scope
 from courses.services.common import ensure_not_closed
 from lms.accounts.models import Role, User, UserRole
 from lms.accounts.permissions import is_trainee
-from lms.audit.services import record, snapshot
-from lms.db import db
+from lms.audit.services import record, record_many, snapshot
+from lms.db import db, domain_errors, flush_versioned
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.timezone import LOCAL_TZ
@@ -62,16 +62,106 @@ def trainee_candidates() -> list[User]:
     )
 
 
+def _lock_places(course: Course) -> None:
+    """Hold the course's places until the transaction ends, before counting them.
+
+    Capacity is counted and then written, so no two transactions may count the same course
+    at once, or both would take the last place. PostgreSQL: the course row is locked
+    (SELECT ... FOR NO KEY UPDATE: like FOR UPDATE between enrolments, without blocking the
+    foreign-key checks of rows that merely refer to the course); a second enrolment waits
+    here until the first commits, and its count (READ COMMITTED: each statement sees what
+    committed before it) includes the first one's place. SQLite has no row locks but a
+    single writer: a no-op UPDATE of the course takes the write lock now, before the count,
+    so the count and the insert happen with no other writer in between. A counter column
+    with a CHECK would also be safe, but every path that changes a status would have to
+    keep it; the lock guards the one place where places are given.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(Course.id).where(Course.id == course.id).with_for_update(key_share=True)
+        )
+    else:
+        db.session.execute(text("UPDATE courses SET id = id WHERE id = :id"), {"id": course.id})
+
+
 def _check_trainee(user: User) -> None:
     if not user.active or not is_trainee(user):
         msg = _("%(name)s is not an active trainee.", name=user.full_name)
         raise ValidationFailed(msg, {"user_id": [msg]})
 
 
-def _existing(course: Course, user: User) -> Enrolment | None:
-    return db.session.scalar(
-        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)
+def _existing_of(course: Course, user_ids: list[int]) -> dict[int, Enrolment]:
+    """The course's enrolments of these people (withdrawn ones too), in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(user_ids))
     )
+    return {e.user_id: e for e in rows}
+
+
+def _enrol_many(
+    actor, course: Course, people: list[tuple[User, dt.date | None]]
+) -> list[Enrolment]:
+    """Enrol people in a fixed number of queries: lock, load, count, insert, update, audit.
+
+    Places go in the order given; once the course is full the rest join the waiting list.
+    """
+    _lock_places(course)
+    existing = _existing_of(course, [u.id for u, _ in people])
+    free = None if course.capacity is None else course.capacity - active_count(course)
+    planned: list[tuple[int, Enrolment | None]] = []
+    rows, reinstated = [], []
+    for user, enrolled_on in people:
+        enrolled_on = enrolled_on or today()
+        found = existing.get(user.id)
+        if found is not None and found.status != EnrolmentStatus.WITHDRAWN:
+            msg = _("%(name)s is already enrolled in this course.", name=user.full_name)
+            raise ValidationFailed(msg, {"user_id": [msg]})
+        full = free is not None and free <= 0
+        status = EnrolmentStatus.WAITING if full else EnrolmentStatus.ACTIVE
+        if free is not None and not full:
+            free -= 1
+        planned.append((user.id, found))
+        if found is not None:
+            # Coming back after a withdrawal: the earlier record stays in the audit trail, and
+            # lessons between withdrawal and return do not count.
+            before = snapshot(found, FIELDS)
+            found.status, found.enrolled_on = status, max(enrolled_on, found.enrolled_on)
+            found.withdrawn_on = found.withdraw_reason = None
+            reinstated.append((found, before))
+            continue
+        rows.append(
+            {
+                "course_id": course.id,
+                "user_id": user.id,
+                "status": status,
+                "enrolled_on": enrolled_on,
+                "withdrawn_on": None,
+                "withdraw_reason": None,
+            }
+        )
+    flush_versioned()
+    created: dict[int, Enrolment] = {}
+    if rows:
+        # One executemany INSERT, then one SELECT for the new rows with their ids (SQLite
+        # cannot return the ids of a multi-row insert in order, PostgreSQL could).
+        with domain_errors():
+            db.session.execute(insert(Enrolment), rows)
+        created = _existing_of(course, [r["user_id"] for r in rows])
+    record_many(
+        actor,
+        "enrolment.reinstate",
+        "enrolment",
+        [(e.id, before, snapshot(e, FIELDS)) for e, before in reinstated],
+    )
+    record_many(
+        actor,
+        "enrolment.create",
+        "enrolment",
+        [(created[r["user_id"]].id, None, snapshot(created[r["user_id"]], FIELDS)) for r in rows],
+    )
+    return [found if found is not None else created[uid] for uid, found in planned]
 
 
 def enrol(
@@ -82,36 +172,7 @@ def enrol(
     require(can_manage_course(actor, course))
     ensure_not_closed(course)
     _check_trainee(user)
-    enrolled_on = enrolled_on or today()
-    existing = _existing(course, user)
-    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
-        msg = _("%(name)s is already enrolled in this course.", name=user.full_name)
-        raise ValidationFailed(msg, {"user_id": [msg]})
-    full = course.capacity is not None and active_count(course) >= course.capacity
-    status = EnrolmentStatus.WAITING if full else EnrolmentStatus.ACTIVE
-    if existing is not None:
-        # Coming back after a withdrawal: the earlier record stays in the audit trail, and
-        # lessons between withdrawal and return do not count.
-        before = snapshot(existing, FIELDS)
-        existing.status, existing.enrolled_on = status, max(enrolled_on, existing.enrolled_on)
-        existing.withdrawn_on = existing.withdraw_reason = None
-        db.session.flush()
-        record(
-            actor,
-            "enrolment.reinstate",
-            "enrolment",
-            existing.id,
-            before,
-            snapshot(existing, FIELDS),
-        )
-        return existing
-    enrolment = Enrolment(
-        course_id=course.id, user_id=user.id, status=status, enrolled_on=enrolled_on
-    )
-    db.session.add(enrolment)
-    db.session.flush()
-    record(actor, "enrolment.create", "enrolment", enrolment.id, None, snapshot(enrolment, FIELDS))
-    return enrolment
+    return _enrol_many(actor, course, [(user, enrolled_on)])[0]
 
 
 def enrol_organisation(
@@ -133,15 +194,10 @@ def enrol_organisation(
             )
         )
     )
-    created, skipped = [], 0
-    for u in users:
-        if not u.has_role(Role.TRAINEE):
-            continue
-        if u.id in enrolled_ids:
-            skipped += 1
-            continue
-        created.append(enrol(actor, course, u, enrolled_on=enrolled_on))
-    return created, skipped
+    trainees = [u for u in users if is_trainee(u)]
+    todo = [(u, enrolled_on) for u in trainees if u.id not in enrolled_ids]
+    skipped = len(trainees) - len(todo)
+    return (_enrol_many(actor, course, todo) if todo else []), skipped
 
 
 def withdraw(
@@ -160,7 +216,7 @@ def withdraw(
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.withdrawn_on = max(on, enrolment.enrolled_on)
     enrolment.withdraw_reason = reason
-    db.session.flush()
+    flush_versioned()
     record(
         actor,
         "enrolment.withdraw",
@@ -179,30 +235,31 @@ def promote_waiting(actor: User, course: Course) -> list[Enrolment]:
     """Move trainees from the waiting list into free places, first come first served."""
     require_actor(actor)
     require(can_manage_course(actor, course))
-    promoted = []
-    free = None if course.capacity is None else course.capacity - active_count(course)
-    waiting = db.session.scalars(
+    _lock_places(course)
+    q = (
         select(Enrolment)
         .where(Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.WAITING)
         .order_by(Enrolment.created_at, Enrolment.id)
-    ).all()
-    for e in waiting:
-        if free is not None and free <= 0:
-            break
+    )
+    if course.capacity is not None:
+        free = course.capacity - active_count(course)
+        if free <= 0:
+            return []
+        q = q.limit(free)
+    promoted = list(db.session.scalars(q))
+    for e in promoted:
         e.status = EnrolmentStatus.ACTIVE
         e.enrolled_on = max(today(), e.enrolled_on)
-        db.session.flush()
-        record(
-            actor,
-            "enrolment.promote",
-            "enrolment",
-            e.id,
-            {"status": "waiting"},
-            {"status": "active", "enrolled_on": e.enrolled_on},
-        )
-        promoted.append(e)
-        if free is not None:
-            free -= 1
+    flush_versioned()
+    record_many(
+        actor,
+        "enrolment.promote",
+        "enrolment",
+        [
+            (e.id, {"status": "waiting"}, {"status": "active", "enrolled_on": e.enrolled_on})
+            for e in promoted
+        ],
+    )
     return promoted
 
 
@@ -327,7 +384,7 @@ def import_csv(actor: User, course: Course, data: bytes, *, dry_run: bool = True
     result = check_csv(course, parse_enrolment_csv(data))
     if dry_run or not result.ok:
         return result
-    for r in result.rows:
-        enrol(actor, course, r.user, enrolled_on=r.enrolled_on)
+    if result.rows:
+        _enrol_many(actor, course, [(r.user, r.enrolled_on) for r in result.rows])
     result.applied = True
     return result

@@ -23,7 +23,7 @@ from courses.services.common import ensure_not_closed
 from lms.accounts.models import User
 from lms.accounts.permissions import is_trainer
 from lms.audit.services import changed, record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.validation import required_reason
@@ -168,7 +168,7 @@ def schedule_lessons(
         _new_lesson(course, module_id, d, start_time, end_time, mode, place, link, trainer, key)
         for d in dates
     ]
-    db.session.flush()
+    flush_versioned()
     for lesson in lessons:
         record(actor, "lesson.create", "lesson", lesson.id, None, snapshot(lesson, FIELDS))
     return lessons
@@ -239,7 +239,7 @@ def update_lesson(
     lesson.start_time, lesson.end_time, lesson.mode = start_time, end_time, mode
     lesson.place, lesson.link = (place or "").strip(), (link or "").strip()
     lesson.trainer_id = trainer.id
-    db.session.flush()
+    flush_versioned()
     if recorded and moves:
         # Minutes never exceed the new length.
         for rec in db.session.scalars(

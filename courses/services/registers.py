@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.exc import StaleDataError
 
 from courses.models import (
     AttendanceRecord,
@@ -25,7 +23,7 @@ from courses.permissions import can_reopen_register, can_take_register, can_view
 from courses.services.common import ensure_not_closed
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, StaleEdit, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.validation import required_reason
@@ -201,7 +199,7 @@ def save_register(
         rec.status, rec.minutes, rec.note = new
         rec.recorded_by_id = actor.id
         changed_count += 1
-        _flush_or_stale()
+        flush_versioned()
         record(
             actor,
             "attendance.update" if before else "attendance.create",
@@ -220,13 +218,6 @@ def save_register(
             {"rows": conflicts},
         )
     return changed_count
-
-
-def _flush_or_stale() -> None:
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        raise StaleEdit() from exc
 
 
 def mark_all_present(
@@ -272,7 +263,7 @@ def sign_register(
         )
     reg.signed_at = now
     reg.signed_by_id = actor.id
-    _flush_or_stale()
+    flush_versioned()
     record(
         actor,
         "register.sign",
@@ -301,6 +292,6 @@ def reopen_register(
     reg.signed_by_id = None
     reg.reopened_at = now or utcnow()
     reg.reopen_reason = reason
-    _flush_or_stale()
+    flush_versioned()
     record(actor, "register.reopen", "register", lesson.id, before, {"signed_at": None}, reason)
     return reg

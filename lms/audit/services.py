@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+from collections.abc import Iterable
 from typing import Any
+
+from sqlalchemy import insert
 
 from lms.audit.context import client_address
 from lms.audit.models import AuditEntry
@@ -54,6 +57,33 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(
+    actor,
+    action: str,
+    object_type: str,
+    changes: Iterable[tuple[Any, dict | None, dict | None]],
+    reason: str | None = None,
+) -> int:
+    """Add one audit entry per (object_id, before, after) in a single INSERT; returns how many."""
+    address = client_address.get()
+    rows = [
+        {
+            "actor_id": getattr(actor, "id", None),
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "before": _jsonable(before) if before is not None else None,
+            "after": _jsonable(after) if after is not None else None,
+            "reason": reason,
+            "client_address": address,
+        }
+        for object_id, before, after in changes
+    ]
+    if rows:
+        db.session.execute(insert(AuditEntry), rows)
+    return len(rows)
 
 
 def changed(before: dict, after: dict) -> tuple[dict, dict]:

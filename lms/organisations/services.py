@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.audit.services import changed, record, snapshot
-from lms.db import db
+from lms.db import db, flush_versioned
 from lms.errors import ValidationFailed
 from lms.organisations.models import Organisation, SizeBand
 from lms.organisations.validation import is_valid_tax_code, normalise
@@ -55,7 +55,7 @@ def create_organisation(
         name=name, tax_code=code, sector=(sector or "").strip(), size_band=band, active=True
     )
     db.session.add(org)
-    db.session.flush()
+    flush_versioned()
     record(actor, "organisation.create", "organisation", org.id, None, snapshot(org, AUDIT_FIELDS))
     return org
 
@@ -80,7 +80,7 @@ def update_organisation(
         band,
         active,
     )
-    db.session.flush()
+    flush_versioned()
     b, a = changed(before, snapshot(org, AUDIT_FIELDS))
     if a:
         record(actor, "organisation.update", "organisation", org.id, b, a)

@@ -1,7 +1,7 @@
 """outgoing e-mail queue: outgoing_mails
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import lms.db
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

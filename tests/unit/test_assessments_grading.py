@@ -17,12 +17,11 @@ from assessments.models import (
     MarkerRole,
 )
 from assessments.services import grading, taking
-from assessments.services.common import flush_or_stale
 from assessments.services.grading import MarkInput
 from assessments.services.taking import Upload
 from lms.accounts.models import Role
 from lms.audit.models import AuditEntry
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, Forbidden, StaleEdit, ValidationFailed
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -179,7 +178,7 @@ def test_simultaneous_saves_raise_stale_edit(setup):
         other.close()
     mark.score = D(8)
     with pytest.raises(StaleEdit):
-        flush_or_stale()
+        flush_versioned()
     db.session.rollback()
     assert grading.marks_of(grade)[0].score == D("3.00")
 

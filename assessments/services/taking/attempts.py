@@ -29,14 +29,13 @@ from assessments.scoring import (
     score_text,
 )
 from assessments.services.common import (
-    flush_or_stale,
     grade_of,
     grade_snapshot,
     write_history,
 )
 from assessments.services.taking.access import require_access
 from lms.audit.services import record
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.validation import optional_text
@@ -124,7 +123,7 @@ def start_attempt(user, assessment: Assessment, now: dt.datetime | None = None) 
         question_order=question_ids,
     )
     db.session.add(attempt)
-    flush_or_stale()
+    flush_versioned()
     record(
         user,
         "attempt.start",
@@ -196,7 +195,7 @@ def save_answers(
         return False
     questions = {q.id: q for q in _questions(attempt.assessment_id)}
     _store_answers(attempt, answers, questions, now)
-    flush_or_stale()
+    flush_versioned()
     return True
 
 
@@ -227,7 +226,7 @@ def _finish(user, attempt: Attempt, now: dt.datetime, *, auto: bool) -> Attempt:
     attempt.score = q2(total)
     attempt.submitted_at = min(now, attempt.deadline) if auto and attempt.deadline else now
     attempt.auto_closed = auto
-    flush_or_stale()
+    flush_versioned()
     record(
         user,
         "attempt.close" if auto else "attempt.submit",
@@ -300,7 +299,7 @@ def _settle_quiz_grade(actor, attempt: Attempt) -> None:
     grade.score = best.score
     grade.graded_at = utcnow()
     grade.status = GradeStatus.GRADED
-    flush_or_stale()
+    flush_versioned()
     write_history(
         actor,
         grade,

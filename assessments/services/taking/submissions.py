@@ -14,14 +14,13 @@ from assessments.models import Assessment, Grade, GradeStatus, Submission, Submi
 from assessments.permissions import can_grade_assessment, sees_own_grade
 from assessments.services.common import (
     check_version,
-    flush_or_stale,
     grade_of,
     grade_snapshot,
     write_history,
 )
 from assessments.services.taking.access import MAX_FILES, max_upload_bytes, require_access
 from lms.audit.services import record
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
@@ -118,7 +117,7 @@ def submit_work(
             files=[],
         )
         db.session.add(sub)
-        flush_or_stale()
+        flush_versioned()
         action = "submission.create"
     else:
         for f in list(sub.files):
@@ -132,7 +131,7 @@ def submit_work(
         action = "submission.replace"
     for s in stored:
         sub.files.append(SubmissionFile(stored_file_id=s.id))
-    flush_or_stale()
+    flush_versioned()
     record(
         user,
         action,
@@ -150,7 +149,7 @@ def submit_work(
     if grade.status == GradeStatus.NOT_SUBMITTED:
         before = grade_snapshot(grade)
         grade.status = GradeStatus.SUBMITTED
-        flush_or_stale()
+        flush_versioned()
         write_history(user, grade, "grade.submitted", before, grade_snapshot(grade))
     return sub
 
