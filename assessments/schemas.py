@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from marshmallow import RAISE, Schema, fields, validate
 
 from assessments.models import AssessmentKind, LatePolicy
@@ -236,9 +235,6 @@ class SubmissionFileSchema(Schema):
     kind = fields.String(attribute="stored.kind")
     size = fields.Integer(attribute="stored.size")
     sha256 = fields.String(attribute="stored.sha256")
-    url = fields.Function(
-        lambda f: url_for("api.submission_file", submission_id=f.submission_id, file_id=f.id)
-    )
 
 
 class SubmissionSchema(Schema):

@@ -3,11 +3,12 @@ downloading a submitted file (the trainee and the course's graders)."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
+from marshmallow import fields
 
 from assessments.models import Submission, SubmissionFile
 from assessments.permissions import can_take_assessments, can_view_submission
-from assessments.schemas import SubmissionFormSchema, SubmissionSchema
+from assessments.schemas import SubmissionFileSchema, SubmissionFormSchema, SubmissionSchema
 from assessments.services import taking
 from assessments.services.taking import Upload
 from assessments.views.common import assessment_or_404
@@ -27,6 +28,18 @@ MULTIPART = {
 }
 
 
+class LinkedFileSchema(SubmissionFileSchema):
+    """A submitted file with the address of its download (built here: schemas stay pure)."""
+
+    url = fields.Function(
+        lambda f: url_for("api.submission_file", submission_id=f.submission_id, file_id=f.id)
+    )
+
+
+class LinkedSubmissionSchema(SubmissionSchema):
+    files = fields.List(fields.Nested(LinkedFileSchema))
+
+
 def _form() -> dict:
     """The multipart form fields (files apart), empty values left out, lists kept as lists."""
     out = {}
@@ -41,7 +54,7 @@ def _form() -> dict:
 
 @api.get("/assessments/<int:assessment_id>/submission")
 @allowed_if(can_take_assessments)
-@endpoint(response=SubmissionSchema, summary="The user's own submission")
+@endpoint(response=LinkedSubmissionSchema, summary="The user's own submission")
 def my_submission(assessment_id: int):
     a, _course = assessment_or_404(assessment_id)
     sub = taking.submission_of(acting_user(), a)
@@ -52,7 +65,7 @@ def my_submission(assessment_id: int):
 @api.post("/assessments/<int:assessment_id>/submission")
 @allowed_if(can_take_assessments)
 @endpoint(
-    response=SubmissionSchema,
+    response=LinkedSubmissionSchema,
     status=201,
     multipart=MULTIPART,
     summary="Submit or replace work (multipart/form-data)",
