@@ -14,6 +14,25 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 FEATURE_PACKAGES = ("courses", "assessments", "certificates")
 
 
+LMS_PERMISSION_MODULES = (
+    "lms.accounts.permissions",
+    "lms.organisations.permissions",
+    "lms.audit.permissions",
+    "lms.standards.permissions",
+    "lms.dashboard.permissions",
+)
+
+
+def _expose_permissions(app: Flask) -> None:
+    """Make the platform's predicates Jinja globals, so templates ask the same rules."""
+    import importlib
+
+    from lms.permissions import expose
+
+    for name in LMS_PERMISSION_MODULES:
+        expose(app, importlib.import_module(name))
+
+
 def create_app(config: dict | str | None = None) -> Flask:
     """Build the Flask application; config is a config name or a mapping of overrides."""
     import importlib
@@ -66,6 +85,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from lms.organisations import api as _organisations_api  # noqa: F401
 
     panels.init_app(app)
+    _expose_permissions(app)
 
     for name in FEATURE_PACKAGES:
         module = importlib.import_module(name)
@@ -87,9 +107,10 @@ def create_app(config: dict | str | None = None) -> Flask:
         if token is not None:
             client_address.reset(token)
 
-    from lms.accounts.labels import role_label
+    from lms.accounts.labels import role_label, role_labels
 
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["role_labels"] = role_labels
 
     @app.context_processor
     def inject_globals():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 
 class AuditEntrySchema(Schema):
@@ -45,3 +46,9 @@ class AuditFilterSchema(Schema):
     action = fields.String(load_default="", validate=validate.Length(max=80))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
+
+    @validates_schema
+    def check_period(self, data, **kwargs):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("The end date is before the start date."), "to")
