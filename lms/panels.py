@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import SYSTEM_EMAIL, Role, User, UserRole
 from lms.accounts.permissions import can_manage_users
 from lms.audit.models import AuditEntry
 from lms.audit.permissions import can_view_audit
@@ -33,7 +33,7 @@ def admin_context(user) -> dict:
         db.session.execute(
             select(UserRole.role, func.count())
             .join(User, User.id == UserRole.user_id)
-            .where(User.active.is_(True))
+            .where(User.active.is_(True), User.email != SYSTEM_EMAIL)
             .group_by(UserRole.role)
         ).all()
     )
@@ -41,10 +41,12 @@ def admin_context(user) -> dict:
         select(func.count(Organisation.id), func.count(Organisation.id).filter(Organisation.active))
     ).one()
     pending = db.session.scalar(
-        select(func.count(User.id)).where(User.active.is_(True), User.password_hash.is_(None))
+        select(func.count(User.id)).where(
+            User.active.is_(True), User.password_hash.is_(None), User.email != SYSTEM_EMAIL
+        )
     )
     latest = db.session.execute(
-        select(AuditEntry, User.full_name)
+        select(AuditEntry, User.full_name, User.email)
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(10)
@@ -57,11 +59,11 @@ def admin_context(user) -> dict:
         "latest": [
             {
                 "entry": entry,
-                "actor_name": name,
+                "actor_name": None if email == SYSTEM_EMAIL else name,
                 "action": action_label(entry.action),
                 "object": object_label(entry.object_type),
             }
-            for entry, name in latest
+            for entry, name, email in latest
         ],
     }
 

@@ -14,7 +14,7 @@ STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 def is_system(user) -> bool:
-    """The built-in account of the CLI and the demo (never a person)."""
+    """The built-in account of the CLI and the demo (never a person; it cannot log in)."""
     return bool(user is not None and user.is_authenticated and user.email == SYSTEM_EMAIL)
 
 

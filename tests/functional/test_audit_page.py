@@ -63,7 +63,7 @@ def test_every_change_is_written_and_shown(login_as, history):
     assert "Ruoli: Corsista → diventa Referente aziendale, Corsista" in plain
     assert f"Organizzazione: — → diventa Isola Digitale S.r.l. (#{org.id})" in plain
     assert f'href="/admin/utenti/{user.id}"' in page
-    assert "Sistema" in page  # the factory's changes have no actor
+    assert "Sistema" in page  # the factory acts as the built-in system account
     # The view wrote no audit entry of its own and changed none.
     assert (
         db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.deactivate")).actor_id
