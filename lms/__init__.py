@@ -81,6 +81,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from lms import panels
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
+    from lms.api import openapi as _openapi  # noqa: F401 - GET /api/v1/openapi.json
     from lms.audit import api as _audit_api  # noqa: F401
     from lms.organisations import api as _organisations_api  # noqa: F401
 

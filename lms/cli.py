@@ -99,15 +99,10 @@ def create_admin(email: str, full_name: str, base_url: str):
 @lms_cli.command("demo")
 def demo_command():
     """Load the invented demo programme (safe to run again)."""
-    from lms.db import db
+    from lms.demo import load_all, print_logins
 
     client_address.set("cli")
-    steps = sorted(current_app.extensions["lms_demo_steps"], key=lambda s: s[0])
-    for _order, step in steps:
-        step()
-        db.session.commit()
-    from lms.demo import print_logins
-
+    load_all(current_app)
     print_logins()
 
 

@@ -176,6 +176,14 @@ def load_platform() -> None:
     db.session.flush()
 
 
+def load_all(app) -> None:
+    """Run every package's demo step in order, committing after each (``flask lms demo``)."""
+    steps = sorted(app.extensions["lms_demo_steps"], key=lambda s: s[0])
+    for _order, step in steps:
+        step()
+        db.session.commit()
+
+
 def print_logins() -> None:
     """Print the demo accounts for the person who started the app."""
     pw = demo_password()

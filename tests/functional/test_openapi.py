@@ -1,0 +1,78 @@
+"""The OpenAPI document lists every API route with its methods, and every route describes its
+schemas through lms.api.io.endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.api.openapi import IGNORED_METHODS, api_rules, openapi_path
+
+PACKAGES = ("lms", "courses", "assessments", "certificates")
+
+
+def _package(app, rule) -> str:
+    return app.view_functions[rule.endpoint].__module__.split(".")[0]
+
+
+def test_document_is_public_and_lists_every_route_with_its_methods(app, client):
+    resp = client.get("/api/v1/openapi.json")
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    doc = resp.json
+    assert doc["openapi"] == "3.1.0"
+    assert set(doc["components"]["securitySchemes"]) == {"bearer", "cookie"}
+    rules = api_rules(app)
+    assert len(rules) > 20
+    missing = []
+    for rule in rules:
+        ops = doc["paths"].get(openapi_path(rule), {})
+        for method in (rule.methods or set()) - IGNORED_METHODS:
+            if method.lower() not in ops:
+                missing.append(f"{method} {rule.rule}")
+    assert not missing, missing
+    documented = {
+        (path, method)
+        for path, ops in doc["paths"].items()
+        for method in ops
+        if method != "parameters"
+    }
+    routed = {
+        (openapi_path(r), m.lower()) for r in rules for m in (r.methods or set()) - IGNORED_METHODS
+    }
+    assert documented == routed  # nothing invented either
+
+
+def test_operations_describe_parameters_bodies_and_answers(client):
+    doc = client.get("/api/v1/openapi.json").json
+    users = doc["paths"]["/api/v1/users/{user_id}"]
+    assert users["parameters"][0]["name"] == "user_id"
+    assert users["parameters"][0]["schema"]["type"] == "integer"
+    patch = users["patch"]
+    assert patch["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/UserUpdate"
+    )
+    assert doc["components"]["schemas"]["UserUpdate"]["additionalProperties"] is False
+    listing = doc["paths"]["/api/v1/users"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"q", "role", "active", "page", "per_page"} <= names
+    envelope = listing["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(envelope["required"]) == {"items", "page", "per_page", "total", "pages"}
+    assert "201" in doc["paths"]["/api/v1/organisations"]["post"]["responses"]
+    problem = doc["components"]["responses"]["Problem422"]["content"]["application/json"]
+    assert problem["schema"]["$ref"] == "#/components/schemas/Problem"
+    assert listing["responses"]["403"]["$ref"] == "#/components/responses/Problem403"
+    assert doc["paths"]["/api/v1/openapi.json"]["get"]["security"] == []
+    audit = doc["paths"]["/api/v1/audit"]["get"]
+    assert {"from", "to", "actor_id"} <= {p["name"] for p in audit["parameters"]}
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_api_route_declares_its_schemas(app, package):
+    """Every route goes through lms.api.io.endpoint, so the document knows its input and output.
+    (courses and assessments are being converted on their own branches.)"""
+    undocumented = [
+        f"{sorted((r.methods or set()) - IGNORED_METHODS)} {r.rule}"
+        for r in api_rules(app)
+        if _package(app, r) == package
+        and getattr(app.view_functions[r.endpoint], "api_spec", None) is None
+    ]
+    assert not undocumented, undocumented
