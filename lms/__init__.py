@@ -63,6 +63,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     limiter.init_app(app)
     auth.init_login_manager(login_manager)
 
+    from lms import routing
+
+    routing.init_app(app)
     register_error_handlers(app)
     register_security_headers(app)
     navigation.init_app(app)

@@ -27,11 +27,10 @@ from werkzeug.routing.converters import (
 from lms.api import blueprint as api
 from lms.api.io import ApiSpec, endpoint
 from lms.api.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from lms.db import MAX_ID
 from lms.security import public
 
 PREFIX = "/api/v1"
-# Ids are 32-bit integer columns on PostgreSQL; larger numbers can name nothing.
-MAX_ID = 2**31 - 1
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 ERROR_STATUSES = {
     "400": "The request could not be understood.",
@@ -68,7 +67,7 @@ def openapi_path(rule: Rule) -> str:
 
 def _converter_schema(converter) -> dict:
     if isinstance(converter, IntegerConverter):
-        return {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+        return {"type": "integer", "minimum": 0, "maximum": MAX_ID}  # lms.routing.IdConverter
     if isinstance(converter, FloatConverter):
         return {"type": "number", "minimum": 0}
     if isinstance(converter, UUIDConverter):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from lms.api.io import Id
+
 
 class AuditEntrySchema(Schema):
     class Meta:
@@ -40,7 +42,7 @@ class AuditFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    actor_id = fields.Integer()
+    actor_id = Id()
     object_type = fields.String(load_default="", validate=validate.Length(max=60))
     object_id = fields.String(load_default="", validate=validate.Length(max=60))
     action = fields.String(load_default="", validate=validate.Length(max=80))

@@ -76,3 +76,24 @@ def test_every_api_route_declares_its_schemas(app, package):
         and getattr(app.view_functions[r.endpoint], "api_spec", None) is None
     ]
     assert not undocumented, undocumented
+
+
+def test_ids_beyond_an_id_column_are_refused_not_overflowed(make, client):
+    """Found by schemathesis: huge ids reached the driver (OverflowError, a 500)."""
+    from lms.accounts.models import Role
+    from lms.accounts.services import create_api_token
+    from lms.db import MAX_ID, db
+
+    admin = make.user(Role.ADMIN)
+    _token, raw = create_api_token(admin, "t")
+    db.session.commit()
+    auth = {"Authorization": f"Bearer {raw}"}
+    huge = 25502669874884567040
+    assert client.get(f"/api/v1/users/{huge}", headers=auth).status_code == 404
+    assert client.get(f"/api/v1/users/{MAX_ID + 1}", headers=auth).status_code == 404
+    resp = client.get(f"/api/v1/users?organisation_id={huge}", headers=auth)
+    assert resp.status_code == 422 and "organisation_id" in resp.json["error"]["fields"]
+    resp = client.patch(f"/api/v1/users/{admin.id}", json={"organisation_id": huge}, headers=auth)
+    assert resp.status_code == 422 and "organisation_id" in resp.json["error"]["fields"]
+    assert client.get(f"/api/v1/audit?actor_id={huge}", headers=auth).status_code == 422
+    assert client.get(f"/admin/organizzazioni/{huge}", headers=auth).status_code in (302, 404)
