@@ -3,7 +3,7 @@
 described for the OpenAPI document (lms/api/openapi.py reads ``view.api_spec``).
 
     @api.post("/courses")
-    @roles_required(Role.COORDINATOR)
+    @allowed_if(can_manage_catalogue)
     @endpoint(body=CourseInSchema, response=CourseSchema, status=201)
     def create_course(data):            # data: the loaded body
         return services.create_course(acting_user(), **data)
