@@ -133,7 +133,7 @@ def tokens():
             form = TokenForm(formdata=None)
     elif form.errors:
         status = 422
-    me = current_user._get_current_object()
+    me = acting_user()
     rows = db.session.scalars(services.list_api_tokens(me, me)).all()
     return render_template("accounts/tokens.html", form=form, tokens=rows, new_raw=new_raw), status
 

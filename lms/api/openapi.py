@@ -188,9 +188,11 @@ def operation(rule: Rule, method: str, view) -> dict:
         errors["413"] = "The file is too large."
     for code in errors:
         op["responses"].setdefault(code, {"$ref": f"#/components/responses/Problem{code}"})
-    rule_kind = getattr(getattr(view, "access_rule", None), "kind", "")
-    if rule_kind == "public":
-        op["security"] = []
+    access = getattr(view, "access_rule", None)
+    if access is not None:
+        op["x-access"] = access.describe()  # e.g. predicate:can_manage_users
+        if access.kind == "public":
+            op["security"] = []
     return op
 
 

@@ -4,6 +4,7 @@ schemas through lms.api.io.endpoint."""
 from __future__ import annotations
 
 import pytest
+import schemathesis
 
 from lms.api.openapi import IGNORED_METHODS, api_rules, openapi_path
 
@@ -19,6 +20,7 @@ def test_document_is_public_and_lists_every_route_with_its_methods(app, client):
     assert resp.status_code == 200 and resp.mimetype == "application/json"
     doc = resp.json
     assert doc["openapi"] == "3.1.0"
+    schemathesis.openapi.from_dict(doc).validate()  # against the OpenAPI 3.1 meta-schema
     assert set(doc["components"]["securitySchemes"]) == {"bearer", "cookie"}
     rules = api_rules(app)
     assert len(rules) > 20
@@ -61,6 +63,7 @@ def test_operations_describe_parameters_bodies_and_answers(client):
     assert problem["schema"]["$ref"] == "#/components/schemas/Problem"
     assert listing["responses"]["403"]["$ref"] == "#/components/responses/Problem403"
     assert doc["paths"]["/api/v1/openapi.json"]["get"]["security"] == []
+    assert listing["x-access"] == "predicate:can_manage_users"
     audit = doc["paths"]["/api/v1/audit"]["get"]
     assert {"from", "to", "actor_id"} <= {p["name"] for p in audit["parameters"]}
 
