@@ -16,7 +16,7 @@ from lms.accounts.models import Role, User
 from lms.audit.models import AuditEntry
 from lms.audit.permissions import can_view_audit
 from lms.audit.queries import actors_by_id, audit_query, distinct_values
-from lms.db import db
+from lms.db import MAX_ID, db
 from lms.organisations.models import Organisation
 from lms.security import allowed_if
 from lms.web import acting_user
@@ -164,9 +164,10 @@ class AuditFilterForm(Form):
 
 def _actor_id_arg() -> int | None:
     try:
-        return int(request.args["actor_id"])
+        value = int(request.args["actor_id"])
     except (KeyError, ValueError):
         return None
+    return value if 0 < value <= MAX_ID else None
 
 
 @bp.get("/")
