@@ -25,6 +25,7 @@ RESULTS = Path(__file__).parent / "results" / "attendance.md"
 
 def _build(n_trainees: int, n_lessons: int):
     from courses.models import AttendanceStatus
+    from lms.accounts.services import system_actor
     from lms.db import db
     from lms.organisations.models import SizeBand
     from lms.organisations.services import create_organisation
@@ -33,7 +34,7 @@ def _build(n_trainees: int, n_lessons: int):
     t0 = time.perf_counter()
     orgs = [
         create_organisation(
-            None,
+            system_actor(),
             name=f"Azienda Bench {i}",
             tax_code=make_partita_iva(f"{2000000000 + i * 7}"),
             size_band=SizeBand.MEDIUM,

@@ -51,10 +51,10 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
     from courses.services.enrolments import enrol, today
     from courses.services.lessons import schedule_lessons
     from lms.accounts.models import Role
-    from lms.accounts.services import create_user
+    from lms.accounts.services import create_user, system_actor
 
     trainer = create_user(
-        None,
+        system_actor(),
         email="docente@bench.example",
         full_name="Docente Bench",
         roles={Role.TRAINER},
@@ -99,7 +99,7 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
     enrolments = []
     for i in range(n_trainees):
         user = create_user(
-            None,
+            system_actor(),
             email=f"corsista{i}@bench.example",
             full_name=f"Corsista Bench {i:04d}",
             roles={Role.TRAINEE},

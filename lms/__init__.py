@@ -14,6 +14,25 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 FEATURE_PACKAGES = ("courses", "assessments", "certificates")
 
 
+LMS_PERMISSION_MODULES = (
+    "lms.accounts.permissions",
+    "lms.organisations.permissions",
+    "lms.audit.permissions",
+    "lms.standards.permissions",
+    "lms.dashboard.permissions",
+)
+
+
+def _expose_permissions(app: Flask) -> None:
+    """Make the platform's predicates Jinja globals, so templates ask the same rules."""
+    import importlib
+
+    from lms.permissions import expose
+
+    for name in LMS_PERMISSION_MODULES:
+        expose(app, importlib.import_module(name))
+
+
 def create_app(config: dict | str | None = None) -> Flask:
     """Build the Flask application; config is a config name or a mapping of overrides."""
     import importlib
@@ -44,6 +63,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     limiter.init_app(app)
     auth.init_login_manager(login_manager)
 
+    from lms import routing
+
+    routing.init_app(app)
     register_error_handlers(app)
     register_security_headers(app)
     navigation.init_app(app)
@@ -66,10 +88,12 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from lms import panels
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
+    from lms.api import openapi as _openapi  # noqa: F401 - GET /api/v1/openapi.json
     from lms.audit import api as _audit_api  # noqa: F401
     from lms.organisations import api as _organisations_api  # noqa: F401
 
     panels.init_app(app)
+    _expose_permissions(app)
 
     for name in FEATURE_PACKAGES:
         module = importlib.import_module(name)
@@ -91,9 +115,10 @@ def create_app(config: dict | str | None = None) -> Flask:
         if token is not None:
             client_address.reset(token)
 
-    from lms.accounts.labels import role_label
+    from lms.accounts.labels import role_label, role_labels
 
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["role_labels"] = role_labels
 
     @app.context_processor
     def inject_globals():

@@ -22,6 +22,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are 32-bit integer columns on PostgreSQL: a larger number can name no row.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """Current time, timezone-aware UTC."""
     return dt.datetime.now(dt.UTC)

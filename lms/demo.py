@@ -1,6 +1,9 @@
 """The platform part of the demo: invented partner companies and people for every role.
 
-Every name here is invented; tax codes are made-up numbers with a valid check digit.
+Every name here is invented; tax codes are made-up numbers with a valid check digit. The
+demo acts as the built-in system account (``system_actor()``), like the CLI that runs it;
+the feature packages' demo steps act as a demo person (e.g. the coordinator) or, for set-up
+work nobody in the demo would do, as ``system_actor()`` too.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts.models import Role
-from lms.accounts.services import create_user, get_user_by_email
+from lms.accounts.services import create_user, get_user_by_email, system_actor
 from lms.db import db
 from lms.organisations.models import Organisation, SizeBand
 from lms.organisations.services import create_organisation
@@ -129,11 +132,11 @@ def demo_password() -> str:
     return current_app.config["DEMO_PASSWORD"]
 
 
-def _ensure_user(email, full_name, roles, organisation_id=None):
+def _ensure_user(actor, email, full_name, roles, organisation_id=None):
     user = get_user_by_email(email)
     if user is None:
         user = create_user(
-            None,
+            actor,
             email=email,
             full_name=full_name,
             roles=roles,
@@ -145,18 +148,20 @@ def _ensure_user(email, full_name, roles, organisation_id=None):
 
 def load_platform() -> None:
     """Create the demo companies and accounts that do not exist yet."""
+    actor = system_actor()
     orgs = []
     for i, (name, sector, band) in enumerate(COMPANIES, start=1):
         org = db.session.scalar(select(Organisation).where(Organisation.name == name))
         if org is None:
             org = create_organisation(
-                None, name=name, tax_code=_demo_tax_code(i), sector=sector, size_band=band
+                actor, name=name, tax_code=_demo_tax_code(i), sector=sector, size_band=band
             )
         orgs.append(org)
     for email, full_name, roles in STAFF:
-        _ensure_user(email, full_name, roles)
+        _ensure_user(actor, email, full_name, roles)
     for i, org in enumerate(orgs, start=1):
         _ensure_user(
+            actor,
             f"referente{i}@demo.example",
             f"Referente HR {org.name.split()[0]}",
             {Role.REFERENT},
@@ -167,8 +172,16 @@ def load_platform() -> None:
         for _k in range(TRAINEES_PER_COMPANY):
             full_name = f"{FIRST_NAMES[n]} {LAST_NAMES[n]}"
             n += 1
-            _ensure_user(f"corsista{n}@demo.example", full_name, {Role.TRAINEE}, org.id)
+            _ensure_user(actor, f"corsista{n}@demo.example", full_name, {Role.TRAINEE}, org.id)
     db.session.flush()
+
+
+def load_all(app) -> None:
+    """Run every package's demo step in order, committing after each (``flask lms demo``)."""
+    steps = sorted(app.extensions["lms_demo_steps"], key=lambda s: s[0])
+    for _order, step in steps:
+        step()
+        db.session.commit()
 
 
 def print_logins() -> None:

@@ -6,39 +6,34 @@ from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import SYSTEM_EMAIL, Role, User, UserRole
+from lms.accounts.permissions import can_manage_users
 from lms.audit.models import AuditEntry
+from lms.audit.permissions import can_view_audit
 from lms.audit.views import action_label, object_label
+from lms.dashboard.permissions import (
+    sees_admin_panel,
+    sees_coordinator_panel,
+    sees_referent_panel,
+)
 from lms.db import db
 from lms.navigation import NavItem, Panel, add_nav, add_panel
 from lms.organisations.forms import size_label
 from lms.organisations.models import Organisation
-
-
-def _is_admin(user) -> bool:
-    return user.has_role(Role.ADMIN)
-
-
-def _is_staff(user) -> bool:
-    return user.has_role(Role.ADMIN, Role.COORDINATOR)
-
-
-def _is_coordinator(user) -> bool:
-    return user.has_role(Role.COORDINATOR)
-
-
-def _is_referent(user) -> bool:
-    return user.has_role(Role.REFERENT)
+from lms.organisations.permissions import can_view_organisations
+from lms.organisations.services import people_of
+from lms.permissions import require
 
 
 def admin_context(user) -> dict:
     """Counts of active people per role, organisations, accounts awaiting a password and
     the latest changes: five queries, whatever the data."""
+    require(sees_admin_panel(user))
     per_role = dict(
         db.session.execute(
             select(UserRole.role, func.count())
             .join(User, User.id == UserRole.user_id)
-            .where(User.active.is_(True))
+            .where(User.active.is_(True), User.email != SYSTEM_EMAIL)
             .group_by(UserRole.role)
         ).all()
     )
@@ -46,10 +41,12 @@ def admin_context(user) -> dict:
         select(func.count(Organisation.id), func.count(Organisation.id).filter(Organisation.active))
     ).one()
     pending = db.session.scalar(
-        select(func.count(User.id)).where(User.active.is_(True), User.password_hash.is_(None))
+        select(func.count(User.id)).where(
+            User.active.is_(True), User.password_hash.is_(None), User.email != SYSTEM_EMAIL
+        )
     )
     latest = db.session.execute(
-        select(AuditEntry, User.full_name)
+        select(AuditEntry, User.full_name, User.email)
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(10)
@@ -62,17 +59,18 @@ def admin_context(user) -> dict:
         "latest": [
             {
                 "entry": entry,
-                "actor_name": name,
+                "actor_name": None if email == SYSTEM_EMAIL else name,
                 "action": action_label(entry.action),
                 "object": object_label(entry.object_type),
             }
-            for entry, name in latest
+            for entry, name, email in latest
         ],
     }
 
 
 def coordinator_context(user) -> dict:
     """Active organisations with their number of active trainees, in one query."""
+    require(sees_coordinator_panel(user))
     trainee = User.role_rows.any(UserRole.role == Role.TRAINEE)
     rows = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.size_band, func.count(User.id))
@@ -89,14 +87,9 @@ def coordinator_context(user) -> dict:
 
 def referent_context(user) -> dict:
     """The people of the referent's own organisation, and nobody else."""
-    if user.organisation_id is None:
-        return {"organisation": None, "employees": []}
+    require(sees_referent_panel(user))
     organisation = db.session.get(Organisation, user.organisation_id)
-    employees = db.session.scalars(
-        select(User)
-        .where(User.organisation_id == user.organisation_id, User.id != user.id)
-        .order_by(func.lower(User.full_name), User.id)
-    ).all()
+    employees = people_of(user, organisation, exclude=user)
     return {"organisation": organisation, "employees": employees}
 
 
@@ -104,29 +97,34 @@ def init_app(app: Flask) -> None:
     """Register the platform's navigation entries and dashboard panels."""
     app.jinja_env.globals["size_band_label"] = size_label
 
-    add_nav(app, NavItem("users.index", label=lambda: _("Users"), visible=_is_admin, order=900))
+    add_nav(
+        app, NavItem("users.index", label=lambda: _("Users"), visible=can_manage_users, order=900)
+    )
     add_nav(
         app,
         NavItem(
             "organisations.index",
             label=lambda: _("Organisations"),
-            visible=_is_staff,
+            visible=can_view_organisations,
             order=910,
         ),
     )
     add_nav(
-        app, NavItem("audit.index", label=lambda: _("Change log"), visible=_is_admin, order=920)
+        app,
+        NavItem("audit.index", label=lambda: _("Change log"), visible=can_view_audit, order=920),
     )
 
     add_panel(
         app,
-        Panel("dashboard/admin_panel.html", visible=_is_admin, context=admin_context, order=10),
+        Panel(
+            "dashboard/admin_panel.html", visible=sees_admin_panel, context=admin_context, order=10
+        ),
     )
     add_panel(
         app,
         Panel(
             "dashboard/coordinator_organisations.html",
-            visible=_is_coordinator,
+            visible=sees_coordinator_panel,
             context=coordinator_context,
             order=20,
         ),
@@ -135,7 +133,7 @@ def init_app(app: Flask) -> None:
         app,
         Panel(
             "dashboard/referent_employees.html",
-            visible=_is_referent,
+            visible=sees_referent_panel,
             context=referent_context,
             order=30,
         ),

@@ -155,13 +155,14 @@ class Factory:
         return self.n
 
     def organisation(self, name: str | None = None, **kw):
+        from lms.accounts.services import system_actor
         from lms.organisations.models import SizeBand
         from lms.organisations.services import create_organisation
         from lms.organisations.validation import make_partita_iva
 
         i = self._next()
         org = create_organisation(
-            None,
+            system_actor(),
             name=name or f"Azienda di prova {i}",
             tax_code=kw.pop("tax_code", make_partita_iva(f"{1000000000 + i * 7}")),
             sector=kw.pop("sector", "Servizi"),
@@ -171,14 +172,14 @@ class Factory:
         return org
 
     def user(self, *roles: Role, email: str | None = None, organisation=None, **kw):
-        from lms.accounts.services import create_user
+        from lms.accounts.services import create_user, system_actor
 
         i = self._next()
         roles = set(roles) or {Role.TRAINEE}
         if Role.REFERENT in roles and organisation is None:
             organisation = self.organisation()
         user = create_user(
-            None,
+            system_actor(),
             email=email or f"utente{i}@example.org",
             full_name=kw.pop("full_name", f"Persona Prova {i}"),
             roles=roles,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -14,9 +13,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.accounts import importing, services
 from lms.accounts.admin_forms import (
@@ -27,11 +25,18 @@ from lms.accounts.admin_forms import (
     UserForm,
 )
 from lms.accounts.models import PasswordLink, Role, User
+from lms.accounts.permissions import (
+    can_edit_user,
+    can_import_users,
+    can_manage_users,
+    can_view_user,
+)
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
 from lms.organisations.models import Organisation
-from lms.security import roles_required
-from lms.web import acting_user, apply_field_errors
+from lms.organisations.services import list_organisations
+from lms.security import allowed_if
+from lms.web import acting_user, apply_field_errors, get_or_404
 
 bp = Blueprint("users", __name__, url_prefix="/admin/utenti")
 
@@ -42,16 +47,11 @@ IMPORT_MAX_AGE = 60 * 60
 
 
 def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id, visible=can_view_user)
 
 
 def _all_organisations() -> list[Organisation]:
-    return db.session.scalars(
-        select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
-    ).all()
+    return db.session.scalars(list_organisations(acting_user())).all()
 
 
 def _form_organisations(current_id: int | None = None) -> list[Organisation]:
@@ -69,7 +69,7 @@ def _place_service_errors(form, err: ValidationFailed) -> None:
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def index():
     organisations = _all_organisations()
     filters_form = UserFilterForm(request.args, organisations=organisations)
@@ -94,13 +94,13 @@ def index():
 
 
 @bp.route("/nuovo", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def new():
     form = UserForm(organisations=_form_organisations())
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                current_user,
+                acting_user(),
                 email=form.email.data,
                 full_name=form.full_name.data,
                 roles=form.role_set(),
@@ -130,7 +130,7 @@ def new():
 
 
 @bp.get("/<int:user_id>")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def detail(user_id: int):
     user = _get_user(user_id)
     organisation = (
@@ -145,9 +145,9 @@ def detail(user_id: int):
 
 
 @bp.route("/<int:user_id>/modifica", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def edit(user_id: int):
-    user = _get_user(user_id)
+    user = get_or_404(User, user_id, visible=can_edit_user)
     form = UserEditForm(organisations=_form_organisations(user.organisation_id))
     if request.method == "GET":
         form.email.data = user.email
@@ -159,7 +159,7 @@ def edit(user_id: int):
     elif form.validate_on_submit():
         try:
             services.update_user(
-                current_user,
+                acting_user(),
                 user,
                 email=form.email.data,
                 full_name=form.full_name.data,
@@ -190,10 +190,10 @@ def edit(user_id: int):
 
 
 @bp.post("/<int:user_id>/disattiva")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def deactivate(user_id: int):
     user = _get_user(user_id)
-    services.set_active(current_user, user, False)
+    services.set_active(acting_user(), user, False)
     db.session.commit()
     flash(
         _("%(name)s has been deactivated and can no longer log in.", name=user.full_name),
@@ -203,23 +203,23 @@ def deactivate(user_id: int):
 
 
 @bp.post("/<int:user_id>/riattiva")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def reactivate(user_id: int):
     user = _get_user(user_id)
-    services.set_active(current_user, user, True)
+    services.set_active(acting_user(), user, True)
     db.session.commit()
     flash(_("%(name)s has been reactivated.", name=user.full_name), "success")
     return redirect(url_for("users.detail", user_id=user.id), 303)
 
 
 @bp.post("/<int:user_id>/link-accesso")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_users)
 def access_link(user_id: int):
     user = _get_user(user_id)
     if not user.active:
         flash(_("Reactivate the account first: a deactivated person cannot log in."), "danger")
         return redirect(url_for("users.detail", user_id=user.id), 303)
-    raw = services.create_password_link(current_user, user)
+    raw = services.create_password_link(acting_user(), user)
     expires_at = db.session.scalar(
         select(PasswordLink.expires_at)
         .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
@@ -262,7 +262,7 @@ def _render_preview(report, text: str, status: int):
 
 
 @bp.route("/importa", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed_if(can_import_users)
 def import_csv():
     form = ImportForm()
     if form.validate_on_submit():
@@ -284,7 +284,7 @@ def import_csv():
 
 
 @bp.post("/importa/conferma")
-@roles_required(Role.ADMIN)
+@allowed_if(can_import_users)
 def import_confirm():
     form = ImportConfirmForm()
     if not form.validate_on_submit():
@@ -306,7 +306,7 @@ def import_confirm():
             "danger",
         )
         return _render_preview(report, text, 422)
-    created = importing.import_users(current_user, report)
+    created = importing.import_users(acting_user(), report)
     db.session.commit()
     flash(
         ngettext(

@@ -14,11 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.models import Role, User
+from lms.accounts.permissions import can_import_users
 from lms.accounts.services import ImportReport, ImportRow, create_user, normalise_email
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.organisations.models import Organisation
 from lms.organisations.validation import normalise as normalise_tax_code
+from lms.permissions import require, require_actor
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -313,6 +315,8 @@ def parse_users_csv(text: str) -> ImportReport:
 
 def import_users(actor: User, report: ImportReport) -> list[User]:
     """Create every account of a clean report (no passwords: access links come later)."""
+    require_actor(actor)
+    require(can_import_users(actor))
     if not report.ok:
         raise ValidationFailed(
             _("The file has errors: correct them and upload it again. Nobody was imported.")

@@ -19,3 +19,8 @@ def role_label(role: Role | str) -> str:
     if isinstance(role, str):
         role = Role(role)
     return str(ROLE_LABELS[role])
+
+
+def role_labels(user) -> str:
+    """The translated names of a user's roles, in a stable order, separated by commas."""
+    return ", ".join(role_label(r) for r in sorted(user.roles, key=lambda r: r.value))

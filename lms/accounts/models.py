@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import TimestampMixin, UTCDateTime, db, db_enum
 
+# The built-in account the CLI and the demo act as. ".invalid" is a reserved domain, which
+# email validation refuses, so no person can ever be given or take this address.
+SYSTEM_EMAIL = "system@lms.invalid"
+
 
 class Role(enum.Enum):
     ADMIN = "admin"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from lms.accounts.models import Role
+from lms.api.io import Id
 
 
 class RoleListField(fields.Field):
@@ -49,14 +50,16 @@ class UserCreateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = fields.String(
+        required=True, validate=validate.Length(min=1, max=254), metadata={"format": "email"}
+    )
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     roles = fields.List(
         fields.String(validate=validate.OneOf(ROLE_VALUES)),
         required=True,
         validate=validate.Length(min=1),
     )
-    organisation_id = fields.Integer(allow_none=True, load_default=None)
+    organisation_id = Id(allow_none=True, load_default=None)
     locale = fields.String(validate=validate.OneOf(LOCALE_VALUES), load_default="it")
 
 
@@ -66,12 +69,12 @@ class UserUpdateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    email = fields.String(validate=validate.Length(min=1, max=254))
+    email = fields.String(validate=validate.Length(min=1, max=254), metadata={"format": "email"})
     full_name = fields.String(validate=validate.Length(min=1, max=200))
     roles = fields.List(
         fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)
     )
-    organisation_id = fields.Integer(allow_none=True)
+    organisation_id = Id(allow_none=True)
     locale = fields.String(validate=validate.OneOf(LOCALE_VALUES))
     active = fields.Boolean()
 
@@ -84,5 +87,5 @@ class UserFilterSchema(Schema):
 
     q = fields.String(load_default="", validate=validate.Length(max=200))
     role = fields.String(validate=validate.OneOf(ROLE_VALUES))
-    organisation_id = fields.Integer()
+    organisation_id = Id()
     active = fields.Boolean()

@@ -12,14 +12,24 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from lms.accounts.models import ApiToken, PasswordLink, Role, User, UserRole
+from lms.accounts.models import SYSTEM_EMAIL, ApiToken, PasswordLink, Role, User, UserRole
 from lms.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from lms.accounts.permissions import can_manage_users
+from lms.accounts.permissions import (
+    can_create_token,
+    can_create_user,
+    can_deactivate_user,
+    can_edit_user,
+    can_manage_token,
+    can_manage_users,
+    can_send_password_link,
+    can_view_tokens,
+    is_system,
+)
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
 from lms.errors import Conflict, NotFound, ValidationFailed
 from lms.organisations.models import Organisation
-from lms.permissions import require
+from lms.permissions import require, require_actor
 
 USER_AUDIT_FIELDS = ["email", "full_name", "locale", "active", "organisation_id", "role_names"]
 
@@ -79,8 +89,33 @@ def _set_roles(user: User, roles: set[Role]) -> None:
         user.role_rows.append(UserRole(role=role))
 
 
+def system_actor() -> User:
+    """The built-in account that the CLI and the demo act as, created on first use.
+
+    Commands run by an operator on the server (``flask lms create-admin``, ``token create``,
+    ``demo``) have no logged-in person, yet every service takes an acting user and the audit
+    trail names who did what. They act as this account: it holds the administrator role so
+    the predicates let it set the platform up; it has no password, login and token checks
+    refuse it and no password link or token can be made for it (so it can never be used to
+    log in), and its reserved ``.invalid`` address cannot be given to a person. The
+    predicates recognise it with ``is_system`` and refuse to let anyone edit it.
+    """
+    user = db.session.scalar(select(User).where(User.email == SYSTEM_EMAIL))
+    if user is None:
+        user = User(
+            email=SYSTEM_EMAIL,
+            full_name="Rencontrer LMS",
+            locale="it",
+            active=True,
+            role_rows=[UserRole(role=Role.ADMIN)],
+        )
+        db.session.add(user)
+        db.session.flush()  # built in, like a migration's seed row: no audit entry of its own
+    return user
+
+
 def create_user(
-    actor: User | None,
+    actor: User,
     *,
     email: str,
     full_name: str,
@@ -91,6 +126,8 @@ def create_user(
     active: bool = True,
 ) -> User:
     """Create an account; without a password the user sets one through a one-time link."""
+    require_actor(actor)
+    require(can_create_user(actor))
     email = normalise_email(email)
     full_name = (full_name or "").strip()
     if not full_name:
@@ -133,6 +170,8 @@ def update_user(
     active: bool,
 ) -> User:
     """Change an account's details and roles."""
+    require_actor(actor)
+    require(can_edit_user(actor, user))
     before = _user_snapshot(user)
     email = normalise_email(email)
     full_name = (full_name or "").strip()
@@ -163,8 +202,11 @@ def update_user(
 
 def set_active(actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate an account; deactivation ends its sessions and tokens."""
+    require_actor(actor)
+    require(can_edit_user(actor, user))
     if user.id == actor.id and not active:
         raise Conflict(_("You cannot deactivate your own account."))
+    require(active or can_deactivate_user(actor, user))
     if user.active == active:
         return user
     user.active = active
@@ -193,7 +235,7 @@ def set_locale(user: User, locale: str) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (never saying which part was wrong)."""
     user = get_user_by_email(email)
-    if user is None:
+    if user is None or is_system(user):
         verify_password(None, password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
@@ -221,8 +263,13 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_password_link(actor: User | None, user: User) -> str:
-    """Create a one-time link token for the user; returns the raw token (shown once)."""
+def create_password_link(actor: User, user: User) -> str:
+    """Create a one-time link token for the user; returns the raw token (shown once).
+
+    An administrator sends it to an active person; a person asking for a new password
+    ("forgot password") acts as themself: ``create_password_link(user, user)``."""
+    require_actor(actor)
+    require(can_send_password_link(actor, user))
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
@@ -230,7 +277,7 @@ def create_password_link(actor: User | None, user: User) -> str:
         PasswordLink(
             user_id=user.id,
             token_hash=_token_hash(raw),
-            created_by_id=getattr(actor, "id", None),
+            created_by_id=actor.id,
             created_at=now,
             expires_at=now + dt.timedelta(hours=hours),
         )
@@ -273,8 +320,12 @@ def use_password_link(raw: str, new_password: str) -> User:
 TOKEN_PREFIX = "lms_"  # noqa: S105 - a public prefix, not a secret
 
 
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; the raw value is returned once and stored hashed."""
+def create_api_token(actor: User, name: str, *, owner: User | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token of owner (the actor themself unless the system account acts
+    for the CLI); the raw value is returned once and stored hashed."""
+    require_actor(actor)
+    user = owner if owner is not None else actor
+    require(can_create_token(actor, user))
     name = (name or "").strip()
     if not name:
         msg = _("Give the token a name, so you can recognise it later.")
@@ -290,7 +341,7 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     db.session.add(token)
     db.session.flush()
     record(
-        user,
+        actor,
         "api_token.create",
         "api_token",
         token.id,
@@ -301,6 +352,8 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 def revoke_api_token(actor: User, token: ApiToken) -> None:
     """Revoke a token; it stops working at once."""
+    require_actor(actor)
+    require(can_manage_token(actor, token), private=True)
     if token.revoked_at is not None:
         return
     token.revoked_at = utcnow()
@@ -323,7 +376,7 @@ def user_for_api_token(raw: str) -> User | None:
     if token is None or token.revoked_at is not None:
         return None
     user = db.session.get(User, token.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or is_system(user):
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
@@ -340,8 +393,9 @@ def list_users(
     active: bool | None = None,
 ):
     """A filtered select of users, ordered by name (administrators only)."""
+    require_actor(actor)
     require(can_manage_users(actor))
-    q = select(User).order_by(func.lower(User.full_name), User.id)
+    q = select(User).where(User.email != SYSTEM_EMAIL).order_by(func.lower(User.full_name), User.id)
     if search:
         like = f"%{search.strip().lower()}%"
         q = q.where(func.lower(User.full_name).like(like) | User.email.like(like))
@@ -352,6 +406,13 @@ def list_users(
     if active is not None:
         q = q.where(User.active.is_(active))
     return q
+
+
+def list_api_tokens(actor: User, owner: User):
+    """The owner's API tokens, newest first (their names and prefixes, never the values)."""
+    require_actor(actor)
+    require(can_view_tokens(actor, owner))
+    return select(ApiToken).where(ApiToken.user_id == owner.id).order_by(ApiToken.id.desc())
 
 
 @dataclass

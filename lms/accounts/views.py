@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from lms.accounts import services
 from lms.accounts.forms import ChangePasswordForm, LoginForm, SetPasswordForm, TokenForm
 from lms.accounts.models import ApiToken
+from lms.accounts.permissions import can_manage_token
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.extensions import limiter
 from lms.security import login_required, public
 from lms.views import safe_next
+from lms.web import acting_user, get_or_404
 
 bp = Blueprint("accounts", __name__, template_folder="../templates")
 
@@ -132,19 +133,16 @@ def tokens():
             form = TokenForm(formdata=None)
     elif form.errors:
         status = 422
-    rows = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
-    ).all()
+    me = acting_user()
+    rows = db.session.scalars(services.list_api_tokens(me, me)).all()
     return render_template("accounts/tokens.html", form=form, tokens=rows, new_raw=new_raw), status
 
 
 @bp.post("/profilo/token/<int:token_id>/revoca")
 @login_required
 def revoke_token(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    services.revoke_api_token(current_user, token)
+    token = get_or_404(ApiToken, token_id, visible=can_manage_token)
+    services.revoke_api_token(acting_user(), token)
     db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("accounts.tokens"), 303)

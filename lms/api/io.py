@@ -3,7 +3,7 @@
 described for the OpenAPI document (lms/api/openapi.py reads ``view.api_spec``).
 
     @api.post("/courses")
-    @roles_required(Role.COORDINATOR)
+    @allowed_if(can_manage_catalogue)
     @endpoint(body=CourseInSchema, response=CourseSchema, status=201)
     def create_course(data):            # data: the loaded body
         return services.create_course(acting_user(), **data)
@@ -27,11 +27,18 @@ from dataclasses import dataclass, field
 
 from flask import Response, request
 from flask_babel import gettext as _
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import Select
 
 from lms.api.pagination import paginate
+from lms.db import MAX_ID
 from lms.errors import ValidationFailed
+
+
+def Id(**kwargs) -> fields.Integer:
+    """An input field holding a row id: a whole number that an id column can hold, so that a
+    huge number is a 422 (not an overflow in the database driver, a 500)."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def flatten_messages(messages) -> dict[str, list[str]]:
@@ -157,4 +164,4 @@ def endpoint(
     return decorator
 
 
-__all__ = ["ApiSpec", "endpoint", "flatten_messages", "json_body", "load"]
+__all__ = ["ApiSpec", "Id", "endpoint", "flatten_messages", "json_body", "load"]

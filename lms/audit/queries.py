@@ -9,7 +9,9 @@ from sqlalchemy import Select, func, or_, select
 
 from lms.accounts.models import User
 from lms.audit.models import AuditEntry
+from lms.audit.permissions import can_view_audit
 from lms.db import db
+from lms.permissions import require, require_actor
 
 LOCAL_TZ = ZoneInfo("Europe/Rome")
 
@@ -20,6 +22,7 @@ def local_day_start(day: dt.date) -> dt.datetime:
 
 
 def audit_query(
+    actor: User,
     *,
     actor_id: int | None = None,
     person: str = "",
@@ -30,6 +33,8 @@ def audit_query(
     date_to: dt.date | None = None,
 ) -> Select:
     """Audit entries matching the filters, newest first; dates are Europe/Rome days."""
+    require_actor(actor)
+    require(can_view_audit(actor))
     q = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if actor_id is not None:
         q = q.where(AuditEntry.actor_id == actor_id)
@@ -56,8 +61,10 @@ def audit_query(
     return q
 
 
-def distinct_values(column) -> list[str]:
+def distinct_values(actor: User, column) -> list[str]:
     """The values found in a column of the trail, for filter choices."""
+    require_actor(actor)
+    require(can_view_audit(actor))
     return list(db.session.scalars(select(column).distinct().order_by(column)))
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from lms.api.io import Id
 
 
 class AuditEntrySchema(Schema):
@@ -39,9 +42,15 @@ class AuditFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    actor_id = fields.Integer()
+    actor_id = Id()
     object_type = fields.String(load_default="", validate=validate.Length(max=60))
     object_id = fields.String(load_default="", validate=validate.Length(max=60))
     action = fields.String(load_default="", validate=validate.Length(max=80))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
+
+    @validates_schema
+    def check_period(self, data, **kwargs):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("The end date is before the start date."), "to")

@@ -14,10 +14,12 @@ from wtforms.validators import Length, Optional
 from lms.accounts.labels import role_label
 from lms.accounts.models import Role, User
 from lms.audit.models import AuditEntry
+from lms.audit.permissions import can_view_audit
 from lms.audit.queries import actors_by_id, audit_query, distinct_values
-from lms.db import db
+from lms.db import MAX_ID, db
 from lms.organisations.models import Organisation
-from lms.security import roles_required
+from lms.security import allowed_if
+from lms.web import acting_user
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/registro-modifiche")
 
@@ -138,15 +140,15 @@ class AuditFilterForm(Form):
     date_from = DateField(_l("From (date)"), validators=[Optional()])
     date_to = DateField(_l("To (date, included)"), validators=[Optional()])
 
-    def __init__(self, formdata=None, **kwargs):
+    def __init__(self, actor, formdata=None, **kwargs):
         super().__init__(formdata, **kwargs)
         all_label = str(_l("All"))
         self.object_type.choices = [("", all_label)] + [
-            (t, object_label(t)) for t in distinct_values(AuditEntry.object_type)
+            (t, object_label(t)) for t in distinct_values(actor, AuditEntry.object_type)
         ]
         self.action.choices = [("", all_label)] + [
             (a, f"{action_label(a)} ({a})" if a in ACTION_LABELS else a)
-            for a in distinct_values(AuditEntry.action)
+            for a in distinct_values(actor, AuditEntry.action)
         ]
 
     def validate(self, extra_validators=None) -> bool:
@@ -162,19 +164,22 @@ class AuditFilterForm(Form):
 
 def _actor_id_arg() -> int | None:
     try:
-        return int(request.args["actor_id"])
+        value = int(request.args["actor_id"])
     except (KeyError, ValueError):
         return None
+    return value if 0 < value <= MAX_ID else None
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN)
+@allowed_if(can_view_audit)
 def index():
-    form = AuditFilterForm(request.args)
+    actor = acting_user()
+    form = AuditFilterForm(actor, request.args)
     form.validate()
     bad = set(form.errors)
     actor_id = _actor_id_arg()
     query = audit_query(
+        actor,
         actor_id=actor_id,
         person=form.person.data if "person" not in bad else "",
         object_type=form.object_type.data if "object_type" not in bad else "",

@@ -2,55 +2,61 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
-from flask_login import current_user
+from flask import url_for
 
-from lms.accounts.models import Role
 from lms.api import blueprint as api
-from lms.api.io import json_body
-from lms.api.io import load as load_or_fail
-from lms.api.pagination import paginate
+from lms.api.io import endpoint
 from lms.db import db
-from lms.errors import NotFound
 from lms.organisations import services
 from lms.organisations.models import Organisation
+from lms.organisations.permissions import (
+    can_manage_organisations,
+    can_view_organisation,
+    can_view_organisations,
+)
 from lms.organisations.schemas import (
     OrganisationCreateSchema,
     OrganisationFilterSchema,
     OrganisationSchema,
     OrganisationUpdateSchema,
 )
-from lms.security import roles_required
+from lms.security import allowed_if
+from lms.web import acting_user, get_or_404
 
 
 def _get(org_id: int) -> Organisation:
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        raise NotFound()
-    return org
+    return get_or_404(Organisation, org_id, visible=can_view_organisation)
 
 
 @api.get("/organisations")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
-def organisations_list():
-    args = load_or_fail(OrganisationFilterSchema(), request.args)
-    query = services.list_organisations()
-    if "active" in args:
-        query = query.where(Organisation.active.is_(args["active"]))
-    return paginate(query, OrganisationSchema(), "api.organisations_list")
+@allowed_if(can_view_organisations)
+@endpoint(
+    query=OrganisationFilterSchema,
+    response=OrganisationSchema,
+    paginated=True,
+    summary="Partner organisations",
+)
+def organisations_list(args):
+    return services.list_organisations(acting_user(), active=args.get("active"))
 
 
 @api.get("/organisations/<int:org_id>")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_organisations)
+@endpoint(response=OrganisationSchema, summary="One partner organisation")
 def organisations_get(org_id: int):
-    return OrganisationSchema().dump(_get(org_id))
+    return _get(org_id)
 
 
 @api.post("/organisations")
-@roles_required(Role.ADMIN)
-def organisations_create():
-    data = load_or_fail(OrganisationCreateSchema(), json_body())
-    org = services.create_organisation(current_user, **data)
+@allowed_if(can_manage_organisations)
+@endpoint(
+    body=OrganisationCreateSchema,
+    response=OrganisationSchema,
+    status=201,
+    summary="Register a partner organisation",
+)
+def organisations_create(data):
+    org = services.create_organisation(acting_user(), **data)
     db.session.commit()
     return (
         OrganisationSchema().dump(org),
@@ -60,12 +66,16 @@ def organisations_create():
 
 
 @api.patch("/organisations/<int:org_id>")
-@roles_required(Role.ADMIN)
-def organisations_update(org_id: int):
+@allowed_if(can_manage_organisations)
+@endpoint(
+    body=OrganisationUpdateSchema,
+    response=OrganisationSchema,
+    summary="Change or deactivate a partner organisation",
+)
+def organisations_update(org_id: int, data):
     org = _get(org_id)
-    data = load_or_fail(OrganisationUpdateSchema(), json_body())
     services.update_organisation(
-        current_user,
+        acting_user(),
         org,
         name=data.get("name", org.name),
         tax_code=data.get("tax_code", org.tax_code),
@@ -74,4 +84,4 @@ def organisations_update(org_id: int):
         active=data.get("active", org.active),
     )
     db.session.commit()
-    return OrganisationSchema().dump(org)
+    return org

@@ -7,6 +7,9 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 from lms.organisations.models import SizeBand
 
 SIZE_VALUES = [b.value for b in SizeBand]
+# What clients send: a partita IVA (11 digits) or a codice fiscale (16 characters); the
+# service also accepts spaces and an "IT" prefix, and checks the control character.
+TAX_CODE = {"pattern": "^([0-9]{11}|[A-Z0-9]{16})$", "description": "Partita IVA or codice fiscale"}
 
 
 class OrganisationSchema(Schema):
@@ -40,7 +43,9 @@ class OrganisationCreateSchema(Schema):
         unknown = RAISE
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    tax_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    tax_code = fields.String(
+        required=True, validate=validate.Length(min=1, max=20), metadata=TAX_CODE
+    )
     sector = fields.String(load_default="", validate=validate.Length(max=120))
     size_band = fields.String(required=True, validate=validate.OneOf(SIZE_VALUES))
 
@@ -52,7 +57,7 @@ class OrganisationUpdateSchema(Schema):
         unknown = RAISE
 
     name = fields.String(validate=validate.Length(min=1, max=200))
-    tax_code = fields.String(validate=validate.Length(min=1, max=20))
+    tax_code = fields.String(validate=validate.Length(min=1, max=20), metadata=TAX_CODE)
     sector = fields.String(validate=validate.Length(max=120))
     size_band = fields.String(validate=validate.OneOf(SIZE_VALUES))
     active = fields.Boolean()

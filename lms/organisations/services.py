@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
+from lms.accounts.models import User
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, flush_versioned
 from lms.errors import ValidationFailed
 from lms.organisations.models import Organisation, SizeBand
+from lms.organisations.permissions import (
+    can_edit_organisation,
+    can_manage_organisations,
+    can_view_organisation_people,
+    can_view_organisations,
+)
 from lms.organisations.validation import is_valid_tax_code, normalise
+from lms.permissions import require, require_actor
 
 AUDIT_FIELDS = ["name", "tax_code", "sector", "size_band", "active"]
 
@@ -47,9 +55,11 @@ def _validate(name: str, tax_code: str, size_band, exclude_id: int | None = None
 
 
 def create_organisation(
-    actor, *, name: str, tax_code: str, sector: str = "", size_band: SizeBand | str
+    actor: User, *, name: str, tax_code: str, sector: str = "", size_band: SizeBand | str
 ) -> Organisation:
     """Register a partner organisation."""
+    require_actor(actor)
+    require(can_manage_organisations(actor))
     name, code, band = _validate(name, tax_code, size_band)
     org = Organisation(
         name=name, tax_code=code, sector=(sector or "").strip(), size_band=band, active=True
@@ -61,7 +71,7 @@ def create_organisation(
 
 
 def update_organisation(
-    actor,
+    actor: User,
     org: Organisation,
     *,
     name: str,
@@ -71,6 +81,8 @@ def update_organisation(
     active: bool,
 ) -> Organisation:
     """Change an organisation's details or deactivate it."""
+    require_actor(actor)
+    require(can_edit_organisation(actor, org))
     before = snapshot(org, AUDIT_FIELDS)
     name, code, band = _validate(name, tax_code, size_band, exclude_id=org.id)
     org.name, org.tax_code, org.sector, org.size_band, org.active = (
@@ -87,9 +99,39 @@ def update_organisation(
     return org
 
 
-def list_organisations(*, active_only: bool = False):
-    """A select of organisations ordered by name."""
-    q = select(Organisation).order_by(func.lower(Organisation.name))
+def list_organisations(actor: User, *, active: bool | None = None) -> Select:
+    """A select of organisations ordered by name, optionally only the (in)active ones."""
+    require_actor(actor)
+    require(can_view_organisations(actor))
+    q = select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
+    if active is not None:
+        q = q.where(Organisation.active.is_(active))
+    return q
+
+
+def organisations_with_people(
+    actor: User, *, active_only: bool = False
+) -> list[tuple[Organisation, int]]:
+    """Every organisation with the number of people linked to it, in one query."""
+    require_actor(actor)
+    require(can_view_organisations(actor))
+    people = func.count(User.id)
+    q = (
+        select(Organisation, people)
+        .outerjoin(User, User.organisation_id == Organisation.id)
+        .group_by(Organisation.id)
+        .order_by(func.lower(Organisation.name), Organisation.id)
+    )
     if active_only:
         q = q.where(Organisation.active.is_(True))
-    return q
+    return [(org, n) for org, n in db.session.execute(q).all()]
+
+
+def people_of(actor: User, org: Organisation, *, exclude: User | None = None) -> list[User]:
+    """The people linked to an organisation, by name (staff, or the organisation's referent)."""
+    require_actor(actor)
+    require(can_view_organisation_people(actor, org), private=True)
+    q = select(User).where(User.organisation_id == org.id)
+    if exclude is not None:
+        q = q.where(User.id != exclude.id)
+    return list(db.session.scalars(q.order_by(func.lower(User.full_name), User.id)))

@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import func, select
 
-from lms.accounts.models import Role, User
-from lms.accounts.views import apply_field_errors
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.organisations import services
 from lms.organisations.forms import OrganisationForm
 from lms.organisations.models import Organisation
-from lms.security import roles_required
+from lms.organisations.permissions import (
+    can_manage_organisations,
+    can_view_organisation,
+    can_view_organisations,
+)
+from lms.security import allowed_if
+from lms.web import acting_user, apply_field_errors, get_or_404
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin/organizzazioni")
 
 
-def organisations_with_people(*, active_only: bool = False) -> list[tuple[Organisation, int]]:
-    """Every organisation with the number of people linked to it, in one query."""
-    people = func.count(User.id)
-    q = (
-        select(Organisation, people)
-        .outerjoin(User, User.organisation_id == Organisation.id)
-        .group_by(Organisation.id)
-        .order_by(func.lower(Organisation.name), Organisation.id)
-    )
-    if active_only:
-        q = q.where(Organisation.active.is_(True))
-    return [(org, n) for org, n in db.session.execute(q).all()]
-
-
 def _get(org_id: int) -> Organisation:
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        abort(404)
-    return org
+    return get_or_404(Organisation, org_id, visible=can_view_organisation)
 
 
 def _breadcrumbs(*extra):
@@ -49,42 +34,35 @@ def _breadcrumbs(*extra):
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_organisations)
 def index():
     return render_template(
         "organisations/index.html",
-        rows=organisations_with_people(),
-        can_edit=current_user.has_role(Role.ADMIN),
+        rows=services.organisations_with_people(acting_user()),
         breadcrumbs=_breadcrumbs(),
     )
 
 
 @bp.get("/<int:org_id>")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
+@allowed_if(can_view_organisations)
 def detail(org_id: int):
     org = _get(org_id)
-    people = db.session.scalars(
-        select(User)
-        .where(User.organisation_id == org.id)
-        .order_by(func.lower(User.full_name), User.id)
-    ).all()
     return render_template(
         "organisations/detail.html",
         org=org,
-        people=people,
-        can_edit=current_user.has_role(Role.ADMIN),
+        people=services.people_of(acting_user(), org),
         breadcrumbs=_breadcrumbs((org.name, None)),
     )
 
 
 @bp.route("/nuova", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_organisations)
 def new():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
             org = services.create_organisation(
-                current_user,
+                acting_user(),
                 name=form.name.data,
                 tax_code=form.tax_code.data,
                 sector=form.sector.data,
@@ -107,7 +85,7 @@ def new():
 
 
 @bp.route("/<int:org_id>/modifica", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_organisations)
 def edit(org_id: int):
     org = _get(org_id)
     form = OrganisationForm()
@@ -117,7 +95,7 @@ def edit(org_id: int):
     if form.validate_on_submit():
         try:
             services.update_organisation(
-                current_user,
+                acting_user(),
                 org,
                 name=form.name.data,
                 tax_code=form.tax_code.data,
@@ -146,7 +124,7 @@ def edit(org_id: int):
 
 def _set_active(org: Organisation, active: bool) -> None:
     services.update_organisation(
-        current_user,
+        acting_user(),
         org,
         name=org.name,
         tax_code=org.tax_code,
@@ -157,7 +135,7 @@ def _set_active(org: Organisation, active: bool) -> None:
 
 
 @bp.post("/<int:org_id>/disattiva")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_organisations)
 def deactivate(org_id: int):
     org = _get(org_id)
     _set_active(org, False)
@@ -174,7 +152,7 @@ def deactivate(org_id: int):
 
 
 @bp.post("/<int:org_id>/riattiva")
-@roles_required(Role.ADMIN)
+@allowed_if(can_manage_organisations)
 def reactivate(org_id: int):
     org = _get(org_id)
     _set_active(org, True)

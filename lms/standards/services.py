@@ -7,9 +7,11 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.accounts.models import User
 from lms.audit.services import record, snapshot
 from lms.db import db
 from lms.errors import ValidationFailed
+from lms.permissions import require, require_actor
 from lms.standards.models import (
     Ability,
     Competence,
@@ -18,8 +20,14 @@ from lms.standards.models import (
     KnowledgeItem,
     Profile,
 )
+from lms.standards.permissions import can_manage_standards, can_view_standards
 
 ITEM_FIELDS = ["framework_id", "kind", "code", "title", "competence_id"]
+
+
+def _may_manage(actor: User) -> None:
+    require_actor(actor)
+    require(can_manage_standards(actor))
 
 
 def _required(value: str | None, field: str) -> str:
@@ -31,7 +39,7 @@ def _required(value: str | None, field: str) -> str:
 
 
 def create_framework(
-    actor,
+    actor: User,
     *,
     code: str,
     title: str,
@@ -44,6 +52,7 @@ def create_framework(
     illustrative: bool = False,
 ) -> Framework:
     """Register a framework published by a public body."""
+    _may_manage(actor)
     code = _required(code, "code")
     if valid_from and valid_until and valid_until < valid_from:
         msg = _("The end of validity comes before its start.")
@@ -79,7 +88,7 @@ def create_framework(
 
 
 def create_profile(
-    actor,
+    actor: User,
     framework: Framework,
     *,
     code: str,
@@ -91,6 +100,7 @@ def create_profile(
     atlante_code: str | None = None,
 ) -> Profile:
     """Add a qualification or profile to a framework."""
+    _may_manage(actor)
     if eqf_level is not None and not 1 <= eqf_level <= 8:
         msg = _("The EQF level goes from 1 to 8.")
         raise ValidationFailed(msg, {"eqf_level": [msg]})
@@ -139,7 +149,7 @@ def _add_item(actor, item: FrameworkItem) -> FrameworkItem:
 
 
 def create_competence(
-    actor,
+    actor: User,
     framework: Framework,
     *,
     code: str,
@@ -149,6 +159,7 @@ def create_competence(
     profile: Profile | None = None,
 ) -> Competence:
     """Add a competence to a framework, optionally to one of its profiles."""
+    _may_manage(actor)
     code = _required(code, "code")
     _check_code_free(framework.id, code)
     comp = Competence(
@@ -169,8 +180,9 @@ def create_competence(
 
 
 def _create_child(
-    actor, cls, competence: Competence, code: str, title: str, description: str, position: int
+    actor: User, cls, competence: Competence, code: str, title: str, description: str, position: int
 ):
+    _may_manage(actor)
     code = _required(code, "code")
     _check_code_free(competence.framework_id, code)
     item = cls(
@@ -185,7 +197,7 @@ def _create_child(
 
 
 def create_ability(
-    actor,
+    actor: User,
     competence: Competence,
     *,
     code: str,
@@ -198,7 +210,7 @@ def create_ability(
 
 
 def create_knowledge_item(
-    actor,
+    actor: User,
     competence: Competence,
     *,
     code: str,
@@ -210,8 +222,10 @@ def create_knowledge_item(
     return _create_child(actor, KnowledgeItem, competence, code, title, description, position)
 
 
-def items_of_frameworks() -> list[FrameworkItem]:
+def items_of_frameworks(actor: User) -> list[FrameworkItem]:
     """Every framework item, grouped by framework and ordered for pick lists."""
+    require_actor(actor)
+    require(can_view_standards(actor))
     return list(
         db.session.scalars(
             select(FrameworkItem).order_by(FrameworkItem.framework_id, FrameworkItem.code)

@@ -373,3 +373,21 @@ def test_api_writes_need_csrf_by_session_but_not_by_token(database_url, tmp_path
         assert resp.status_code == 201
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_system_account_cannot_be_edited_or_reached(login_as, make):
+    from lms.accounts.services import system_actor
+    from lms.db import db
+
+    system = system_actor()
+    db.session.commit()
+    admin = make.user(Role.ADMIN)
+    client = login_as(admin)
+    page = client.get(f"/admin/utenti/{system.id}").get_data(as_text=True)
+    assert f"/admin/utenti/{system.id}/modifica" not in page
+    assert f"/admin/utenti/{system.id}/link-accesso" not in page
+    assert "/disattiva" not in page
+    assert client.get(f"/admin/utenti/{system.id}/modifica").status_code == 404
+    assert client.post(f"/admin/utenti/{system.id}/disattiva").status_code == 403
+    assert client.post(f"/admin/utenti/{system.id}/link-accesso").status_code == 403
+    assert system.email not in client.get("/admin/utenti/").get_data(as_text=True)

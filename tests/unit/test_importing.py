@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from lms.accounts import importing
 from lms.accounts.importing import decode_upload, import_users, parse_users_csv
 from lms.accounts.models import Role, User
+from lms.accounts.services import system_actor
 from lms.audit.models import AuditEntry
 from lms.db import db
 from lms.errors import ValidationFailed
@@ -123,7 +124,7 @@ def test_quoted_field_over_two_lines_keeps_line_numbers(app):
 def test_deactivated_organisation_is_refused(app, make):
     org = make.organisation(name="Chiusa S.r.l.")
     update_organisation(
-        None,
+        system_actor(),
         org,
         name=org.name,
         tax_code=org.tax_code,

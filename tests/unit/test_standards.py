@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms.accounts.models import Role
 from lms.db import db
-from lms.errors import ValidationFailed
+from lms.errors import Forbidden, ValidationFailed
 from lms.standards.models import Ability, Competence, FrameworkItem, KnowledgeItem, Profile
 from lms.standards.services import (
     create_ability,
@@ -15,28 +16,30 @@ from lms.standards.services import (
     create_framework,
     create_knowledge_item,
     create_profile,
+    items_of_frameworks,
 )
 
 
 def test_framework_items_and_module_links(app, make):
+    coord = make.user(Role.COORDINATOR)
     fw = create_framework(
-        None,
+        coord,
         code="QRSP",
         title="Quadro",
         issuer="Regione Lombardia",
         version="2018",
         illustrative=True,
     )
-    profile = create_profile(None, fw, code="DM", title="Disability Manager", eqf_level=6)
-    comp = create_competence(None, fw, code="C1", title="Pianificare", profile=profile)
-    ability = create_ability(None, comp, code="C1.A1", title="Calcolare la quota")
-    knowledge = create_knowledge_item(None, comp, code="C1.K1", title="Legge 68/1999")
+    profile = create_profile(coord, fw, code="DM", title="Disability Manager", eqf_level=6)
+    comp = create_competence(coord, fw, code="C1", title="Pianificare", profile=profile)
+    ability = create_ability(coord, comp, code="C1.A1", title="Calcolare la quota")
+    knowledge = create_knowledge_item(coord, comp, code="C1.K1", title="Legge 68/1999")
     db.session.commit()
     with pytest.raises(ValidationFailed):
-        create_ability(None, comp, code="C1.A1", title="Doppione")
+        create_ability(coord, comp, code="C1.A1", title="Doppione")
     db.session.rollback()
     with pytest.raises(ValidationFailed):
-        create_profile(None, fw, code="X", title="X", eqf_level=9)
+        create_profile(coord, fw, code="X", title="X", eqf_level=9)
     db.session.rollback()
     items = db.session.scalars(select(FrameworkItem).order_by(FrameworkItem.code)).all()
     assert [type(i) for i in items] == [Competence, Ability, KnowledgeItem]
@@ -51,3 +54,24 @@ def test_framework_items_and_module_links(app, make):
         select(Module).where(Module.id == module.id).options(selectinload(Module.framework_items))
     )
     assert [i.code for i in m.framework_items] == ["C1", "C1.A1", "C1.K1"]
+
+
+def test_only_staff_maintain_frameworks(app, make):
+    trainer, coord = make.user(Role.TRAINER), make.user(Role.COORDINATOR)
+    with pytest.raises(Forbidden):
+        create_framework(trainer, code="X", title="X", issuer="Regione")
+    db.session.rollback()
+    with pytest.raises(Forbidden):
+        create_framework(None, code="X", title="X", issuer="Regione")
+    db.session.rollback()
+    fw = create_framework(coord, code="X", title="X", issuer="Regione")
+    comp = create_competence(coord, fw, code="C1", title="Pianificare")
+    for call in (
+        lambda: create_profile(trainer, fw, code="P", title="P"),
+        lambda: create_competence(trainer, fw, code="C2", title="Altro"),
+        lambda: create_ability(trainer, comp, code="C1.A1", title="Abilità"),
+        lambda: create_knowledge_item(trainer, comp, code="C1.K1", title="Conoscenza"),
+    ):
+        with pytest.raises(Forbidden):
+            call()
+    assert [i.code for i in items_of_frameworks(trainer)] == ["C1"]
