@@ -101,10 +101,13 @@ def create_admin(email: str, full_name: str, base_url: str):
 @lms_cli.command("demo")
 def demo_command():
     """Load the invented demo programme (safe to run again)."""
-    from lms.demo import load_all, print_logins
+    from lms.db import db
+    from lms.demo import print_logins, steps
 
     client_address.set("cli")
-    load_all(current_app)
+    for step in steps(current_app):
+        step()
+        db.session.commit()
     print_logins()
 
 

@@ -176,12 +176,9 @@ def load_platform() -> None:
     db.session.flush()
 
 
-def load_all(app) -> None:
-    """Run every package's demo step in order, committing after each (``flask lms demo``)."""
-    steps = sorted(app.extensions["lms_demo_steps"], key=lambda s: s[0])
-    for _order, step in steps:
-        step()
-        db.session.commit()
+def steps(app) -> list:
+    """Every package's demo step, in order; the caller (``flask lms demo``) commits each."""
+    return [step for _order, step in sorted(app.extensions["lms_demo_steps"], key=lambda s: s[0])]
 
 
 def print_logins() -> None:

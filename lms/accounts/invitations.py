@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
 
-from lms.accounts.models import User
+from lms.accounts.models import SYSTEM_EMAIL, User
 from lms.accounts.permissions import can_manage_users
 from lms.accounts.services import create_password_link, get_user_by_email
 from lms.audit.services import record
@@ -58,7 +58,12 @@ def uninvited_users(actor: User) -> Select:
     require(can_manage_users(actor))
     return (
         select(User)
-        .where(User.active.is_(True), User.password_hash.is_(None), ~_already_invited())
+        .where(
+            User.active.is_(True),
+            User.password_hash.is_(None),
+            User.email != SYSTEM_EMAIL,  # the CLI's built-in account is nobody to invite
+            ~_already_invited(),
+        )
         .order_by(func.lower(User.full_name), User.id)
     )
 
@@ -95,5 +100,5 @@ def request_password_reset(email: str, *, now: dt.datetime | None = None) -> Non
     )
     if recent is not None:
         return
-    raw = create_password_link(None, user)
+    raw = create_password_link(user, user)  # the person asks for their own link
     notify(user, PASSWORD_RESET, _link_context(raw), sensitive=True, now=now)

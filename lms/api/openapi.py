@@ -15,6 +15,7 @@ import warnings
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import fields
 from flask import Flask, current_app, jsonify
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import (
@@ -202,13 +203,21 @@ def api_rules(app: Flask) -> list[Rule]:
     return sorted(rules, key=lambda r: (r.rule, r.endpoint))
 
 
+def _decimal_as_string(self, field, ret, **kwargs) -> dict:
+    """Points and weights travel as decimal strings ("8.50"), never as binary floats."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": ["string", "null"] if field.allow_none else "string", "format": "decimal"}
+    return {}
+
+
 def build_document(app: Flask) -> dict:
     """The OpenAPI 3.1 document of every route under /api/v1/."""
+    marshmallow_plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Rencontrer LMS API",
         version="1",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow_plugin],
         info={
             "description": "Every list is paginated (?page=&per_page=, an envelope and a Link "
             "header); errors use one problem format. Authenticate with a personal token "
@@ -216,6 +225,7 @@ def build_document(app: Flask) -> dict:
         },
         security=[{"bearer": []}, {"cookie": []}],
     )
+    marshmallow_plugin.converter.add_attribute_function(_decimal_as_string)
     spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "A personal API token."}
     )

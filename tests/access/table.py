@@ -114,6 +114,7 @@ TABLE: dict[str, Entry] = {
     "accounts.change_password": rule("GET POST", **EVERYONE),
     "accounts.tokens": rule("GET POST", **EVERYONE),
     "accounts.revoke_token": rule("POST", "token", fresh=True, **{r: "own" for r in ROLES}),
+    "api.openapi_json": rule("GET", public=True),
     "api.me": rule("GET", **EVERYONE),
     "api.my_results": rule("GET", **TRAINEE),
     # --- accounts, organisations, audit (admin pages) ------------------------------------

@@ -70,7 +70,7 @@ OPERATIONS = _operations()
 def demo_api(database_template, tmp_path_factory):
     """A fresh SQLite database with the demo programme, an admin's token and the schema."""
     from lms.accounts.services import create_api_token, get_user_by_email
-    from lms.demo import load_all
+    from lms.demo import steps
 
     if not isinstance(database_template, Path):
         pytest.skip("schemathesis runs on the SQLite demo database")
@@ -79,7 +79,9 @@ def demo_api(database_template, tmp_path_factory):
     shutil.copy(database_template, path)
     app = make_test_app(f"sqlite:///{path}", base, PROPAGATE_TEST_ERRORS=False)
     with app.app_context():
-        load_all(app)
+        for step in steps(app):
+            step()
+            db.session.commit()
         admin = get_user_by_email("admin@demo.example")
         _token, raw = create_api_token(admin, "schemathesis")
         db.session.commit()
