@@ -15,8 +15,8 @@ import warnings
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import fields
 from flask import Flask, current_app, jsonify
+from marshmallow import fields
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import (
     FloatConverter,
