@@ -53,7 +53,7 @@ def test_forgot_password_then_log_in_with_the_new_one(
     page.locator("#email").fill(email.upper())
     submit(page, page.locator("main form button[type=submit]"))
     assert page.url.endswith("/password/dimenticata/inviata")
-    assert page.locator("h1").inner_text() == "Controlli la posta elettronica"
+    assert page.locator("h1").inner_text() == "Controlla la posta elettronica"
     answer = page.locator("main").inner_text()
 
     [message] = messages_to(live_server, email)

@@ -62,7 +62,7 @@ def test_invitation_is_written_to_the_outbox_in_the_recipients_language(app, mak
     [message] = outbox(app)
     assert message["To"] == person.email
     assert message["From"] == app.config["MAIL_FROM"]
-    assert message["Subject"] == "Il Suo account su Rencontrer LMS: imposti la password"
+    assert message["Subject"] == "Il tuo account su Rencontrer LMS: imposta la password"
     text = text_of(message)
     assert "Gentile Carla D'Amico," in text  # plain text: not HTML-escaped
     assert "Gentile Carla D&#39;Amico," in html_of(message)
@@ -130,7 +130,7 @@ def test_send_invitations_after_a_csv_import(app, make, login_as):
     assert set(messages) == {"giulia@example.org", "marco@example.org", "anna@example.org"}
     assert already.email not in messages
     assert messages["marco@example.org"]["Subject"].startswith("Your account")  # locale en
-    assert messages["giulia@example.org"]["Subject"].startswith("Il Suo account")
+    assert messages["giulia@example.org"]["Subject"].startswith("Il tuo account")
 
     # Sending again writes to nobody: they have all been invited once.
     assert client.post("/admin/utenti/inviti").status_code == 303
@@ -163,7 +163,7 @@ def test_forgot_password_answers_the_same_for_known_and_unknown_addresses(app, m
         page = client.get(resp.headers["Location"]).get_data(as_text=True)
         answers.append((resp.headers["Location"], CSRF.sub("", page)))
     assert answers[0] == answers[1]  # byte for byte, but for each visitor's CSRF token
-    assert "Controlli la posta elettronica" in answers[0][1]
+    assert "Controlla la posta elettronica" in answers[0][1]
 
     [message] = outbox(app)  # one message, for the known address only
     assert message["To"] == person.email
