@@ -226,6 +226,39 @@ def test_assessment_results_are_copied_once_per_assessment(app, make, monkeypatc
     assert evidence.add_assessment_results(people(d).candidate, d) == []  # not twice
 
 
+def test_assessment_results_from_the_real_service(app, make):
+    """A released quiz question on a target item becomes second-party evidence."""
+    from assessments.models import AssessmentKind
+    from assessments.scoring import QuestionType
+    from assessments.services import grading, taking
+    from assessments.services.taking import AnswerInput, load_questions
+
+    candidate = make.user(Role.TRAINEE)
+    d = make.dossier(candidate=candidate, state=S.IDENTIFICATION)
+    knowledge = next(i for i in target_items(d) if i.code == "C1.K1")
+    trainer = make.user(Role.TRAINER)
+    course = make.course(trainers=[trainer])
+    make.enrolment(course, candidate)
+    quiz = make.assessment(course, AssessmentKind.QUIZ, actor=trainer, title="Quiz L. 68")
+    make.question(
+        quiz, QuestionType.TRUE_FALSE, actor=trainer, points="2", framework_item_ids=[knowledge.id]
+    )
+    (q,) = load_questions(quiz.id)
+    attempt = taking.start_attempt(candidate, quiz)
+    taking.submit_attempt(candidate, attempt, [AnswerInput(q.id, [next(c.id for c in q.choices if c.correct)])])
+    db.session.commit()
+    assert evidence.add_assessment_results(candidate, d) == []  # not released yet
+    grading.release(trainer, quiz)
+    db.session.commit()
+    (ev,) = evidence.add_assessment_results(candidate, d)
+    assert ev.title == "Quiz L. 68" and ev.value == EvidenceValue.SECOND
+    assert ev.data["results"][0]["points"] == "2.00"
+    docs, _n = evidence.evidence_documents(candidate, d)
+    added = next(x for x in docs if x["id"] == ev.id)
+    assert [link["item_id"] for link in added["links"]] == [knowledge.id]
+    assert "2.00/2.00" in added["links"][0]["note"]
+
+
 # --- observations ------------------------------------------------------------------------
 
 
