@@ -27,8 +27,8 @@ def require_state(dossier: Dossier, *states: DossierState) -> None:
     if dossier.state not in states:
         raise Conflict(
             _(
-                "This is not possible while the dossier is %(state)s.",
-                state=dossier.state_label.lower(),
+                "This is not possible in the dossier's current state (%(state)s).",
+                state=dossier.state_label,
             )
         )
 

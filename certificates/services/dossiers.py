@@ -133,7 +133,9 @@ def check_assignment(
         "content_expert_id": _user(content_expert_id, "content_expert_id"),
     }
     if acc is not None and not can_be_accompagnatore(acc):
-        errors["accompagnatore_id"] = [_("The accompagnatore must be a member of staff.")]
+        errors["accompagnatore_id"] = [
+            _("The accompagnatore must be a coordinator, a trainer or an assessor.")
+        ]
     if acc is not None and acc.id == candidate_id:
         errors["accompagnatore_id"] = [_("Candidates cannot accompany themselves.")]
     for field, expert in experts.items():
@@ -383,8 +385,8 @@ def decide(actor: User, dossier: Dossier, *, now: dt.datetime | None = None) -> 
     if disagreeing:
         raise Conflict(
             _(
-                "The experts disagree on %(n)d competences: resolve it before deciding.",
-                n=len(disagreeing),
+                "The experts disagree on at least one competence: "
+                "resolve the disagreement before deciding."
             )
         )
     if not all(s.decided for s in statuses):

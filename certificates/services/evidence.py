@@ -268,7 +268,8 @@ def add_attendance_summary(
     )
     note = _("Covered by the modules of the course attended.")
     links = [(i.id, note) for i in target_items(dossier) if i.id in covered]
-    title = _("Attendance: %(course)s", course=f"{course.title} {course.edition}".strip())
+    course_name = " ".join(part for part in (course.title, course.edition) if part)
+    title = _("Attendance: %(course)s", course=course_name)
     evidence = _new_evidence(
         actor,
         dossier,

@@ -23,11 +23,11 @@ from lms.db import db
 from lms.errors import Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed
 from tests.unit.certificates_helpers import people
 
-O = DecisionOutcome
+OUT = DecisionOutcome
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 
-def _input(outcome=O.VALIDATED, **kw):
+def _input(outcome=OUT.VALIDATED, **kw):
     return DecisionInput(
         outcome=outcome,
         method=kw.pop("method", AssessmentMethod.DOCUMENTARY),
@@ -36,7 +36,7 @@ def _input(outcome=O.VALIDATED, **kw):
     )
 
 
-def _sign(expert, d, comp, outcome=O.VALIDATED, version=0, **kw):
+def _sign(expert, d, comp, outcome=OUT.VALIDATED, version=0, **kw):
     return decisions.record_decision(
         expert, d, comp, _input(outcome, **kw), seen_version=version, now=NOW
     )
@@ -55,12 +55,12 @@ def test_a_competence_is_decided_only_when_both_experts_sign_the_same_outcome(as
     assert not status[c1].decided and status[c1].outcome is None
     _sign(p.content, d, c1)
     status = {s.competence_id: s for s in decisions.competence_statuses(d)}
-    assert status[c1].decided and status[c1].outcome == O.VALIDATED
+    assert status[c1].decided and status[c1].outcome == OUT.VALIDATED
     assert not status[c2].decided
     with pytest.raises(Conflict):
         dossiers.decide(p.method, d)  # c2 is not decided yet
-    _sign(p.method, d, c2, O.NOT_VALIDATED)
-    _sign(p.content, d, c2, O.NOT_VALIDATED)
+    _sign(p.method, d, c2, OUT.NOT_VALIDATED)
+    _sign(p.content, d, c2, OUT.NOT_VALIDATED)
     dossiers.decide(p.content, d)
     assert d.state == DossierState.DECIDED and d.decided_at is not None
 
@@ -78,8 +78,8 @@ def test_an_unsigned_record_does_not_count(assessed):
 def test_both_asking_for_a_direct_test_is_not_a_decision(assessed):
     d, p, (c1, c2) = assessed
     for c in (c1, c2):
-        _sign(p.method, d, c, O.DIRECT_TEST_NEEDED)
-        _sign(p.content, d, c, O.DIRECT_TEST_NEEDED)
+        _sign(p.method, d, c, OUT.DIRECT_TEST_NEEDED)
+        _sign(p.content, d, c, OUT.DIRECT_TEST_NEEDED)
     assert decisions.disagreements(d) == []
     with pytest.raises(Conflict):
         dossiers.decide(p.method, d)
@@ -87,19 +87,22 @@ def test_both_asking_for_a_direct_test_is_not_a_decision(assessed):
 
 def test_a_disagreement_is_reported_and_blocks_the_decision_until_resolved(assessed):
     d, p, (c1, c2) = assessed
-    _sign(p.method, d, c1, O.VALIDATED)
-    mine = _sign(p.content, d, c1, O.NOT_VALIDATED)
+    _sign(p.method, d, c1, OUT.VALIDATED)
+    mine = _sign(p.content, d, c1, OUT.NOT_VALIDATED)
     _sign(p.method, d, c2)
     _sign(p.content, d, c2)
     found = decisions.disagreements(d)
     assert [s.competence_id for s in found] == [c1]
-    assert {x.outcome for x in found[0].signed} == {O.VALIDATED, O.NOT_VALIDATED}
-    with pytest.raises(Conflict, match="disagree"):
+    assert {x.outcome for x in found[0].signed} == {OUT.VALIDATED, OUT.NOT_VALIDATED}
+    with pytest.raises(Conflict, match="disagree|disaccordo"):
         dossiers.decide(p.method, d)
     # The content expert revises, with history: the disagreement is resolved.
     decisions.edit_decision(
-        p.content, mine, _input(O.VALIDATED, reasons="Rivisto dopo il confronto."),
-        seen_version=mine.version_id, now=NOW,
+        p.content,
+        mine,
+        _input(OUT.VALIDATED, reasons="Rivisto dopo il confronto."),
+        seen_version=mine.version_id,
+        now=NOW,
     )
     assert decisions.disagreements(d) == []
     dossiers.decide(p.method, d)
@@ -114,12 +117,12 @@ def test_an_expert_never_edits_the_other_experts_record(assessed):
     d, p, (c1, _c2) = assessed
     theirs = _sign(p.method, d, c1)
     with pytest.raises(Forbidden):
-        decisions.edit_decision(p.content, theirs, _input(O.NOT_VALIDATED), seen_version=1)
+        decisions.edit_decision(p.content, theirs, _input(OUT.NOT_VALIDATED), seen_version=1)
     # Recording on the same competence creates the content expert's own record instead.
-    mine = _sign(p.content, d, c1, O.NOT_VALIDATED)
+    mine = _sign(p.content, d, c1, OUT.NOT_VALIDATED)
     assert mine.id != theirs.id and mine.expert_id == p.content.id
     db.session.refresh(theirs)
-    assert theirs.outcome == O.VALIDATED
+    assert theirs.outcome == OUT.VALIDATED
 
 
 def test_only_assigned_experts_record_decisions(assessed, make):
@@ -175,7 +178,7 @@ def test_database_refuses_a_decision_without_reasons(assessed):
     d, p, (c1, _c2) = assessed
     rec = _sign(p.method, d, c1)
     db.session.commit()
-    with pytest.raises(Exception, match="(?i)check|constraint"):
+    with pytest.raises(Exception, match=r"(?i)check|constraint"):
         db.session.execute(
             text("UPDATE competence_decisions SET reasons = '' WHERE id = :id"), {"id": rec.id}
         )
@@ -186,9 +189,9 @@ def test_a_stale_version_is_refused(assessed):
     d, p, (c1, _c2) = assessed
     rec = _sign(p.method, d, c1)
     seen = rec.version_id
-    decisions.edit_decision(p.method, rec, _input(O.NOT_VALIDATED), seen_version=seen)
+    decisions.edit_decision(p.method, rec, _input(OUT.NOT_VALIDATED), seen_version=seen)
     with pytest.raises(StaleEdit):  # the second tab still shows the first version
-        decisions.edit_decision(p.method, rec, _input(O.VALIDATED), seen_version=seen)
+        decisions.edit_decision(p.method, rec, _input(OUT.VALIDATED), seen_version=seen)
     with pytest.raises(StaleEdit):  # a "new" record where one exists already
         _sign(p.method, d, c1, version=0)
 
@@ -206,7 +209,7 @@ def test_a_lost_update_in_the_database_becomes_stale_edit(assessed):
         )
     assert rec.version_id == seen  # so only the database's version check can notice
     with pytest.raises(StaleEdit):
-        decisions.edit_decision(p.method, rec, _input(O.NOT_VALIDATED), seen_version=seen)
+        decisions.edit_decision(p.method, rec, _input(OUT.NOT_VALIDATED), seen_version=seen)
     db.session.rollback()
 
 
@@ -259,7 +262,7 @@ def test_unique_record_per_expert_and_competence_in_the_database(assessed):
                 dossier_id=d.id,
                 competence_id=c1,
                 expert_id=rec.expert_id,
-                outcome=O.VALIDATED,
+                outcome=OUT.VALIDATED,
                 method=AssessmentMethod.DOCUMENTARY,
                 reasons="doppione",
             )

@@ -169,7 +169,9 @@ def test_database_refuses_assignments_that_break_independence(app, make, constra
 def test_database_requires_experts_once_submitted(app, make):
     d = make.dossier(state=S.SUBMITTED)
     with pytest.raises(IntegrityError):
-        db.session.execute(text("UPDATE dossiers SET method_expert_id = NULL WHERE id = :id"), {"id": d.id})
+        db.session.execute(
+            text("UPDATE dossiers SET method_expert_id = NULL WHERE id = :id"), {"id": d.id}
+        )
     db.session.rollback()
 
 
@@ -395,7 +397,10 @@ def _course_with_attendance(make, candidate, minutes):
     lesson = make.lesson(course, trainer=trainer, date=day)
     status = AttendanceStatus.PRESENT if minutes else AttendanceStatus.ABSENT
     save_register(
-        trainer, lesson, course, [RowInput(enrolment_id=enrolment.id, status=status, minutes=minutes)]
+        trainer,
+        lesson,
+        course,
+        [RowInput(enrolment_id=enrolment.id, status=status, minutes=minutes)],
     )
     db.session.commit()
     return course

@@ -124,7 +124,7 @@ def test_kinds_and_values_that_are_refused(app, make):
 def test_database_keeps_training_records_second_party(app, make):
     d = make.dossier(state=S.IDENTIFICATION)
     ev = db.session.scalars(select(Evidence)).one()
-    with pytest.raises(Exception, match="(?i)check|constraint"):
+    with pytest.raises(Exception, match=r"(?i)check|constraint"):
         db.session.execute(
             text("UPDATE evidence_records SET kind = 'attendance_summary' WHERE id = :id"),
             {"id": ev.id},
@@ -188,7 +188,9 @@ def test_attendance_summary_copies_the_figures_of_that_moment(app, make):
     assert ev.kind == EvidenceKind.ATTENDANCE_SUMMARY and ev.value == EvidenceValue.SECOND
     assert ev.data["attended_minutes"] == 180 and ev.data["held_minutes"] == 240
     assert ev.data["percentage"] == 75.0 and ev.data["certification_threshold_pct"] == 75
-    linked = {link["item_id"] for link in evidence.evidence_documents(people(d).acc, d)[0][-1]["links"]}
+    linked = {
+        link["item_id"] for link in evidence.evidence_documents(people(d).acc, d)[0][-1]["links"]
+    }
     assert linked == {i.id for i in items}
 
 
@@ -210,8 +212,17 @@ def test_assessment_results_are_copied_once_per_assessment(app, make, monkeypatc
         out = {i: [] for i in item_ids}
         out[items[1].id].append(
             ItemResult(
-                items[1].id, "criterion", 7, "Prova pratica", 3, released, "Criterio 1",
-                Decimal("3"), Decimal("5"), "Adeguato", "first",
+                items[1].id,
+                "criterion",
+                7,
+                "Prova pratica",
+                3,
+                released,
+                "Criterio 1",
+                Decimal("3"),
+                Decimal("5"),
+                "Adeguato",
+                "first",
             )
         )
         return out
@@ -245,7 +256,9 @@ def test_assessment_results_from_the_real_service(app, make):
     )
     (q,) = load_questions(quiz.id)
     attempt = taking.start_attempt(candidate, quiz)
-    taking.submit_attempt(candidate, attempt, [AnswerInput(q.id, [next(c.id for c in q.choices if c.correct)])])
+    taking.submit_attempt(
+        candidate, attempt, [AnswerInput(q.id, [next(c.id for c in q.choices if c.correct)])]
+    )
     db.session.commit()
     assert evidence.add_assessment_results(candidate, d) == []  # not released yet
     grading.release(trainer, quiz)
@@ -299,9 +312,7 @@ def test_submission_freezes_a_snapshot_that_later_edits_do_not_change(app, make)
     evidence.add_evidence(p.candidate, d, document("Nuova lettera"))
     db.session.commit()
     db.session.expire_all()
-    first = db.session.scalars(
-        select(DossierSnapshot).where(DossierSnapshot.number == 1)
-    ).one()
+    first = db.session.scalars(select(DossierSnapshot).where(DossierSnapshot.number == 1)).one()
     assert first.content["evidence"][0]["title"] == "Attestato di prova"
     assert len(first.content["evidence"]) == 1
     # Experts see the snapshot, not the live edits, until the dossier is submitted again.

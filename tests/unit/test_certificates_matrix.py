@@ -103,7 +103,9 @@ def _build(make, competences: int, pieces: int):
             document(
                 f"Evidenza {n}",
                 value=value,
-                kind=EvidenceKind.SELF_DECLARATION if value == EvidenceValue.FIRST else EvidenceKind.DOCUMENT,
+                kind=EvidenceKind.SELF_DECLARATION
+                if value == EvidenceValue.FIRST
+                else EvidenceKind.DOCUMENT,
                 links=[(i.id, "nota") for i in linked],
             ),
         )
@@ -119,10 +121,10 @@ def _queries(actor, d) -> tuple[int, object]:
 
 
 def test_matrix_runs_a_fixed_number_of_queries_at_two_sizes(app, make):
-    small, ps, small_items = _build(make, 2, 5)
+    small, ps, _small_items = _build(make, 2, 5)
     large, pl, large_items = _build(make, 6, 80)
     assert large_items == 54
-    n_small, m_small = _queries(ps.candidate, small)
+    n_small, _m_small = _queries(ps.candidate, small)
     n_large, m_large = _queries(pl.candidate, large)
     assert len(m_large.evidence) == 80 and len(m_large.competences) == 6
     # actor and roles and dossier reloaded (3), items, evidence, links (3)

@@ -23,7 +23,7 @@ def two(app, make):
 
 
 def test_each_person_sees_only_their_own_dossiers(two, make):
-    a, b, pa, pb = two
+    a, b, pa, _pb = two
     for who in (pa.candidate, pa.acc, pa.method, pa.content):
         assert perm.can_view_dossier(who, a)
         assert not perm.can_view_dossier(who, b)

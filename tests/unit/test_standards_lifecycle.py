@@ -35,7 +35,9 @@ def _fw(profile) -> Framework:
 def _items(fw) -> list[FrameworkItem]:
     return list(
         db.session.scalars(
-            select(FrameworkItem).where(FrameworkItem.framework_id == fw.id).order_by(FrameworkItem.code)
+            select(FrameworkItem)
+            .where(FrameworkItem.framework_id == fw.id)
+            .order_by(FrameworkItem.code)
         )
     )
 
@@ -107,7 +109,9 @@ def test_editing_a_draft_item_changes_its_uuid_only_when_the_text_changes(app, m
     new = lifecycle.new_version(make.admin(), _fw(profile))
     item = _items(new)[0]
     kept = item.uuid
-    lifecycle.edit_draft_item(make.admin(), item, title=item.title, description=item.description, code="C1bis")
+    lifecycle.edit_draft_item(
+        make.admin(), item, title=item.title, description=item.description, code="C1bis"
+    )
     assert item.uuid == kept and item.code == "C1bis"
     lifecycle.edit_draft_item(make.admin(), item, title="Testo nuovo")
     assert item.uuid != kept
@@ -139,9 +143,12 @@ def test_services_refuse_changes_to_a_published_framework(app, make):
 def test_the_database_refuses_changes_to_a_published_framework(app, make, statement):
     fw_id = make.profile(competences=1).framework_id
     db.session.close()
-    with db.engine.connect() as conn:
-        with pytest.raises(DBAPIError, match="never changes"), conn.begin():
-            conn.execute(text(statement), {"fw": fw_id})
+    with (
+        db.engine.connect() as conn,
+        pytest.raises(DBAPIError, match="never changes"),
+        conn.begin(),
+    ):
+        conn.execute(text(statement), {"fw": fw_id})
 
 
 def test_the_database_refuses_new_items_in_a_published_framework(app, make):
@@ -161,9 +168,14 @@ def test_retired_stays_retired_and_drafts_change_freely(app, make):
     db.session.close()
     with db.engine.connect() as conn:
         with pytest.raises(DBAPIError, match="never changes"), conn.begin():
-            conn.execute(text("UPDATE frameworks SET status = 'published' WHERE id = :i"), {"i": fw_id})
+            conn.execute(
+                text("UPDATE frameworks SET status = 'published' WHERE id = :i"), {"i": fw_id}
+            )
         with conn.begin():
-            conn.execute(text("UPDATE framework_items SET title = 'ok' WHERE framework_id = :i"), {"i": draft_id})
+            conn.execute(
+                text("UPDATE framework_items SET title = 'ok' WHERE framework_id = :i"),
+                {"i": draft_id},
+            )
             conn.execute(text("UPDATE frameworks SET title = 'ok' WHERE id = :i"), {"i": draft_id})
 
 
