@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from certificates.models import Dossier, DossierState, dossier_competences
@@ -38,17 +37,6 @@ def flush_or_stale() -> None:
     try:
         db.session.flush()
     except StaleDataError as exc:
-        raise StaleEdit() from exc
-
-
-def flush_or_conflict() -> None:
-    """Flush; a concurrent duplicate (unique constraint) becomes StaleEdit too."""
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit() from exc
-    except IntegrityError as exc:
         raise StaleEdit() from exc
 
 

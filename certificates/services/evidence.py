@@ -45,7 +45,7 @@ from courses.models import Course, CourseModule, Enrolment, module_framework_ite
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.db import db, utcnow
-from lms.errors import Conflict
+from lms.errors import Conflict, NotFound
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
 from lms.files.sniff import DOCUMENT_KINDS
@@ -175,7 +175,8 @@ def edit_evidence(
 
 
 def remove_evidence(actor: User, evidence: Evidence) -> None:
-    """Remove a piece of evidence, its links and its files (snapshots keep their copy)."""
+    """Remove a piece of evidence, its links and its files; files a snapshot names are kept,
+    so that what the experts decided on stays readable."""
     dossier = _dossier_of(evidence)
     require_on(actor, dossier, can_edit_evidence(actor, dossier, evidence))
     require_state(dossier, *EDITABLE_STATES)
@@ -196,8 +197,19 @@ def remove_evidence(actor: User, evidence: Evidence) -> None:
     record(actor, "evidence.remove", "evidence", evidence.id, before, None)
     db.session.delete(evidence)
     db.session.flush()
+    if _has_snapshot(dossier):
+        return
     for stored in files:
         discard_stored(stored)
+
+
+def _has_snapshot(dossier: Dossier) -> bool:
+    return (
+        db.session.scalar(
+            select(DossierSnapshot.id).where(DossierSnapshot.dossier_id == dossier.id).limit(1)
+        )
+        is not None
+    )
 
 
 def _attach(actor, evidence: Evidence, filename: str, content: bytes) -> StoredFile:
@@ -469,3 +481,14 @@ def evidence_documents(actor: User, dossier: Dossier) -> tuple[list[dict], int |
     if snap is None:
         return [], None
     return snap.content["evidence"] + _documents(dossier, EvidencePhase.ASSESSMENT), snap.number
+
+
+def dossier_file(actor: User, dossier: Dossier, stored_file_id: int) -> StoredFile:
+    """A file of the evidence the actor sees (experts: the snapshot's); any other id is
+    answered as not found, so changing an id reveals nothing."""
+    documents, _number = evidence_documents(actor, dossier)
+    named = {f["file_id"] for doc in documents for f in doc["files"]}
+    stored = db.session.get(StoredFile, stored_file_id) if stored_file_id in named else None
+    if stored is None:
+        raise NotFound()
+    return stored

@@ -7,7 +7,7 @@ assessment with their links (2). Files are not read.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -173,8 +173,3 @@ def matrix(actor: User, dossier: Dossier) -> Matrix:
     for cell in cells.values():
         cell.evidence_ids.sort()
     return Matrix(dossier.id, snapshot_number, list(rows.values()), evidence)
-
-
-def value_counts(m: Matrix) -> Counter:
-    """How many pieces of evidence of each value the matrix holds."""
-    return Counter(e.value for e in m.evidence)

@@ -94,7 +94,7 @@ def test_a_disagreement_is_reported_and_blocks_the_decision_until_resolved(asses
     found = decisions.disagreements(d)
     assert [s.competence_id for s in found] == [c1]
     assert {x.outcome for x in found[0].signed} == {OUT.VALIDATED, OUT.NOT_VALIDATED}
-    with pytest.raises(Conflict, match="disagree|disaccordo"):
+    with pytest.raises(Conflict, match=r"disagree|disaccordo"):
         dossiers.decide(p.method, d)
     # The content expert revises, with history: the disagreement is resolved.
     decisions.edit_decision(
@@ -269,3 +269,24 @@ def test_unique_record_per_expert_and_competence_in_the_database(assessed):
         )
         db.session.flush()
     db.session.rollback()
+
+
+def test_only_the_experts_close_the_assessment(assessed, make):
+    d, p, comps = assessed
+    for c in comps:
+        _sign(p.method, d, c)
+        _sign(p.content, d, c)
+    for who in (p.candidate, p.acc, make.coordinator()):
+        with pytest.raises(Forbidden):
+            dossiers.decide(who, d)
+    with pytest.raises(NotFound):
+        dossiers.decide(make.user(Role.ASSESSOR), d)
+    dossiers.decide(p.method, d)
+    with pytest.raises(Conflict):  # decided is final for this issue
+        dossiers.decide(p.method, d)
+    with pytest.raises(Conflict):  # and decisions are locked
+        _sign(p.method, d, comps[0], OUT.NOT_VALIDATED, version=1)
+    from tests.unit.certificates_helpers import audit_actions
+
+    last = audit_actions("dossier", d.id)[-1]
+    assert last.action == "dossier.decided" and last.actor_id == p.method.id

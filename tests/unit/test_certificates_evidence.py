@@ -358,3 +358,32 @@ def test_snapshots_are_append_only_in_the_orm_and_the_database(app, make):
         if conn.dialect.name == "postgresql":
             with pytest.raises(Exception, match="append-only"), conn.begin():
                 conn.execute(text("TRUNCATE dossier_snapshots"))
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def test_files_are_served_only_within_the_dossier_scope(app, make):
+    d = make.dossier(state=S.IDENTIFICATION)
+    p = people(d)
+    ev = evidence.add_evidence(p.candidate, d, document(), files=[("lettera.pdf", PDF)])
+    (link,) = db.session.scalars(select(EvidenceFile).where(EvidenceFile.evidence_id == ev.id))
+    file_id = link.stored_file_id
+    assert evidence.dossier_file(p.candidate, d, file_id).original_name == "lettera.pdf"
+    assert evidence.dossier_file(p.acc, d, file_id).id == file_id
+    with pytest.raises(NotFound):  # experts see files once submitted, from the snapshot
+        evidence.dossier_file(p.method, d, file_id)
+    with pytest.raises(NotFound):
+        evidence.dossier_file(make.user(Role.TRAINEE), d, file_id)
+    other = make.dossier(state=S.IDENTIFICATION)
+    with pytest.raises(NotFound):  # an id of this dossier's file through another dossier
+        evidence.dossier_file(people(other).candidate, other, file_id)
+    dossiers.submit(p.candidate, d)
+    assert evidence.dossier_file(p.method, d, file_id).id == file_id
+    # Returned, the candidate removes the evidence: the snapshot's file stays readable.
+    dossiers.return_to_identification(p.method, d, "Rivedere")
+    evidence.remove_evidence(p.candidate, db.session.get(Evidence, ev.id))
+    db.session.commit()
+    assert evidence.dossier_file(p.method, d, file_id).sha256
+    with pytest.raises(NotFound):
+        evidence.dossier_file(p.candidate, d, file_id)
