@@ -71,3 +71,18 @@ def target_items(dossier: Dossier) -> list[FrameworkItem]:
             .order_by(FrameworkItem.position, FrameworkItem.id)
         )
     )
+
+
+def course_enrolment(dossier: Dossier):
+    """The candidate's enrolment in the course the dossier rests on (None when not enrolled);
+    Conflict when the dossier rests on no course."""
+    from courses.models import Enrolment
+
+    if dossier.course_id is None:
+        raise Conflict(_("This dossier does not rest on a course."))
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.course_id == dossier.course_id, Enrolment.user_id == dossier.candidate_id)
+        .order_by(Enrolment.id.desc())
+        .limit(1)
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from certificates.models import Dossier, DossierComment, DossierSnapshot, DossierState
 from certificates.models import dossier_competences as dc
@@ -28,11 +28,11 @@ from certificates.permissions import (
     can_view_dossier,
     can_withdraw_dossier,
 )
-from certificates.services.common import require_on, require_state
+from certificates.services.common import course_enrolment, require_on, require_state
 from certificates.services.decisions import competence_statuses
-from certificates.services.evidence import count_evidence, snapshot_content
+from certificates.services.snapshots import count_evidence, freeze
 from courses.attendance import eligibility
-from courses.models import Course, Enrolment
+from courses.models import Course
 from lms.accounts.models import User
 from lms.accounts.permissions import is_staff
 from lms.audit.services import record
@@ -298,12 +298,7 @@ def check_attendance(dossier: Dossier, now: dt.datetime | None = None) -> None:
     only the courses eligibility rules decide it."""
     if dossier.course_id is None:
         return
-    enrolment = db.session.scalar(
-        select(Enrolment)
-        .where(Enrolment.course_id == dossier.course_id, Enrolment.user_id == dossier.candidate_id)
-        .order_by(Enrolment.id.desc())
-        .limit(1)
-    )
+    enrolment = course_enrolment(dossier)
     if enrolment is None:
         raise NotEligible(_("The candidate is not enrolled in the course this dossier rests on."))
     threshold = eligibility(enrolment, now).certification
@@ -315,34 +310,6 @@ def check_attendance(dossier: Dossier, now: dt.datetime | None = None) -> None:
                 missing=threshold.missing_minutes,
             )
         )
-
-
-def latest_snapshot(dossier: Dossier) -> DossierSnapshot | None:
-    """The snapshot of the last submission (one query)."""
-    return db.session.scalar(
-        select(DossierSnapshot)
-        .where(DossierSnapshot.dossier_id == dossier.id)
-        .order_by(DossierSnapshot.number.desc())
-        .limit(1)
-    )
-
-
-def freeze(actor: User, dossier: Dossier, now: dt.datetime) -> DossierSnapshot:
-    """Store the evidence and its links as they are now; never changed afterwards."""
-    number = (
-        db.session.scalar(
-            select(func.max(DossierSnapshot.number)).where(DossierSnapshot.dossier_id == dossier.id)
-        )
-        or 0
-    ) + 1
-    content = snapshot_content(dossier)
-    content.update({"number": number, "taken_at": now.isoformat()})
-    snap = DossierSnapshot(
-        dossier_id=dossier.id, number=number, taken_at=now, taken_by_id=actor.id, content=content
-    )
-    db.session.add(snap)
-    db.session.flush()
-    return snap
 
 
 def submit(actor: User, dossier: Dossier, *, now: dt.datetime | None = None) -> DossierSnapshot:

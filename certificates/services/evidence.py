@@ -1,23 +1,20 @@
 """Evidence of a dossier: added, edited and removed by the candidate and the accompagnatore
-during identification; training records copied from the courses and assessments services;
-observations of a direct test recorded by an expert during the assessment."""
+during identification; observations of a direct test recorded by an expert during the
+assessment. Training records: records.py; what each person reads: snapshots.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from assessments.services.results import results_for_items
 from certificates.models import (
     EDITABLE_STATES,
     TRAINING_RECORD_KINDS,
     Dossier,
-    DossierSnapshot,
     DossierState,
     Evidence,
     EvidenceFile,
@@ -31,7 +28,6 @@ from certificates.permissions import (
     can_edit_evidence,
     can_record_observation,
     can_work_on_evidence,
-    sees_snapshot_only,
 )
 from certificates.services.common import (
     check_version,
@@ -40,12 +36,10 @@ from certificates.services.common import (
     require_state,
     target_items,
 )
-from courses.attendance import attendance_summary, eligibility_from
-from courses.models import Course, CourseModule, Enrolment, module_framework_items
+from certificates.services.snapshots import has_snapshot
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.db import db, utcnow
-from lms.errors import Conflict, NotFound
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
 from lms.files.sniff import DOCUMENT_KINDS
@@ -97,7 +91,8 @@ def _check_input(data: EvidenceInput) -> None:
         raise invalid("value", _("A self-declaration is first-party evidence."))
 
 
-def _set_links(evidence: Evidence, links: list[tuple[int, str]]) -> None:
+def set_links(evidence: Evidence, links: list[tuple[int, str]]) -> None:
+    """Replace the evidence's links with these (item id, note) pairs."""
     db.session.execute(
         EvidenceLink.__table__.delete().where(EvidenceLink.evidence_id == evidence.id)
     )
@@ -108,7 +103,8 @@ def _set_links(evidence: Evidence, links: list[tuple[int, str]]) -> None:
         )
 
 
-def _new_evidence(actor, dossier: Dossier, **values) -> Evidence:
+def new_evidence(actor, dossier: Dossier, **values) -> Evidence:
+    """Add an evidence row (checks are the caller's)."""
     evidence = Evidence(dossier_id=dossier.id, created_by_id=actor.id, **values)
     db.session.add(evidence)
     db.session.flush()
@@ -126,7 +122,7 @@ def add_evidence(
     require_state(dossier, *EDITABLE_STATES)
     _check_input(data)
     links = _clean_links(dossier, data.links)
-    evidence = _new_evidence(
+    evidence = new_evidence(
         actor,
         dossier,
         kind=data.kind,
@@ -137,7 +133,7 @@ def add_evidence(
         date=data.date,
         issuer=optional_text(data.issuer, "issuer", 300),
     )
-    _set_links(evidence, links)
+    set_links(evidence, links)
     for name, content in files:
         _attach(actor, evidence, name, content)
     record(actor, "evidence.add", "evidence", evidence.id, None, _audit_view(evidence, links))
@@ -168,7 +164,7 @@ def edit_evidence(
     evidence.issuer = optional_text(data.issuer, "issuer", 300)
     evidence.updated_at = utcnow()  # links alone change no column: bump the version anyway
     flush_or_stale()
-    _set_links(evidence, links)
+    set_links(evidence, links)
     record(actor, "evidence.edit", "evidence", evidence.id, before, _audit_view(evidence, links))
     db.session.flush()
     return evidence
@@ -197,19 +193,10 @@ def remove_evidence(actor: User, evidence: Evidence) -> None:
     record(actor, "evidence.remove", "evidence", evidence.id, before, None)
     db.session.delete(evidence)
     db.session.flush()
-    if _has_snapshot(dossier):
+    if has_snapshot(dossier):
         return
     for stored in files:
         discard_stored(stored)
-
-
-def _has_snapshot(dossier: Dossier) -> bool:
-    return (
-        db.session.scalar(
-            select(DossierSnapshot.id).where(DossierSnapshot.dossier_id == dossier.id).limit(1)
-        )
-        is not None
-    )
 
 
 def _attach(actor, evidence: Evidence, filename: str, content: bytes) -> StoredFile:
@@ -229,141 +216,6 @@ def attach_file(actor: User, evidence: Evidence, filename: str, content: bytes) 
     return stored
 
 
-# --- training records, copied at this moment --------------------------------------------------
-
-
-def _enrolment(dossier: Dossier) -> Enrolment:
-    if dossier.course_id is None:
-        raise Conflict(_("This dossier does not rest on a course."))
-    enrolment = db.session.scalar(
-        select(Enrolment)
-        .where(Enrolment.course_id == dossier.course_id, Enrolment.user_id == dossier.candidate_id)
-        .order_by(Enrolment.id.desc())
-        .limit(1)
-    )
-    if enrolment is None:
-        raise Conflict(_("The candidate is not enrolled in the course this dossier rests on."))
-    return enrolment
-
-
-def add_attendance_summary(
-    actor: User, dossier: Dossier, *, now: dt.datetime | None = None
-) -> Evidence:
-    """The candidate's attendance of the dossier's course as second-party evidence, figures
-    copied now from the courses attendance rules; linked to the target items the course's
-    modules cover."""
-    require_on(actor, dossier, can_work_on_evidence(actor, dossier))
-    require_state(dossier, *EDITABLE_STATES)
-    now = now or utcnow()
-    enrolment = _enrolment(dossier)
-    course = db.session.get(Course, enrolment.course_id)
-    summary = attendance_summary(enrolment, now)
-    elig = eligibility_from(course, summary)
-    data = {
-        "course_id": course.id,
-        "enrolment_id": enrolment.id,
-        "planned_minutes": summary.planned_minutes,
-        "held_minutes": summary.held_minutes,
-        "attended_minutes": summary.attended_minutes,
-        "excused_minutes": summary.excused_minutes,
-        "percentage": summary.percentage,
-        "certification_threshold_pct": elig.certification.pct,
-        "certification_threshold_met": elig.certification.met,
-        "computed_at": now.isoformat(),
-    }
-    covered = set(
-        db.session.scalars(
-            select(module_framework_items.c.framework_item_id)
-            .join(CourseModule, CourseModule.module_id == module_framework_items.c.module_id)
-            .where(CourseModule.course_id == course.id)
-        )
-    )
-    note = _("Covered by the modules of the course attended.")
-    links = [(i.id, note) for i in target_items(dossier) if i.id in covered]
-    course_name = " ".join(part for part in (course.title, course.edition) if part)
-    title = _("Attendance: %(course)s", course=course_name)
-    evidence = _new_evidence(
-        actor,
-        dossier,
-        kind=EvidenceKind.ATTENDANCE_SUMMARY,
-        type=EvidenceType.PROCESS,
-        value=EvidenceValue.SECOND,
-        title=title[:300],
-        date=now.date(),
-        issuer=_("Training body"),
-        data=data,
-    )
-    _set_links(evidence, links)
-    record(actor, "evidence.add_attendance", "evidence", evidence.id, None, data)
-    db.session.flush()
-    return evidence
-
-
-def add_assessment_results(actor: User, dossier: Dossier) -> list[Evidence]:
-    """One second-party evidence per released assessment bearing on the target items, with
-    the results copied now from the assessments service; assessments already added are
-    skipped."""
-    require_on(actor, dossier, can_work_on_evidence(actor, dossier))
-    require_state(dossier, *EDITABLE_STATES)
-    items = target_items(dossier)
-    by_item = results_for_items(dossier.candidate_id, [i.id for i in items])
-    by_assessment: dict[int, list] = defaultdict(list)
-    for results in by_item.values():
-        for r in results:
-            by_assessment[r.assessment_id].append(r)
-    present = {
-        (e.data or {}).get("assessment_id")
-        for e in db.session.scalars(
-            select(Evidence).where(
-                Evidence.dossier_id == dossier.id,
-                Evidence.kind == EvidenceKind.ASSESSMENT_RESULT,
-            )
-        )
-    }
-    added = []
-    for assessment_id in sorted(set(by_assessment) - present):
-        results = by_assessment[assessment_id]
-        first = results[0]
-        figures = [
-            {
-                "item_id": r.item_id,
-                "source": r.source,
-                "label": r.label,
-                "points": str(r.points),
-                "max_points": str(r.max_points),
-                "level": r.level,
-            }
-            for r in results
-        ]
-        links: dict[int, str] = {}
-        for r in results:
-            line = f"{r.label}: {r.points}/{r.max_points}" + (f" ({r.level})" if r.level else "")
-            links[r.item_id] = (links.get(r.item_id, "") + "; " + line).strip("; ")[:1000]
-        evidence = _new_evidence(
-            actor,
-            dossier,
-            kind=EvidenceKind.ASSESSMENT_RESULT,
-            type=EvidenceType.RESULT,
-            value=EvidenceValue.SECOND,
-            title=first.assessment_title[:300],
-            date=first.date.date(),
-            issuer=_("Training body"),
-            data={"assessment_id": assessment_id, "course_id": first.course_id, "results": figures},
-        )
-        _set_links(evidence, sorted(links.items()))
-        record(
-            actor,
-            "evidence.add_assessment",
-            "evidence",
-            evidence.id,
-            None,
-            {"assessment_id": assessment_id, "results": len(figures)},
-        )
-        added.append(evidence)
-    db.session.flush()
-    return added
-
-
 @dataclass
 class ObservationInput:
     title: str
@@ -380,7 +232,7 @@ def record_observation(actor: User, dossier: Dossier, data: ObservationInput) ->
     if data.date is None:
         raise invalid("date", _("This field is required."))
     links = _clean_links(dossier, data.links)
-    evidence = _new_evidence(
+    evidence = new_evidence(
         actor,
         dossier,
         kind=EvidenceKind.OBSERVATION,
@@ -392,103 +244,7 @@ def record_observation(actor: User, dossier: Dossier, data: ObservationInput) ->
         date=data.date,
         issuer=actor.full_name[:300],
     )
-    _set_links(evidence, links)
+    set_links(evidence, links)
     record(actor, "evidence.observe", "evidence", evidence.id, None, _audit_view(evidence, links))
     db.session.flush()
     return evidence
-
-
-# --- reading: live evidence, the snapshot --------------------------------------------------
-
-
-def count_evidence(dossier: Dossier) -> int:
-    """Evidence gathered in the identification phase."""
-    return db.session.scalar(
-        select(func.count(Evidence.id)).where(
-            Evidence.dossier_id == dossier.id, Evidence.phase == EvidencePhase.IDENTIFICATION
-        )
-    )
-
-
-def _documents(dossier: Dossier, phase: EvidencePhase | None) -> list[dict]:
-    """Evidence as plain documents with links and files (three queries)."""
-    query = select(Evidence).where(Evidence.dossier_id == dossier.id).order_by(Evidence.id)
-    if phase is not None:
-        query = query.where(Evidence.phase == phase)
-    rows = list(db.session.scalars(query))
-    ids = [e.id for e in rows]
-    links: dict[int, list[dict]] = defaultdict(list)
-    files: dict[int, list[dict]] = defaultdict(list)
-    if ids:
-        for link in db.session.scalars(
-            select(EvidenceLink)
-            .where(EvidenceLink.evidence_id.in_(ids))
-            .order_by(EvidenceLink.framework_item_id)
-        ):
-            links[link.evidence_id].append({"item_id": link.framework_item_id, "note": link.note})
-        for ev_id, f in db.session.execute(
-            select(EvidenceFile.evidence_id, StoredFile)
-            .join(StoredFile, StoredFile.id == EvidenceFile.stored_file_id)
-            .where(EvidenceFile.evidence_id.in_(ids))
-            .order_by(StoredFile.id)
-        ):
-            files[ev_id].append(
-                {"file_id": f.id, "name": f.original_name, "sha256": f.sha256, "size": f.size}
-            )
-    return [
-        {
-            "id": e.id,
-            "kind": e.kind.value,
-            "type": e.type.value,
-            "value": e.value.value,
-            "phase": e.phase.value,
-            "title": e.title,
-            "description": e.description,
-            "date": e.date.isoformat() if e.date else None,
-            "issuer": e.issuer,
-            "data": e.data,
-            "links": links[e.id],
-            "files": files[e.id],
-        }
-        for e in rows
-    ]
-
-
-def snapshot_content(dossier: Dossier) -> dict:
-    """What a submission freezes: the identification evidence with its links and files."""
-    from certificates.services.common import target_competence_ids
-
-    return {
-        "dossier_id": dossier.id,
-        "competence_ids": target_competence_ids(dossier),
-        "evidence": _documents(dossier, EvidencePhase.IDENTIFICATION),
-    }
-
-
-def evidence_documents(actor: User, dossier: Dossier) -> tuple[list[dict], int | None]:
-    """The evidence the actor decides or works on, and the snapshot number it comes from:
-    experts always see the last snapshot (plus the observations recorded in assessment);
-    the others see the live dossier (None)."""
-    require_on(actor, dossier, True)
-    if not sees_snapshot_only(actor, dossier):
-        return _documents(dossier, None), None
-    snap = db.session.scalar(
-        select(DossierSnapshot)
-        .where(DossierSnapshot.dossier_id == dossier.id)
-        .order_by(DossierSnapshot.number.desc())
-        .limit(1)
-    )
-    if snap is None:
-        return [], None
-    return snap.content["evidence"] + _documents(dossier, EvidencePhase.ASSESSMENT), snap.number
-
-
-def dossier_file(actor: User, dossier: Dossier, stored_file_id: int) -> StoredFile:
-    """A file of the evidence the actor sees (experts: the snapshot's); any other id is
-    answered as not found, so changing an id reveals nothing."""
-    documents, _number = evidence_documents(actor, dossier)
-    named = {f["file_id"] for doc in documents for f in doc["files"]}
-    stored = db.session.get(StoredFile, stored_file_id) if stored_file_id in named else None
-    if stored is None:
-        raise NotFound()
-    return stored

@@ -20,7 +20,7 @@ from certificates.models import (
     EvidenceType,
     EvidenceValue,
 )
-from certificates.services import dossiers, evidence
+from certificates.services import dossiers, evidence, records, snapshots
 from certificates.services.common import target_items
 from certificates.services.evidence import ObservationInput
 from lms.accounts.models import Role
@@ -50,7 +50,7 @@ def test_candidate_and_accompagnatore_add_edit_and_remove_evidence(app, make, wh
         actor, ev, document("Lettera aggiornata", links=_links(d, 1)), seen_version=ev.version_id
     )
     db.session.commit()
-    docs, number = evidence.evidence_documents(actor, d)
+    docs, number = snapshots.evidence_documents(actor, d)
     assert number is None and docs[0]["title"] == "Lettera aggiornata"
     assert len(docs[0]["links"]) == 1 and docs[0]["files"][0]["name"] == "lettera.pdf"
     evidence.remove_evidence(actor, ev)
@@ -183,13 +183,13 @@ def test_attendance_summary_copies_the_figures_of_that_moment(app, make):
     ).all()
     course = _attended_course(make, candidate, items)
     d = make.dossier(profile, candidate=candidate, course=course, state=S.IDENTIFICATION)
-    ev = evidence.add_attendance_summary(people(d).acc, d)
+    ev = records.add_attendance_summary(people(d).acc, d)
     db.session.commit()
     assert ev.kind == EvidenceKind.ATTENDANCE_SUMMARY and ev.value == EvidenceValue.SECOND
     assert ev.data["attended_minutes"] == 180 and ev.data["held_minutes"] == 240
     assert ev.data["percentage"] == 75.0 and ev.data["certification_threshold_pct"] == 75
     linked = {
-        link["item_id"] for link in evidence.evidence_documents(people(d).acc, d)[0][-1]["links"]
+        link["item_id"] for link in snapshots.evidence_documents(people(d).acc, d)[0][-1]["links"]
     }
     assert linked == {i.id for i in items}
 
@@ -197,7 +197,7 @@ def test_attendance_summary_copies_the_figures_of_that_moment(app, make):
 def test_attendance_summary_needs_a_course(app, make):
     d = make.dossier(state=S.IDENTIFICATION)
     with pytest.raises(Conflict):
-        evidence.add_attendance_summary(people(d).candidate, d)
+        records.add_attendance_summary(people(d).candidate, d)
 
 
 def test_assessment_results_are_copied_once_per_assessment(app, make, monkeypatch):
@@ -227,14 +227,14 @@ def test_assessment_results_are_copied_once_per_assessment(app, make, monkeypatc
         )
         return out
 
-    monkeypatch.setattr(evidence, "results_for_items", fake_results)
-    added = evidence.add_assessment_results(people(d).candidate, d)
+    monkeypatch.setattr(records, "results_for_items", fake_results)
+    added = records.add_assessment_results(people(d).candidate, d)
     assert len(added) == 1
     ev = added[0]
     assert ev.kind == EvidenceKind.ASSESSMENT_RESULT and ev.value == EvidenceValue.SECOND
     assert ev.type == EvidenceType.RESULT and ev.data["assessment_id"] == 7
     assert ev.data["results"][0]["points"] == "3" and ev.date == released.date()
-    assert evidence.add_assessment_results(people(d).candidate, d) == []  # not twice
+    assert records.add_assessment_results(people(d).candidate, d) == []  # not twice
 
 
 def test_assessment_results_from_the_real_service(app, make):
@@ -260,13 +260,13 @@ def test_assessment_results_from_the_real_service(app, make):
         candidate, attempt, [AnswerInput(q.id, [next(c.id for c in q.choices if c.correct)])]
     )
     db.session.commit()
-    assert evidence.add_assessment_results(candidate, d) == []  # not released yet
+    assert records.add_assessment_results(candidate, d) == []  # not released yet
     grading.release(trainer, quiz)
     db.session.commit()
-    (ev,) = evidence.add_assessment_results(candidate, d)
+    (ev,) = records.add_assessment_results(candidate, d)
     assert ev.title == "Quiz L. 68" and ev.value == EvidenceValue.SECOND
     assert ev.data["results"][0]["points"] == "2.00"
-    docs, _n = evidence.evidence_documents(candidate, d)
+    docs, _n = snapshots.evidence_documents(candidate, d)
     added = next(x for x in docs if x["id"] == ev.id)
     assert [link["item_id"] for link in added["links"]] == [knowledge.id]
     assert "2.00/2.00" in added["links"][0]["note"]
@@ -302,7 +302,7 @@ def test_experts_record_observations_during_assessment_only(app, make):
 def test_submission_freezes_a_snapshot_that_later_edits_do_not_change(app, make):
     d = make.dossier(state=S.SUBMITTED)
     p = people(d)
-    snap = dossiers.latest_snapshot(d)
+    snap = snapshots.latest_snapshot(d)
     assert snap.number == 1 and len(snap.content["evidence"]) == 1
     frozen = snap.content["evidence"][0]
     assert frozen["title"] == "Attestato di prova" and len(frozen["links"]) == len(target_items(d))
@@ -316,13 +316,13 @@ def test_submission_freezes_a_snapshot_that_later_edits_do_not_change(app, make)
     assert first.content["evidence"][0]["title"] == "Attestato di prova"
     assert len(first.content["evidence"]) == 1
     # Experts see the snapshot, not the live edits, until the dossier is submitted again.
-    docs, number = evidence.evidence_documents(p.method, d)
+    docs, number = snapshots.evidence_documents(p.method, d)
     assert number == 1 and [x["title"] for x in docs] == ["Attestato di prova"]
     dossiers.submit(p.candidate, d)
-    docs, number = evidence.evidence_documents(p.content, d)
+    docs, number = snapshots.evidence_documents(p.content, d)
     assert number == 2 and sorted(x["title"] for x in docs) == ["Cambiato dopo", "Nuova lettera"]
     # The candidate works on the live dossier.
-    assert evidence.evidence_documents(p.candidate, d)[1] is None
+    assert snapshots.evidence_documents(p.candidate, d)[1] is None
 
 
 def test_experts_see_their_observations_with_the_snapshot(app, make):
@@ -331,18 +331,18 @@ def test_experts_see_their_observations_with_the_snapshot(app, make):
     evidence.record_observation(
         p.method, d, ObservationInput("Osservazione", "Descrizione", dt.date(2026, 11, 18))
     )
-    docs, number = evidence.evidence_documents(p.content, d)
+    docs, number = snapshots.evidence_documents(p.content, d)
     assert number == 1 and [x["kind"] for x in docs] == ["document", "observation"]
 
 
 def test_snapshots_are_append_only_in_the_orm_and_the_database(app, make):
     d = make.dossier(state=S.SUBMITTED)
-    snap = dossiers.latest_snapshot(d)
+    snap = snapshots.latest_snapshot(d)
     snap.content = {"evidence": []}
     with pytest.raises(AppendOnly):
         db.session.flush()
     db.session.rollback()
-    snap = dossiers.latest_snapshot(d)
+    snap = snapshots.latest_snapshot(d)
     db.session.delete(snap)
     with pytest.raises(AppendOnly):
         db.session.flush()
@@ -369,21 +369,21 @@ def test_files_are_served_only_within_the_dossier_scope(app, make):
     ev = evidence.add_evidence(p.candidate, d, document(), files=[("lettera.pdf", PDF)])
     (link,) = db.session.scalars(select(EvidenceFile).where(EvidenceFile.evidence_id == ev.id))
     file_id = link.stored_file_id
-    assert evidence.dossier_file(p.candidate, d, file_id).original_name == "lettera.pdf"
-    assert evidence.dossier_file(p.acc, d, file_id).id == file_id
+    assert snapshots.dossier_file(p.candidate, d, file_id).original_name == "lettera.pdf"
+    assert snapshots.dossier_file(p.acc, d, file_id).id == file_id
     with pytest.raises(NotFound):  # experts see files once submitted, from the snapshot
-        evidence.dossier_file(p.method, d, file_id)
+        snapshots.dossier_file(p.method, d, file_id)
     with pytest.raises(NotFound):
-        evidence.dossier_file(make.user(Role.TRAINEE), d, file_id)
+        snapshots.dossier_file(make.user(Role.TRAINEE), d, file_id)
     other = make.dossier(state=S.IDENTIFICATION)
     with pytest.raises(NotFound):  # an id of this dossier's file through another dossier
-        evidence.dossier_file(people(other).candidate, other, file_id)
+        snapshots.dossier_file(people(other).candidate, other, file_id)
     dossiers.submit(p.candidate, d)
-    assert evidence.dossier_file(p.method, d, file_id).id == file_id
+    assert snapshots.dossier_file(p.method, d, file_id).id == file_id
     # Returned, the candidate removes the evidence: the snapshot's file stays readable.
     dossiers.return_to_identification(p.method, d, "Rivedere")
     evidence.remove_evidence(p.candidate, db.session.get(Evidence, ev.id))
     db.session.commit()
-    assert evidence.dossier_file(p.method, d, file_id).sha256
+    assert snapshots.dossier_file(p.method, d, file_id).sha256
     with pytest.raises(NotFound):
-        evidence.dossier_file(p.candidate, d, file_id)
+        snapshots.dossier_file(p.candidate, d, file_id)
