@@ -34,7 +34,7 @@ from certificates.services.snapshots import count_evidence, freeze
 from courses.attendance import eligibility
 from courses.models import Course
 from lms.accounts.models import User
-from lms.accounts.permissions import is_staff
+from lms.accounts.permissions import is_assessor, is_staff
 from lms.audit.services import record
 from lms.db import db, utcnow
 from lms.errors import Conflict, NotEligible, ValidationFailed
@@ -62,15 +62,12 @@ def dossiers_visible_to(actor: User) -> Select:
     query = select(Dossier).order_by(Dossier.updated_at.desc(), Dossier.id.desc())
     if is_staff(actor):
         return query
-    # Everyone else, referents included, only through an assignment on the dossier.
-    return query.where(
-        or_(
-            Dossier.candidate_id == actor.id,
-            Dossier.accompagnatore_id == actor.id,
-            Dossier.method_expert_id == actor.id,
-            Dossier.content_expert_id == actor.id,
-        )
-    )
+    # Everyone else, referents included, only through an assignment on the dossier; experts
+    # while they hold the assessor role (as can_view_dossier).
+    mine = [Dossier.candidate_id == actor.id, Dossier.accompagnatore_id == actor.id]
+    if is_assessor(actor):
+        mine += [Dossier.method_expert_id == actor.id, Dossier.content_expert_id == actor.id]
+    return query.where(or_(*mine))
 
 
 def available_transitions(actor: User, dossier: Dossier) -> list[DossierState]:

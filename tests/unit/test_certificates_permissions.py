@@ -57,6 +57,7 @@ def test_an_expert_who_lost_the_assessor_role_sees_nothing(two):
     db.session.expire_all()
     assert not perm.is_dossier_expert(pa.method, a)
     assert not perm.can_view_dossier(pa.method, a)
+    assert db.session.scalars(dossiers_visible_to(pa.method)).all() == []
 
 
 def test_transition_predicates_name_the_right_people(two, make):
