@@ -150,7 +150,7 @@ def check_assignment(
         errors = _cross_dossier_conflicts(
             candidate_id,
             accompagnatore_id,
-            {method_expert_id, content_expert_id} - {None},
+            {"method_expert_id": method_expert_id, "content_expert_id": content_expert_id},
             dossier_id,
         )
     if errors:
@@ -158,7 +158,9 @@ def check_assignment(
         raise ValidationFailed(first, errors)
 
 
-def _cross_dossier_conflicts(candidate_id, acc_id, expert_ids, dossier_id) -> dict:
+def _cross_dossier_conflicts(
+    candidate_id: int, acc_id: int | None, experts: dict[str, int | None], dossier_id: int | None
+) -> dict[str, list[str]]:
     others = select(Dossier).where(Dossier.candidate_id == candidate_id)
     if dossier_id is not None:
         others = others.where(Dossier.id != dossier_id)
@@ -166,10 +168,14 @@ def _cross_dossier_conflicts(candidate_id, acc_id, expert_ids, dossier_id) -> di
     accompanied_by = {d.accompagnatore_id for d in rows} - {None}
     assessed_by = set().union(*(d.expert_ids for d in rows)) if rows else set()
     errors = {}
-    if expert_ids & accompanied_by:
-        errors["method_expert_id"] = [
-            _("This person accompanies the candidate on another dossier and cannot assess them.")
-        ]
+    for field, expert_id in experts.items():
+        if expert_id is not None and expert_id in accompanied_by:
+            errors[field] = [
+                _(
+                    "This person accompanies the candidate on another dossier "
+                    "and cannot assess them."
+                )
+            ]
     if acc_id is not None and acc_id in assessed_by:
         errors["accompagnatore_id"] = [
             _("This person assesses the candidate on another dossier and cannot accompany them.")

@@ -126,10 +126,10 @@ def test_accompagnatore_of_another_dossier_cannot_assess_the_same_candidate(app,
             make.profile(),
             p.candidate,
             accompagnatore_id=make.user(Role.TRAINER).id,
-            method_expert_id=versatile.id,
-            content_expert_id=p.content.id,
+            method_expert_id=p.content.id,
+            content_expert_id=versatile.id,
         )
-    assert "method_expert_id" in err.value.fields
+    assert list(err.value.fields) == ["content_expert_id"]
     with pytest.raises(ValidationFailed) as err:  # an expert of another dossier cannot accompany
         _open(make, make.profile(), p.candidate, accompagnatore_id=p.method.id)
     assert "accompagnatore_id" in err.value.fields
