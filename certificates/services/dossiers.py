@@ -28,7 +28,12 @@ from certificates.permissions import (
     can_view_dossier,
     can_withdraw_dossier,
 )
-from certificates.services.common import course_enrolment, require_on, require_state
+from certificates.services.common import (
+    course_enrolment,
+    flush_or_stale,
+    require_on,
+    require_state,
+)
 from certificates.services.decisions import competence_statuses
 from certificates.services.snapshots import count_evidence, freeze
 from courses.attendance import eligibility
@@ -97,7 +102,7 @@ def _move(actor, dossier: Dossier, target: DossierState, reason: str | None = No
             )
         )
     record(actor, f"dossier.{target.value}", "dossier", dossier.id, before, _state(dossier), reason)
-    db.session.flush()
+    flush_or_stale()  # two people moving the same dossier at once: the second is told
     return dossier
 
 

@@ -437,3 +437,37 @@ def test_dossier_framework_is_published(app, make):
     fw = db.session.get(Framework, db.session.get(Profile, d.profile_id).framework_id)
     assert fw.status.value == "published"
     assert isinstance(d, Dossier)
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.IDENTIFICATION, S.SUBMITTED, S.UNDER_ASSESSMENT])
+def test_coordinator_withdraws_from_every_open_state(app, make, state):
+    d = make.dossier(state=state)
+    dossiers.withdraw(make.coordinator(), d, "Rinuncia del candidato")
+    assert d.state == S.WITHDRAWN
+
+
+def test_an_expert_returns_a_submitted_dossier(app, make):
+    d = make.dossier(state=S.SUBMITTED)
+    dossiers.return_to_identification(people(d).content, d, "Documenti illeggibili")
+    assert d.state == S.RETURNED
+    with pytest.raises(Conflict):  # returned is not submitted: nothing to take
+        dossiers.take_under_assessment(people(d).method, d)
+
+
+def test_two_experts_taking_the_same_dossier_at_once(app, make):
+    from lms.errors import StaleEdit
+
+    d = make.dossier(state=S.SUBMITTED)
+    p = people(d)
+    assert d.version_id  # loaded in this session
+    with db.engine.begin() as conn:  # the other expert's request commits first
+        conn.execute(
+            text(
+                "UPDATE dossiers SET state = 'under_assessment', version_id = version_id + 1 "
+                "WHERE id = :id"
+            ),
+            {"id": d.id},
+        )
+    with pytest.raises(StaleEdit):
+        dossiers.take_under_assessment(p.method, d)
+    db.session.rollback()
