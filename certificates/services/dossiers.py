@@ -37,7 +37,7 @@ from certificates.services.common import (
 from certificates.services.decisions import competence_statuses
 from certificates.services.snapshots import count_evidence, freeze
 from courses.attendance import eligibility
-from courses.models import Course
+from courses.models import Course, Enrolment
 from lms.accounts.models import User
 from lms.accounts.permissions import is_assessor, is_staff
 from lms.audit.services import record
@@ -219,6 +219,8 @@ def open_dossier(
         raise invalid("competence_ids", _("Choose at least one competence."))
     if not wanted <= of_profile:
         raise invalid("competence_ids", _("Choose competences of the dossier's profile."))
+    if course is not None and not _enrolled(candidate, course):
+        raise invalid("course_id", _("The candidate is not enrolled in this course."))
     check_assignment(candidate.id, accompagnatore_id, method_expert_id, content_expert_id)
     dossier = Dossier(
         candidate_id=candidate.id,
@@ -245,6 +247,17 @@ def open_dossier(
     )
     db.session.flush()
     return dossier
+
+
+def _enrolled(candidate: User, course: Course) -> bool:
+    return (
+        db.session.scalar(
+            select(Enrolment.id)
+            .where(Enrolment.course_id == course.id, Enrolment.user_id == candidate.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _assignment(dossier: Dossier) -> dict:

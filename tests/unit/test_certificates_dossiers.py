@@ -423,11 +423,23 @@ def test_submit_passes_when_the_threshold_is_met(app, make):
     assert d.state == S.SUBMITTED
 
 
-def test_submit_refuses_a_candidate_not_enrolled_in_the_course(app, make):
+def test_a_dossier_rests_only_on_a_course_the_candidate_is_enrolled_in(app, make):
     course = make.course()
-    d = make.dossier(course=course, state=S.IDENTIFICATION)
+    with pytest.raises(ValidationFailed) as err:
+        make.dossier(course=course)
+    assert "course_id" in err.value.fields
+
+
+def test_submit_refuses_a_candidate_no_longer_enrolled_in_the_course(app, make):
+    from courses.models import Enrolment
+
+    candidate = make.user(Role.TRAINEE)
+    course = make.course()
+    make.enrolment(course, candidate)
+    d = make.dossier(candidate=candidate, course=course, state=S.IDENTIFICATION)
+    db.session.query(Enrolment).filter_by(user_id=candidate.id).delete()
     with pytest.raises(NotEligible):
-        dossiers.submit(people(d).candidate, d)
+        dossiers.submit(candidate, d)
 
 
 def test_dossier_framework_is_published(app, make):
