@@ -8,5 +8,10 @@ bp = Blueprint("certificates", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's blueprint."""
+    """Register this package's blueprint, its models and its predicates."""
+    from certificates import models as _models  # noqa: F401 - tables in metadata
+    from certificates import permissions
+    from lms.permissions import expose
+
     app.register_blueprint(bp)
+    expose(app, permissions)

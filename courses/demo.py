@@ -28,8 +28,9 @@ from courses.services.enrolments import enrol, withdraw
 from courses.services.lessons import schedule_lessons
 from courses.services.registers import RowInput, save_register, sign_register
 from lms.accounts.models import User
-from lms.accounts.services import get_user_by_email
+from lms.accounts.services import get_user_by_email, system_actor
 from lms.db import db
+from lms.standards.lifecycle import publish
 from lms.standards.models import Framework
 from lms.standards.services import (
     create_ability,
@@ -206,6 +207,7 @@ def _framework(actor) -> dict[str, object]:
         for i, text in enumerate(knowledge, start=1):
             create_knowledge_item(actor, comp, code=f"{code}.K{i}", title=text, position=i)
         out[code] = comp
+    publish(actor, fw)  # dossiers rest on a published framework only
     return out
 
 
@@ -253,7 +255,7 @@ def load_demo() -> None:
         select(Course.id).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
     ):
         return
-    competences = _framework(actor)
+    competences = _framework(system_actor())  # standards are the administrators'
     modules = _modules(actor, competences)
     trainers = [get_user_by_email(f"docente{i}@demo.example") for i in (1, 2, 3)]
     trainees = [get_user_by_email(f"corsista{i}@demo.example") for i in range(1, 37)]

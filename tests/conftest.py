@@ -355,6 +355,110 @@ class Factory:
         db.session.commit()
         return rubric
 
+    # --- standards and dossiers (added by the certificates package) -----------------------
+
+    def admin(self):
+        """The admin the standards helpers act as."""
+        from lms.accounts.models import User
+
+        if getattr(self, "_admin_id", None) is None:
+            self._admin_id = self.user(Role.ADMIN, full_name="Amministratrice di prova").id
+        return db.session.get(User, self._admin_id)
+
+    def profile(self, *, competences=2, abilities=2, knowledge=2, publish=True):
+        """A framework with one profile of n competences, each with abilities and knowledge
+        items; published by default. Returns the profile."""
+        from lms.standards import lifecycle
+        from lms.standards.services import (
+            create_ability,
+            create_competence,
+            create_framework,
+            create_knowledge_item,
+            create_profile,
+        )
+
+        i = self._next()
+        admin = self.admin()
+        fw = create_framework(
+            admin, code=f"QRSP{i}", title=f"Quadro di prova {i}", issuer="Regione Lombardia"
+        )
+        profile = create_profile(admin, fw, code="DM", title="Disability Manager", eqf_level=6)
+        for c in range(1, competences + 1):
+            comp = create_competence(
+                admin, fw, code=f"C{c}", title=f"Competenza {c}", position=c, profile=profile
+            )
+            for a in range(1, abilities + 1):
+                create_ability(admin, comp, code=f"C{c}.A{a}", title=f"Abilità {c}.{a}", position=a)
+            for k in range(1, knowledge + 1):
+                create_knowledge_item(
+                    admin, comp, code=f"C{c}.K{k}", title=f"Conoscenza {c}.{k}", position=k
+                )
+        if publish:
+            lifecycle.publish(admin, fw)
+        db.session.commit()
+        return profile
+
+    def dossier(
+        self, profile=None, *, candidate=None, course=None, state=None, evidence=True, **people
+    ):
+        """A dossier on every competence of a (new) published profile, with an accompagnatore
+        (a trainer) and two experts (assessors), opened by the coordinator; moved on to
+        `state` (identification, submitted or under_assessment) through the services, with one
+        third-party document linked to every target item from identification on (unless
+        evidence=False)."""
+        from sqlalchemy import select
+
+        from certificates.models import DossierState, EvidenceKind, EvidenceType, EvidenceValue
+        from certificates.services import dossiers
+        from certificates.services.common import target_items
+        from certificates.services.evidence import EvidenceInput, add_evidence
+        from lms.standards.models import profile_competences
+
+        profile = profile or self.profile()
+        candidate = candidate or self.user(Role.TRAINEE)
+        acc = people.get("accompagnatore") or self.user(Role.TRAINER)
+        method = people.get("method_expert") or self.user(Role.ASSESSOR)
+        content = people.get("content_expert") or self.user(Role.ASSESSOR)
+        competence_ids = db.session.scalars(
+            select(profile_competences.c.competence_id).where(
+                profile_competences.c.profile_id == profile.id
+            )
+        ).all()
+        coordinator = self.coordinator()
+        dossier = dossiers.open_dossier(
+            coordinator,
+            candidate=candidate,
+            profile=profile,
+            competence_ids=competence_ids,
+            course=course,
+            accompagnatore_id=acc.id,
+            method_expert_id=method.id,
+            content_expert_id=content.id,
+        )
+        order = [DossierState.IDENTIFICATION, DossierState.SUBMITTED, DossierState.UNDER_ASSESSMENT]
+        target = order.index(state) + 1 if state in order else 0
+        if target >= 1:
+            dossiers.start_identification(coordinator, dossier)
+        if target >= 1 and evidence:
+            add_evidence(
+                candidate,
+                dossier,
+                EvidenceInput(
+                    kind=EvidenceKind.DOCUMENT,
+                    type=EvidenceType.RESULT,
+                    value=EvidenceValue.THIRD,
+                    title="Attestato di prova",
+                    issuer="Ente terzo",
+                    links=[(item.id, "Copre la voce") for item in target_items(dossier)],
+                ),
+            )
+        if target >= 2:
+            dossiers.submit(candidate, dossier)
+        if target >= 3:
+            dossiers.take_under_assessment(method, dossier)
+        db.session.commit()
+        return dossier
+
 
 @pytest.fixture
 def make():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -21,7 +22,27 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import TimestampMixin, db, db_enum
+from lms.db import TimestampMixin, UTCDateTime, db, db_enum
+
+
+class FrameworkStatus(enum.Enum):
+    """Draft frameworks are edited; published ones never change; retired ones stay readable."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+FRAMEWORK_STATUS_LABELS = {
+    FrameworkStatus.DRAFT: _l("Draft"),
+    FrameworkStatus.PUBLISHED: _l("Published"),
+    FrameworkStatus.RETIRED: _l("Retired"),
+}
+
+
+def new_uuid() -> str:
+    """A fresh item identifier (also its CASE identifier)."""
+    return str(uuid.uuid4())
 
 
 class ItemKind(enum.Enum):
@@ -54,6 +75,26 @@ class Framework(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # True for frameworks written for the demo, never to be shown as the official text.
     illustrative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    status: Mapped[FrameworkStatus] = mapped_column(
+        db_enum(FrameworkStatus, "framework_status", 20),
+        nullable=False,
+        default=FrameworkStatus.DRAFT,
+        index=True,
+    )
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The published version a draft was copied from ("new version").
+    based_on_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="SET NULL"), index=True
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == FrameworkStatus.DRAFT
+
+    @property
+    def status_label(self) -> str:
+        return str(FRAMEWORK_STATUS_LABELS[self.status])
 
     def __repr__(self) -> str:
         return f"<Framework {self.id} {self.code} v{self.version}>"
@@ -100,7 +141,10 @@ class FrameworkItem(TimestampMixin, db.Model):
     __tablename__ = "framework_items"
     __table_args__ = (
         UniqueConstraint("framework_id", "code"),
+        # Stable across versions where the text is unchanged, so unique within one version only.
+        UniqueConstraint("framework_id", "uuid"),
         CheckConstraint("length(code) > 0", name="code_not_empty"),
+        CheckConstraint("length(uuid) = 36", name="uuid_length"),
         CheckConstraint(
             "(kind = 'competence' AND competence_id IS NULL) OR "
             "(kind <> 'competence' AND competence_id IS NOT NULL)",
@@ -114,6 +158,8 @@ class FrameworkItem(TimestampMixin, db.Model):
     )
     kind: Mapped[ItemKind] = mapped_column(db_enum(ItemKind, "item_kind", 20), nullable=False)
     code: Mapped[str] = mapped_column(String(40), nullable=False)
+    # The item's stable identifier, also its CASE identifier (CFItem.identifier).
+    uuid: Mapped[str] = mapped_column(String(36), nullable=False, default=new_uuid, index=True)
     title: Mapped[str] = mapped_column(String(500), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

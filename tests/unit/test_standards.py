@@ -21,7 +21,7 @@ from lms.standards.services import (
 
 
 def test_framework_items_and_module_links(app, make):
-    coord = make.user(Role.COORDINATOR)
+    coord = make.user(Role.ADMIN)  # standards are the administrators'
     fw = create_framework(
         coord,
         code="QRSP",
@@ -56,13 +56,16 @@ def test_framework_items_and_module_links(app, make):
     assert [i.code for i in m.framework_items] == ["C1", "C1.A1", "C1.K1"]
 
 
-def test_only_staff_maintain_frameworks(app, make):
-    trainer, coord = make.user(Role.TRAINER), make.user(Role.COORDINATOR)
+def test_only_admins_maintain_frameworks(app, make):
+    trainer, coord = make.user(Role.TRAINER), make.user(Role.ADMIN)
     with pytest.raises(Forbidden):
         create_framework(trainer, code="X", title="X", issuer="Regione")
     db.session.rollback()
     with pytest.raises(Forbidden):
         create_framework(None, code="X", title="X", issuer="Regione")
+    db.session.rollback()
+    with pytest.raises(Forbidden):  # coordinators align modules to standards, never edit them
+        create_framework(make.user(Role.COORDINATOR), code="X", title="X", issuer="Regione")
     db.session.rollback()
     fw = create_framework(coord, code="X", title="X", issuer="Regione")
     comp = create_competence(coord, fw, code="C1", title="Pianificare")
