@@ -91,7 +91,10 @@ def add_assessment_results(actor: User, dossier: Dossier) -> list[Evidence]:
     require_on(actor, dossier, can_work_on_evidence(actor, dossier))
     require_state(dossier, *EDITABLE_STATES)
     items = target_items(dossier)
-    by_item = results_for_items(dossier.candidate_id, [i.id for i in items])
+    # Read as the candidate: these are the candidate's own released results, for their own
+    # dossier, and the actor was checked above (the assessments layer knows no dossiers).
+    candidate = db.session.get(User, dossier.candidate_id)
+    by_item = results_for_items(candidate, candidate, [i.id for i in items])
     by_assessment: dict[int, list] = defaultdict(list)
     for results in by_item.values():
         for r in results:

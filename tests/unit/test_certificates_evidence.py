@@ -207,8 +207,9 @@ def test_assessment_results_are_copied_once_per_assessment(app, make, monkeypatc
     items = target_items(d)
     released = dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC)
 
-    def fake_results(trainee, item_ids):
-        assert trainee == d.candidate_id and set(item_ids) == {i.id for i in items}
+    def fake_results(actor, trainee, item_ids):
+        assert actor is trainee and trainee.id == d.candidate_id  # the candidate's own results
+        assert set(item_ids) == {i.id for i in items}
         out = {i: [] for i in item_ids}
         out[items[1].id].append(
             ItemResult(
@@ -254,7 +255,7 @@ def test_assessment_results_from_the_real_service(app, make):
     make.question(
         quiz, QuestionType.TRUE_FALSE, actor=trainer, points="2", framework_item_ids=[knowledge.id]
     )
-    (q,) = load_questions(quiz.id)
+    (q,) = load_questions(trainer, quiz)
     attempt = taking.start_attempt(candidate, quiz)
     taking.submit_attempt(
         candidate, attempt, [AnswerInput(q.id, [next(c.id for c in q.choices if c.correct)])]
