@@ -15,13 +15,13 @@ NEW_PASSWORD = "una nuova frase segreta"
 def make_account(live_server) -> str:
     """A fresh account of the live server's database, so no demo login changes."""
     from lms.accounts.models import Role
-    from lms.accounts.services import create_user
+    from lms.accounts.services import create_user, system_actor
     from lms.db import db
 
     email = f"recupero.{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context():
         create_user(
-            None,
+            system_actor(),
             email=email,
             full_name="Rosa Dell'Acqua",
             roles={Role.TRAINEE},
@@ -98,13 +98,17 @@ def test_forgot_password_then_log_in_with_the_new_one(
 def test_admin_sends_invitations_and_the_link_works(page, visit, submit, login, live_server):
     """The admin pages of invitations, checked by axe; the invited person sets a password."""
     from lms.accounts.models import Role
-    from lms.accounts.services import create_user
+    from lms.accounts.services import create_user, system_actor
     from lms.db import db
 
     email = f"invitata.{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context():
         person = create_user(
-            None, email=email, full_name="Ines Invitata", roles={Role.TRAINEE}, locale="en"
+            system_actor(),
+            email=email,
+            full_name="Ines Invitata",
+            roles={Role.TRAINEE},
+            locale="en",
         )
         db.session.commit()
         person_id = person.id
