@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import DEMO_ACCOUNTS
+from tests.e2e.support import DEMO_ACCOUNTS
 
 QUIZ = "Quiz: Legge 68/1999 e collocamento mirato"
 PROJECT = "Progetto personalizzato di inserimento: il caso di M."

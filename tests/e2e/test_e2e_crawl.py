@@ -16,7 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import (
+from tests.e2e.support import (
     DEMO_ACCOUNTS,
     audit_current_page,
     log_in,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import DEMO_ACCOUNTS
+from tests.e2e.support import DEMO_ACCOUNTS
 
 SCREENSHOT_ROLES = {"coordinatore", "corsista1"}
 

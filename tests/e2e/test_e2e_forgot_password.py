@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from tests.e2e.conftest import check_page, new_page
+from tests.e2e.support import check_page, new_page
 from tests.mailbox import html_of, outbox_messages, password_link, path_of, text_of
 
 NEW_PASSWORD = "una nuova frase segreta"

@@ -1,10 +1,7 @@
-"""Account operations: users, roles, passwords, one-time links and API tokens."""
+"""Users: lookup, creation, changes, activation, language, login check and listing."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,22 +9,19 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from lms.accounts.models import SYSTEM_EMAIL, ApiToken, PasswordLink, Role, User, UserRole
-from lms.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from lms.accounts.models import SYSTEM_EMAIL, Role, User, UserRole
+from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.accounts.permissions import (
-    can_create_token,
     can_create_user,
     can_deactivate_user,
     can_edit_user,
-    can_manage_token,
     can_manage_users,
-    can_send_password_link,
-    can_view_tokens,
     is_system,
 )
+from lms.accounts.services.passwords import _check_password
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, utcnow
-from lms.errors import Conflict, NotFound, ValidationFailed
+from lms.errors import Conflict, ValidationFailed
 from lms.organisations.models import Organisation
 from lms.permissions import require, require_actor
 
@@ -65,12 +59,6 @@ def _check_email_free(email: str, exclude_id: int | None = None) -> None:
         raise ValidationFailed(msg, {"email": [msg]})
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_LENGTH:
-        msg = _("The password must be at least %(n)d characters long.", n=MIN_LENGTH)
-        raise ValidationFailed(msg, {"password": [msg]})
-
-
 def _check_organisation(roles: set[Role], organisation_id: int | None) -> None:
     if Role.REFERENT in roles and organisation_id is None:
         msg = _("A company referent must belong to an organisation.")
@@ -87,31 +75,6 @@ def _set_roles(user: User, roles: set[Role]) -> None:
             user.role_rows.remove(row)
     for role in roles - set(current):
         user.role_rows.append(UserRole(role=role))
-
-
-def system_actor() -> User:
-    """The built-in account that the CLI and the demo act as, created on first use.
-
-    Commands run by an operator on the server (``flask lms create-admin``, ``token create``,
-    ``demo``) have no logged-in person, yet every service takes an acting user and the audit
-    trail names who did what. They act as this account: it holds the administrator role so
-    the predicates let it set the platform up; it has no password, login and token checks
-    refuse it and no password link or token can be made for it (so it can never be used to
-    log in), and its reserved ``.invalid`` address cannot be given to a person. The
-    predicates recognise it with ``is_system`` and refuse to let anyone edit it.
-    """
-    user = db.session.scalar(select(User).where(User.email == SYSTEM_EMAIL))
-    if user is None:
-        user = User(
-            email=SYSTEM_EMAIL,
-            full_name="Rencontrer LMS",
-            locale="it",
-            active=True,
-            role_rows=[UserRole(role=Role.ADMIN)],
-        )
-        db.session.add(user)
-        db.session.flush()  # built in, like a migration's seed row: no audit entry of its own
-    return user
 
 
 def create_user(
@@ -247,143 +210,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change one's own password after checking the current one."""
-    if not verify_password(user.password_hash, current):
-        msg = _("The current password is not correct.")
-        raise ValidationFailed(msg, {"current_password": [msg]})
-    _check_password(new)
-    user.password_hash = hash_password(new)
-    user.auth_version += 1
-    db.session.flush()
-    record(user, "user.password_change", "user", user.id)
-
-
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def create_password_link(actor: User, user: User) -> str:
-    """Create a one-time link token for the user; returns the raw token (shown once).
-
-    An administrator sends it to an active person; a person asking for a new password
-    ("forgot password") acts as themself: ``create_password_link(user, user)``."""
-    require_actor(actor)
-    require(can_send_password_link(actor, user))
-    raw = secrets.token_urlsafe(32)
-    now = utcnow()
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(
-        PasswordLink(
-            user_id=user.id,
-            token_hash=_token_hash(raw),
-            created_by_id=actor.id,
-            created_at=now,
-            expires_at=now + dt.timedelta(hours=hours),
-        )
-    )
-    db.session.flush()
-    record(actor, "user.password_link", "user", user.id, after={"expires_in_hours": hours})
-    return raw
-
-
-def find_password_link(raw: str) -> PasswordLink | None:
-    """The unused, unexpired link for a raw token."""
-    link = db.session.scalar(
-        select(PasswordLink).where(PasswordLink.token_hash == _token_hash(raw or ""))
-    )
-    if link is None or link.used_at is not None or link.expires_at <= utcnow():
-        return None
-    return link
-
-
-def use_password_link(raw: str, new_password: str) -> User:
-    """Set the password through a one-time link; the link then stops working."""
-    link = find_password_link(raw)
-    if link is None:
-        raise NotFound(_("This link is not valid: it may have expired or been used already."))
-    _check_password(new_password)
-    user = db.session.get(User, link.user_id)
-    user.password_hash = hash_password(new_password)
-    user.auth_version += 1
-    link.used_at = utcnow()
-    # Any other outstanding link for this user stops working too.
-    for other in db.session.scalars(
-        select(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
-    ):
-        other.used_at = link.used_at
-    db.session.flush()
-    record(user, "user.password_set", "user", user.id)
-    return user
-
-
-TOKEN_PREFIX = "lms_"  # noqa: S105 - a public prefix, not a secret
-
-
-def create_api_token(actor: User, name: str, *, owner: User | None = None) -> tuple[ApiToken, str]:
-    """Create a personal API token of owner (the actor themself unless the system account acts
-    for the CLI); the raw value is returned once and stored hashed."""
-    require_actor(actor)
-    user = owner if owner is not None else actor
-    require(can_create_token(actor, user))
-    name = (name or "").strip()
-    if not name:
-        msg = _("Give the token a name, so you can recognise it later.")
-        raise ValidationFailed(msg, {"name": [msg]})
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id,
-        name=name[:100],
-        prefix=raw[:12],
-        token_hash=_token_hash(raw),
-        created_at=utcnow(),
-    )
-    db.session.add(token)
-    db.session.flush()
-    record(
-        actor,
-        "api_token.create",
-        "api_token",
-        token.id,
-        after={"name": token.name, "prefix": token.prefix},
-    )
-    return token, raw
-
-
-def revoke_api_token(actor: User, token: ApiToken) -> None:
-    """Revoke a token; it stops working at once."""
-    require_actor(actor)
-    require(can_manage_token(actor, token), private=True)
-    if token.revoked_at is not None:
-        return
-    token.revoked_at = utcnow()
-    db.session.flush()
-    record(
-        actor,
-        "api_token.revoke",
-        "api_token",
-        token.id,
-        before={"revoked": False},
-        after={"revoked": True},
-    )
-
-
-def user_for_api_token(raw: str) -> User | None:
-    """The active user owning an active token, marking the token as used."""
-    if not raw or not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
-    if token is None or token.revoked_at is not None:
-        return None
-    user = db.session.get(User, token.user_id)
-    if user is None or not user.active or is_system(user):
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
-        token.last_used_at = now
-    return user
-
-
 def list_users(
     actor: User,
     *,
@@ -406,13 +232,6 @@ def list_users(
     if active is not None:
         q = q.where(User.active.is_(active))
     return q
-
-
-def list_api_tokens(actor: User, owner: User):
-    """The owner's API tokens, newest first (their names and prefixes, never the values)."""
-    require_actor(actor)
-    require(can_view_tokens(actor, owner))
-    return select(ApiToken).where(ApiToken.user_id == owner.id).order_by(ApiToken.id.desc())
 
 
 @dataclass

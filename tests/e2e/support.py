@@ -1,0 +1,315 @@
+"""The machinery behind the browser-test fixtures of conftest.py: the live server's settings
+and error log, the watched page, the axe check, and visit/submit/login."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import WSGIRequestHandler
+
+from lms import PROJECT_ROOT
+from tests.conftest import _normalise_url
+
+AXE_PATH = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEFAULT_TIMEOUT_MS = 15_000
+
+# The demo accounts of lms/demo.py, one per role.
+DEMO_ACCOUNTS = {
+    "admin": "admin@demo.example",
+    "coordinatore": "coordinatore@demo.example",
+    "docente1": "docente1@demo.example",
+    "valutatore1": "valutatore1@demo.example",
+    "corsista1": "corsista1@demo.example",
+    "referente1": "referente1@demo.example",
+}
+
+
+# --- the live server -------------------------------------------------------------------
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # the access log would only add noise
+        pass
+
+
+class _ErrorCollector(logging.Handler):
+    """Keeps what the app logs at ERROR level (unhandled exceptions become 500 pages)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[str] = []
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record):
+        self.records.append(self.format(record))
+
+
+@dataclass
+class LiveServer:
+    """The running app: ``url`` without trailing slash, the ``app`` object, server errors."""
+
+    url: str
+    app: object
+    password: str
+    errors: _ErrorCollector
+
+    def take_errors(self) -> list[str]:
+        """Server-side errors logged since the last call."""
+        found = list(self.errors.records)
+        self.errors.records.clear()
+        return found
+
+
+def _scratch_postgres(base_url: str, suffix: str) -> tuple[str, Callable[[], None]]:
+    """Create an empty database next to the test database; return its URL and a dropper."""
+    url = make_url(_normalise_url(base_url))
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def live_config(database_url: str, tmp: Path) -> dict:
+    """Production-like settings, except what plain HTTP and speed need."""
+    return {
+        "TESTING": False,
+        "DEBUG": False,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "WTF_CSRF_ENABLED": True,
+        "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,  # every test logs in from the same address
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "MAIL_OUTBOX": str(tmp / "outbox"),  # read back by the tests of e-mailed links
+        "MAIL_URL": None,
+        "REDIS_URL": None,
+    }
+
+
+# --- the browser -----------------------------------------------------------------------
+
+
+def _chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        reason = "Debian's chromium is not installed (make system-tools installs it)"
+        if os.environ.get("LMS_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + "; LMS_REQUIRE_BROWSER=1 forbids skipping browser tests")
+        pytest.skip(reason)
+    return path
+
+
+@dataclass
+class PageState:
+    """What the ``page`` fixture knows about the documents its tab has shown."""
+
+    password: str
+    current: str | None = None  # URL of the document on screen
+    pending: str | None = None  # that URL again, until axe has checked it
+    unchecked: list[str] = field(default_factory=list)
+    browser_errors: list[str] = field(default_factory=list)
+
+
+def _state(page) -> PageState:
+    state = getattr(page, "_lms_state", None)
+    if state is None:
+        raise RuntimeError("use the `page` fixture of tests/e2e/conftest.py")
+    return state
+
+
+def _watch(page, state: PageState) -> None:
+    def on_navigated(frame):
+        if frame != page.main_frame or frame.url == "about:blank":
+            return
+        url = frame.url
+        if (
+            state.current
+            and url != state.current
+            and urldefrag(url)[0] == urldefrag(state.current)[0]
+        ):
+            state.current = url  # an in-page anchor: same document
+            return
+        if state.pending:
+            state.unchecked.append(state.pending)
+        state.current = state.pending = url
+
+    def on_console(msg):
+        if msg.type == "error" and "Content Security Policy" in msg.text:
+            state.browser_errors.append(f"CSP: {msg.text}")
+
+    def on_page_error(err):
+        state.browser_errors.append(f"JavaScript error: {err}")
+
+    page.on("framenavigated", on_navigated)
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+
+
+def new_page(browser, live_server, locale: str = "it-IT"):
+    """A page in a fresh context, watched by the axe convention."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=locale,
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=False,
+    )
+    # axe is added to every document before the page's own scripts; the DevTools protocol
+    # is not subject to the page's CSP, unlike a <script> tag.
+    context.add_init_script(script=_axe_source())
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    state = PageState(password=live_server.password)
+    page._lms_state = state
+    _watch(page, state)
+    return page
+
+
+# --- axe -------------------------------------------------------------------------------
+
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160)})),
+  }));
+}"""
+
+
+@dataclass
+class Audit:
+    """What one check of the current page found."""
+
+    url: str
+    problems: list[str]
+
+    def report(self) -> str:
+        return f"{self.url}\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+@functools.cache
+def _axe_source() -> str:
+    if not AXE_PATH.is_file():
+        pytest.fail(f"{AXE_PATH} is missing: run `make assets` (npm ci)", pytrace=False)
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+def audit_current_page(page) -> Audit:
+    """Run axe (and collect browser errors) on the document on screen; never raises."""
+    state = _state(page)
+    url = page.url
+    problems: list[str] = []
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    for v in page.evaluate(_AXE_RUN, AXE_TAGS):
+        targets = "; ".join(n["target"] for n in v["nodes"][:8])
+        more = f" (+{len(v['nodes']) - 8} more)" if len(v["nodes"]) > 8 else ""
+        problems.append(f"axe {v['id']} [{v['impact']}] {v['help']} -> {targets}{more}")
+    problems += state.browser_errors
+    state.browser_errors.clear()
+    if state.pending == url or urldefrag(state.pending or "")[0] == urldefrag(url)[0]:
+        state.pending = None
+    return Audit(url=url, problems=problems)
+
+
+def mark_checked(page) -> None:
+    """Record that the document on screen needs no axe check (it is not HTML)."""
+    _state(page).pending = None
+
+
+def check_page(page) -> None:
+    """Fail the test when the document on screen has accessibility or browser errors."""
+    audit = audit_current_page(page)
+    if audit.problems:
+        pytest.fail("Accessibility check failed on " + audit.report(), pytrace=False)
+
+
+def _expect_status(response, status, url: str) -> None:
+    got = response.status if response is not None else None
+    if status is None:
+        ok = got is not None and got < 500
+    elif isinstance(status, int):
+        ok = got == status
+    else:
+        ok = got in status
+    if not ok:
+        pytest.fail(f"{url}: HTTP status {got}, expected {status}", pytrace=False)
+
+
+def visit_page(page, path: str, status: int | Iterable[int] | None = 200):
+    """Open a page, check its HTTP status and run axe on it; returns the response."""
+    response = page.goto(path, wait_until="load")
+    _expect_status(response, status, page.url)
+    check_page(page)
+    return response
+
+
+def submit_form(page, locator, status: int | Iterable[int] | None = 200):
+    """Click a button or link that loads a new document, then check it like visit()."""
+    with page.expect_navigation(wait_until="load") as navigation:
+        locator.click()
+    response = navigation.value
+    _expect_status(response, status, page.url)
+    check_page(page)
+    return response
+
+
+def switch_language(page, locale: str) -> None:
+    """Use the language buttons in the header."""
+    if page.locator("html").get_attribute("lang") == locale:
+        return
+    submit_form(page, page.locator(f"header form button[name=locale][value={locale}]"))
+    assert page.locator("html").get_attribute("lang") == locale
+
+
+def log_in(page, email: str, password: str | None = None, locale: str | None = "it") -> None:
+    """Log in through the login form (as a demo account by default), then pick the language."""
+    visit_page(page, "/accesso")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password or _state(page).password)
+    submit_form(page, page.locator("main form button[type=submit]"))
+    if page.locator("header form[action$='/esci']").count() != 1:
+        pytest.fail(f"login as {email} failed: still on {page.url}", pytrace=False)
+    if locale:
+        switch_language(page, locale)
+
+
+def same_origin(url: str, base: str) -> bool:
+    """True when url is on the live server."""
+    a, b = urlsplit(url), urlsplit(base)
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
