@@ -104,7 +104,7 @@ def test_organisation_predicates_inside_and_outside_scope(people):
 def test_audit_standards_dashboard_predicates(people):
     p, _own, _other = people
     assert [r for r in p if audit.can_view_audit(p[r])] == ["admin", "system"]
-    assert [r for r in p if std.can_manage_standards(p[r])] == ["admin", "coordinator", "system"]
+    assert [r for r in p if std.can_manage_standards(p[r])] == ["admin", "system"]
     assert all(std.can_view_standards(u) for u in p.values()) and not std.can_view_standards(ANON)
     assert [r for r in p if dash.sees_admin_panel(p[r])] == ["admin", "system"]
     assert [r for r in p if dash.sees_coordinator_panel(p[r])] == ["coordinator"]
