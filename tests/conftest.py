@@ -30,8 +30,11 @@ def _normalise_url(url: str) -> str:
     return url
 
 
+_APPS: list = []  # every test app, so that its pooled connections are closed after the test
+
+
 def make_test_app(database_url: str, tmp_path: Path, **overrides):
-    """An app in testing mode on the given database."""
+    """An app in testing mode on the given database (its connections closed after the test)."""
     config = {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -41,7 +44,22 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "SECRET_KEY": "test-secret-key-not-for-production",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    _APPS.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_test_app_connections():
+    """Close the pooled connections of the apps a test built: an app a test forgets would
+    otherwise leave PostgreSQL connections for the garbage collector (a ResourceWarning,
+    an error under filterwarnings = error). The engines stay usable."""
+    yield
+    while _APPS:
+        app = _APPS.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def migrate_to_head(database_url: str, tmp_path: Path) -> None:
