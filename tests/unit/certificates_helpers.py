@@ -7,10 +7,12 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from certificates.models import Dossier, EvidenceKind, EvidenceType, EvidenceValue
+from certificates.services import dossiers
 from certificates.services.evidence import EvidenceInput
 from lms.accounts.models import User
 from lms.audit.models import AuditEntry
 from lms.db import db
+from lms.standards.models import profile_competences
 
 
 def people(dossier: Dossier) -> SimpleNamespace:
@@ -43,4 +45,16 @@ def audit_actions(object_type: str, object_id) -> list[AuditEntry]:
             .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
             .order_by(AuditEntry.id)
         )
+    )
+
+
+def open_on_profile(make, profile, candidate, **ids) -> Dossier:
+    """A dossier opened by a coordinator on every competence of the profile."""
+    comps = db.session.scalars(
+        select(profile_competences.c.competence_id).where(
+            profile_competences.c.profile_id == profile.id
+        )
+    ).all()
+    return dossiers.open_dossier(
+        make.coordinator(), candidate=candidate, profile=profile, competence_ids=comps, **ids
     )
