@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.accounts.models import Role
 from lms.accounts.services import set_active
@@ -10,21 +10,7 @@ from lms.audit.models import AuditEntry
 from lms.db import db
 from lms.organisations.models import Organisation, SizeBand
 from lms.organisations.validation import make_partita_iva
-
-
-class QueryCounter:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    def __call__(self, conn, cursor, statement, *args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self)
+from tests.querycount import statements
 
 
 def test_list_shows_people_per_organisation_in_one_query(login_as, make):
@@ -34,9 +20,9 @@ def test_list_shows_people_per_organisation_in_one_query(login_as, make):
     for _i in range(3):
         make.user(Role.TRAINEE, organisation=big)
     client = login_as(admin)
-    with QueryCounter() as q:
+    with statements() as q:
         page = client.get("/admin/organizzazioni/").get_data(as_text=True)
-    organisation_queries = [s for s in q.statements if "FROM organisations" in s]
+    organisation_queries = [s for s in q if "FROM organisations" in s]
     assert len(organisation_queries) == 1
     assert "count(users.id)" in organisation_queries[0].lower()
     assert "Grande (250 addetti o più)" in page and "Micro (meno di 10 addetti)" in page
@@ -49,9 +35,9 @@ def test_list_shows_people_per_organisation_in_one_query(login_as, make):
     for _i in range(4):
         org = make.organisation()
         make.user(Role.TRAINEE, organisation=org)
-    with QueryCounter() as q2:
+    with statements() as q2:
         client.get("/admin/organizzazioni/")
-    assert len(q2.statements) == len(q.statements)
+    assert len(q2) == len(q)
 
 
 def test_create_edit_deactivate_through_pages(login_as, make):
@@ -236,7 +222,7 @@ def test_admin_panel_and_navigation(login_as, make):
     make.user(Role.TRAINEE)
     make.organisation()
     client = login_as(admin)
-    with QueryCounter() as q:
+    with statements() as q:
         page = client.get("/").get_data(as_text=True)
     assert "Amministrazione della piattaforma" in page
     assert "Ultime modifiche" in page and "Account creato" in page
@@ -244,9 +230,9 @@ def test_admin_panel_and_navigation(login_as, make):
         assert f'class="main-nav-link" href="{href}"' in page
     for _i in range(5):
         make.user(Role.TRAINEE, organisation=make.organisation())
-    with QueryCounter() as q2:
+    with statements() as q2:
         client.get("/")
-    assert len(q2.statements) == len(q.statements)
+    assert len(q2) == len(q)
 
     client.post("/esci")
     coordinator_page = login_as(make.user(Role.COORDINATOR)).get("/").get_data(as_text=True)

@@ -11,6 +11,7 @@ from lms.accounts.models import Role, User
 from lms.accounts.services import get_user_by_email
 from lms.audit.models import AuditEntry
 from lms.db import db
+from tests.querycount import statements
 
 
 def audit_actions(object_id) -> list[str]:
@@ -250,23 +251,14 @@ def test_list_search_filters_and_pagination(login_as, make):
 
 
 def test_list_query_count_does_not_grow(login_as, make, app):
-    from sqlalchemy import event
 
     admin = make.user(Role.ADMIN)
     client = login_as(admin)
 
     def count_queries():
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with statements() as seen:
             assert client.get("/admin/utenti/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return len(seen)
 
     few = count_queries()
     for _i in range(5):

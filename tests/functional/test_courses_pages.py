@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from courses.models import AttendanceStatus, CourseStatus, Enrolment, EnrolmentStatus, Module
 from courses.services.courses import set_status
@@ -21,6 +21,7 @@ from courses.services.registers import RowInput, save_register
 from lms.accounts.models import Role
 from lms.db import db
 from tests.conftest import login
+from tests.querycount import statements
 
 
 def build(make, trainer, n_trainees: int, n_lessons: int, organisation=None, hour=9, **kw):
@@ -51,21 +52,6 @@ def build(make, trainer, n_trainees: int, n_lessons: int, organisation=None, hou
     return course, lessons, enrolments
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._hit)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._hit)
-
-    def _hit(self, *args, **kwargs):
-        self.count += 1
-
-
 def test_report_and_trainee_page_run_a_fixed_number_of_queries(app, make):
     trainer = make.user(Role.TRAINER)
     small, _l1, small_e = build(make, trainer, 2, 2)
@@ -75,9 +61,9 @@ def test_report_and_trainee_page_run_a_fixed_number_of_queries(app, make):
     counts = []
     for course in (small, large):
         client.get(f"/percorsi/{course.id}/presenze")  # warm caches
-        with QueryCounter(db.engine) as qc:
+        with statements() as qc:
             assert client.get(f"/percorsi/{course.id}/presenze").status_code == 200
-        counts.append(qc.count)
+        counts.append(len(qc))
     assert counts[0] == counts[1], counts
     # The trainee page: one course with few lessons, against two courses with many.
     light = db.session.get(Enrolment, small_e[0].id)
@@ -93,9 +79,9 @@ def test_report_and_trainee_page_run_a_fixed_number_of_queries(app, make):
         c = app.test_client()
         login(c, db.session.get(User, user_id))
         c.get("/i-miei-percorsi")
-        with QueryCounter(db.engine) as qc:
+        with statements() as qc:
             assert c.get("/i-miei-percorsi").status_code == 200
-        page_counts.append(qc.count)
+        page_counts.append(len(qc))
     assert page_counts[0] == page_counts[1], page_counts
 
 

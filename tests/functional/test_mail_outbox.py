@@ -74,7 +74,9 @@ def test_invitation_is_written_to_the_outbox_in_the_recipients_language(app, mak
 
     set_password_through(app.test_client(), password_link(message))
     assert_can_log_in(app, person)
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(person.id)))
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_id == str(person.id))
+    )
     assert "user.invite" in set(actions)
 
 

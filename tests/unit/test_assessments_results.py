@@ -1,12 +1,10 @@
 """Gradebook, worklist and results by framework item: content, scope and a fixed number of
 SQL queries whatever the cohort size."""
 
-import contextlib
 import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import event
 
 from assessments.models import AssessmentKind, GradeStatus
 from assessments.scoring import QuestionType
@@ -21,20 +19,7 @@ from lms.standards.services import (
     create_framework,
     create_knowledge_item,
 )
-
-
-@contextlib.contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def on_execute(conn, cursor, statement, params, context, executemany):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", on_execute)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_execute)
+from tests.querycount import statements
 
 
 def _cohort(make, size: int):
@@ -65,18 +50,18 @@ def _cohort(make, size: int):
 def _gradebook_queries(make, size):
     trainer, course, _trainees, *_ = _cohort(make, size)
     db.session.expire_all()
-    with count_queries() as c:
+    with statements() as c:
         book = results.gradebook(trainer, course)
         assert len(book.rows) == size
         for row in book.rows:  # everything the page shows, without further queries
             _ = (row.trainee.full_name, row.result, row.passed, row.eligible, row.attendance_pct)
             _ = [(g.status, g.score) for g in row.cells.values() if g is not None]
-    with count_queries() as w:
+    with statements() as w:
         items = results.worklist(trainer)
         assert len(items) == size - (size + 1) // 2
         for item in items:
             _ = (item.trainee.full_name, item.assessment.title, item.course.title, item.action)
-    return c["n"], w["n"]
+    return len(c), len(w)
 
 
 def test_gradebook_and_worklist_queries_do_not_grow_with_the_cohort(app, make):

@@ -3,11 +3,10 @@ enrolling an organisation, importing enrolments from a CSV, releasing grades."""
 
 from __future__ import annotations
 
-import contextlib
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from assessments.models import AssessmentKind, Grade, GradeHistory, GradeStatus
 from assessments.services import grading
@@ -16,23 +15,9 @@ from courses.services import enrolments
 from lms.accounts.models import Role, User, UserRole
 from lms.audit.models import AuditEntry
 from lms.db import db
+from tests.querycount import statements
 
 SIZES = (3, 30)
-
-
-@contextlib.contextmanager
-def statements():
-    """Collect the SQL statements sent to the database (an executemany counts once)."""
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def _trainees(n: int, prefix: str, organisation=None) -> list[User]:

@@ -3,10 +3,7 @@ competences rest on self-declarations only; a fixed number of queries whatever t
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from sqlalchemy import event
 
 from certificates.models import DossierState, EvidenceKind, EvidenceValue
 from certificates.services import dossiers, evidence
@@ -15,23 +12,10 @@ from certificates.services.matrix import matrix
 from lms.accounts.models import Role
 from lms.db import db
 from lms.errors import NotFound
+from tests.querycount import statements
 from tests.unit.certificates_helpers import document, people
 
 S = DossierState
-
-
-@contextlib.contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def on_execute(conn, cursor, statement, params, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", on_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_execute)
 
 
 def test_matrix_shows_support_gaps_and_first_party_only(app, make):
@@ -115,9 +99,9 @@ def _build(make, competences: int, pieces: int):
 
 def _queries(actor, d) -> tuple[int, object]:
     db.session.expire_all()
-    with count_queries() as statements:
+    with statements() as seen:
         m = matrix(actor, d)
-    return len(statements), m
+    return len(seen), m
 
 
 def test_matrix_runs_a_fixed_number_of_queries_at_two_sizes(app, make):
