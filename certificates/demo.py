@@ -291,9 +291,7 @@ def _decided(people, candidate, profile, items, course, now) -> Dossier:
         "Navigli Logistica S.r.l., direzione del personale",
         day - dt.timedelta(days=40),
     )
-    _self_declaration(
-        candidate, dossier, items, ["C2.A2", "C3.A2", "C4.A2", "C5.A2", "C6.A2"], day
-    )
+    _self_declaration(candidate, dossier, items, ["C2.A2", "C3.A2", "C4.A2", "C5.A2", "C6.A2"], day)
     dossiers.submit(candidate, dossier, now=now)
     dossiers.take_under_assessment(people["method"], dossier)
     _sign_all(people["method"], dossier, items)
@@ -345,7 +343,5 @@ def _dossier_in(state, people, candidate, profile, items, now) -> Dossier:
     # disagreement: both sign every competence, on C4 with different outcomes
     _sign_all(people["method"], dossier, items, competences=["C1", "C3", "C4"])
     _sign_all(people["content"], dossier, items, competences=["C1", "C3"])
-    _sign_all(
-        people["content"], dossier, items, DecisionOutcome.NOT_VALIDATED, competences=["C4"]
-    )
+    _sign_all(people["content"], dossier, items, DecisionOutcome.NOT_VALIDATED, competences=["C4"])
     return dossier

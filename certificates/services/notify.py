@@ -24,12 +24,15 @@ def _link(dossier: Dossier) -> dict:
 
 
 def _last_comment(dossier: Dossier) -> str:
-    return db.session.scalar(
-        select(DossierComment.body)
-        .where(DossierComment.dossier_id == dossier.id)
-        .order_by(DossierComment.id.desc())
-        .limit(1)
-    ) or ""
+    return (
+        db.session.scalar(
+            select(DossierComment.body)
+            .where(DossierComment.dossier_id == dossier.id)
+            .order_by(DossierComment.id.desc())
+            .limit(1)
+        )
+        or ""
+    )
 
 
 def after_transition(actor: User, dossier: Dossier, target: DossierState) -> None:

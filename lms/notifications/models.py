@@ -17,9 +17,7 @@ class Notification(db.Model):
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     kind: Mapped[str] = mapped_column(String(100), nullable=False)  # e.g. dossier.submitted
     # English text with %(name)s placeholders, translated with params in the reader's language
     title: Mapped[str] = mapped_column(String(300), nullable=False)

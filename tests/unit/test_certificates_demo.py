@@ -40,9 +40,7 @@ def test_the_demo_has_dossiers_in_every_state_and_a_decided_one_for_corsista1(ap
     method = get_user_by_email("valutatore1@demo.example")
     content = get_user_by_email("valutatore2@demo.example")
     every = db.session.scalars(select(Dossier)).all()
-    assert all(
-        d.method_expert_id == method.id and d.content_expert_id == content.id for d in every
-    )
+    assert all(d.method_expert_id == method.id and d.content_expert_id == content.id for d in every)
     assert all(d.accompagnatore_id not in d.expert_ids for d in every)
 
     corsista1 = get_user_by_email("corsista1@demo.example")
