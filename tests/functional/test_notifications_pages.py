@@ -12,6 +12,7 @@ from sqlalchemy import event
 from lms.accounts.models import Role
 from lms.db import db
 from lms.notifications import services
+from tests.mailbox import LocalSmtpServer, outbox_messages, text_of
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -119,3 +120,32 @@ def test_the_header_count_is_one_query_whatever_the_number(app, make, login_as, 
         assert client.get("/").status_code == 200
     on_table = [s for s in seen if "notifications" in s]
     assert len(on_table) == 1, on_table
+
+
+@pytest.fixture
+def smtp(app, tmp_path):
+    """A real SMTP server (STARTTLS and a login) started by the test."""
+    server = LocalSmtpServer(tls="starttls", folder=tmp_path).start()
+    app.config["MAIL_URL"] = server.url
+    yield server
+    server.stop()
+
+
+def test_a_submission_notice_reaches_the_experts_by_smtp_after_the_commit(app, make, smtp):
+    from certificates.models import DossierState
+    from certificates.services.notify import after_transition
+    from lms.accounts.models import User
+
+    dossier = make.dossier(state=DossierState.SUBMITTED)
+    candidate = db.session.get(User, dossier.candidate_id)
+    experts = {db.session.get(User, i).email for i in dossier.expert_ids}
+    after_transition(candidate, dossier, DossierState.SUBMITTED)
+    assert smtp.sink.received == []  # inside the transaction nothing leaves
+    db.session.commit()
+    received = smtp.sink.received
+    assert {r.rcpt_tos[0] for r in received} == experts
+    assert all(
+        r.message["Subject"] == f"Dossier {dossier.id} inviato per la valutazione" for r in received
+    )
+    assert candidate.full_name in text_of(received[0].message)
+    assert outbox_messages(app.config["MAIL_OUTBOX"]) == []  # SMTP replaces the outbox
