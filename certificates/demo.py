@@ -37,7 +37,7 @@ from certificates.services import decisions, dossiers, evidence, records
 from certificates.services.decisions import DecisionInput
 from certificates.services.evidence import EvidenceInput
 from courses.models import ROME, AttendanceStatus, Course, CourseStatus, LessonMode, Module
-from courses.services.courses import create_course
+from courses.services.courses import create_course, set_status
 from courses.services.enrolments import enrol
 from courses.services.lessons import schedule_lessons
 from courses.services.registers import RowInput, save_register, sign_register
@@ -195,6 +195,7 @@ def _first_edition(coordinator, corsista1, items, now) -> Course:
         now=end,
     )
     grading.release(trainer, final, now=end + dt.timedelta(days=1))
+    set_status(coordinator, course, CourseStatus.CLOSED)  # this edition is over
     return course
 
 
