@@ -85,6 +85,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(audit_bp)
     mail.init_app(app)
+    from lms.notifications import views as notifications_views
+
+    notifications_views.init_app(app)
 
     from lms import panels
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes

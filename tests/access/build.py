@@ -361,8 +361,25 @@ def build_world(make) -> World:
 
         return build
 
+    def new_notification(owner_of):
+        from flask_babel import lazy_gettext as _l
+
+        from lms.notifications.services import notify_in_app
+
+        def build(user):
+            owner = owner_of(user)
+            row = notify_in_app(owner, "sweep", _l("Notifications"), email=False)
+            db.session.commit()
+            return Obj({"notification_id": row.id}, person=owner.id, org=owner.organisation_id)
+
+        return build
+
     w.fresh = {
         "module": [("unused module", new_module)],
+        "notification": [
+            ("own", new_notification(lambda u: u or outsider)),
+            ("someone else's", new_notification(lambda u: outsider)),
+        ],
         "assessment": [
             ("assessment in", new_assessment(c_in)),
             ("assessment out", new_assessment(c_out)),
@@ -383,6 +400,7 @@ def build_world(make) -> World:
     }
     w.kinds.setdefault("question", [_missing("question_id")])
     w.kinds.setdefault("criterion", [_missing("criterion_id")])
+    w.kinds.setdefault("notification", [_missing("notification_id")])
 
     for role, user in w.users.items():
         w.people[role] = Person(user.id, user.email, user.organisation_id)

@@ -10,7 +10,7 @@ anonymous visitor. A role may reach an endpoint on an object when one of its sco
 
 * ``any``     every object (or the endpoint has no object);
 * ``own``     the object belongs to the user: their enrolment, attempt, submission, grade,
-              token; for course content (a course, its assessments) the user's own active
+              token, notification; for course content (a course, its assessments) the user's own active
               enrolment in the course, and an assessment must also be published;
 * ``course``  the user teaches the object's course (trainer of that course);
 * ``org``     the object concerns an employee of the user's company (a referent): an
@@ -116,6 +116,14 @@ TABLE: dict[str, Entry] = {
     "accounts.revoke_token": rule("POST", "token", fresh=True, **{r: "own" for r in ROLES}),
     "api.openapi_json": rule("GET", public=True),
     "api.me": rule("GET", **EVERYONE),
+    # --- notifications: everyone reads and marks their own, nobody another person's -------
+    "notifications.index": rule("GET", **EVERYONE),
+    "notifications.mark_all_read": rule("POST", note="the caller's own", **EVERYONE),
+    "notifications.mark_read": rule(
+        "POST", "notification", fresh=True, **{r: "own" for r in ROLES}
+    ),
+    "api.notifications_list": rule("GET", note="the caller's own", **EVERYONE),
+    "api.notifications_read": rule("POST", "notification", fresh=True, **{r: "own" for r in ROLES}),
     "api.my_results": rule("GET", **TRAINEE),
     # --- accounts, organisations, audit (admin pages) ------------------------------------
     "users.index": rule("GET", **ADMIN),

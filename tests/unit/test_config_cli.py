@@ -232,6 +232,9 @@ def test_demo_twice_creates_nothing_new(app):
     assert "admin@demo.example" in first.output
     before = row_counts()
     assert before["users"] > 0 and before["organisations"] > 0
+    # the certificates step too: dossiers with evidence, files and decisions
+    for name in ("dossiers", "evidence_records", "evidence_files", "competence_decisions"):
+        assert before.get(name, 0) > 0, name
     second = runner.invoke(args=["lms", "demo"])
     assert second.exit_code == 0, second.output
     after = row_counts()

@@ -1,0 +1,71 @@
+"""Who is told what when a dossier changes state: the experts when it is submitted, the
+candidate when it is returned to identification or decided.
+
+Called at the end of each transition (dossiers._move) inside its transaction: the in-app
+notifications are added and flushed there, and their e-mail copies leave after the commit.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from certificates.models import Dossier, DossierComment, DossierState
+from lms.accounts.models import User
+from lms.db import db
+from lms.notifications.services import notify_in_app
+
+# The dossier's page (certificates views); a link that cannot be built is left out.
+DOSSIER_ENDPOINT = "certificates.dossier"
+
+
+def _link(dossier: Dossier) -> dict:
+    return {"link_endpoint": DOSSIER_ENDPOINT, "link_args": {"dossier_id": dossier.id}}
+
+
+def _last_comment(dossier: Dossier) -> str:
+    return (
+        db.session.scalar(
+            select(DossierComment.body)
+            .where(DossierComment.dossier_id == dossier.id)
+            .order_by(DossierComment.id.desc())
+            .limit(1)
+        )
+        or ""
+    )
+
+
+def after_transition(actor: User, dossier: Dossier, target: DossierState) -> None:
+    """Notify the people the process names for this transition (add and flush only)."""
+    candidate = db.session.get(User, dossier.candidate_id)
+    if target == DossierState.SUBMITTED:
+        for expert_id in sorted(dossier.expert_ids):
+            if expert_id == actor.id:
+                continue
+            notify_in_app(
+                db.session.get(User, expert_id),
+                "dossier.submitted",
+                _l("Dossier %(number)d submitted for assessment", number=dossier.id),
+                _l(
+                    "%(candidate)s submitted the dossier of evidence: you are one of its "
+                    "two experts.",
+                    candidate=candidate.full_name,
+                ),
+                **_link(dossier),
+            )
+    elif target == DossierState.RETURNED and candidate.id != actor.id:
+        notify_in_app(
+            candidate,
+            "dossier.returned",
+            _l("Your dossier %(number)d was returned with comments", number=dossier.id),
+            _l("Comments: %(comment)s", comment=_last_comment(dossier)[:1500]),
+            **_link(dossier),
+        )
+    elif target == DossierState.DECIDED and candidate.id != actor.id:
+        notify_in_app(
+            candidate,
+            "dossier.decided",
+            _l("The assessment of your dossier %(number)d is decided", number=dossier.id),
+            _l("The experts have recorded their outcome on each competence: read it."),
+            **_link(dossier),
+        )
