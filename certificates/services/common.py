@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from certificates.models import Dossier, DossierState, dossier_competences
 from certificates.permissions import can_view_dossier
@@ -30,14 +29,6 @@ def require_state(dossier: Dossier, *states: DossierState) -> None:
                 state=dossier.state_label,
             )
         )
-
-
-def flush_or_stale() -> None:
-    """Flush; a version mismatch (someone else saved first) becomes StaleEdit."""
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit() from exc
 
 
 def check_version(obj, seen_version: int | None) -> None:

@@ -26,14 +26,13 @@ from certificates.permissions import (
 )
 from certificates.services.common import (
     check_version,
-    flush_or_stale,
     require_on,
     require_state,
     target_competence_ids,
 )
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import StaleEdit
 from lms.permissions import require
 from lms.validation import invalid, optional_text, required_text
@@ -199,7 +198,7 @@ def edit_decision(
     check_version(decision, seen_version)
     before = _view(decision)
     _apply(decision, data, now or utcnow())
-    flush_or_stale()
+    flush_versioned()
     _history(actor, decision, "revise", before)
     db.session.flush()
     return decision

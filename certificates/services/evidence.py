@@ -31,7 +31,6 @@ from certificates.permissions import (
 )
 from certificates.services.common import (
     check_version,
-    flush_or_stale,
     require_on,
     require_state,
     target_items,
@@ -39,7 +38,7 @@ from certificates.services.common import (
 from certificates.services.snapshots import has_snapshot
 from lms.accounts.models import User
 from lms.audit.services import record
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
 from lms.files.sniff import DOCUMENT_KINDS
@@ -163,7 +162,7 @@ def edit_evidence(
     evidence.date = data.date
     evidence.issuer = optional_text(data.issuer, "issuer", 300)
     evidence.updated_at = utcnow()  # links alone change no column: bump the version anyway
-    flush_or_stale()
+    flush_versioned()
     set_links(evidence, links)
     record(actor, "evidence.edit", "evidence", evidence.id, before, _audit_view(evidence, links))
     db.session.flush()

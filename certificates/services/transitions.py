@@ -21,16 +21,16 @@ from certificates.permissions import (
 )
 from certificates.services.common import (
     course_enrolment,
-    flush_or_stale,
     require_on,
     require_state,
 )
 from certificates.services.decisions import competence_statuses
+from certificates.services.notify import after_transition
 from certificates.services.snapshots import count_evidence, freeze
 from courses.attendance import eligibility
 from lms.accounts.models import User
 from lms.audit.services import record
-from lms.db import db, utcnow
+from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, NotEligible
 from lms.validation import required_reason
 
@@ -63,7 +63,8 @@ def _move(actor, dossier: Dossier, target: DossierState, reason: str | None = No
             )
         )
     record(actor, f"dossier.{target.value}", "dossier", dossier.id, before, _state(dossier), reason)
-    flush_or_stale()  # two people moving the same dossier at once: the second is told
+    flush_versioned()  # two people moving the same dossier at once: the second is told
+    after_transition(actor, dossier, target)  # in-app notices (and their e-mail copies)
     return dossier
 
 

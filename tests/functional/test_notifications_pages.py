@@ -133,13 +133,14 @@ def smtp(app, tmp_path):
 
 def test_a_submission_notice_reaches_the_experts_by_smtp_after_the_commit(app, make, smtp):
     from certificates.models import DossierState
-    from certificates.services.notify import after_transition
+    from certificates.services import dossiers
     from lms.accounts.models import User
 
-    dossier = make.dossier(state=DossierState.SUBMITTED)
+    dossier = make.dossier(state=DossierState.IDENTIFICATION)
+    db.session.commit()
     candidate = db.session.get(User, dossier.candidate_id)
     experts = {db.session.get(User, i).email for i in dossier.expert_ids}
-    after_transition(candidate, dossier, DossierState.SUBMITTED)
+    dossiers.submit(candidate, dossier)  # the service notifies the experts
     assert smtp.sink.received == []  # inside the transaction nothing leaves
     db.session.commit()
     received = smtp.sink.received
