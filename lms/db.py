@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, UniqueConstraint
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, UniqueConstraint, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
@@ -157,3 +157,20 @@ def flush_versioned() -> None:
     """Flush the session, with the errors of `domain_errors`."""
     with domain_errors():
         db.session.flush()
+
+
+class AppendOnly(RuntimeError):
+    """A row of an append-only table (audit, snapshots, histories) was to be changed."""
+
+
+def append_only(model, what: str) -> None:
+    """Refuse in the ORM every UPDATE and DELETE of a model's rows; the database refuses them
+    too, with triggers written in the model's migration."""
+
+    @event.listens_for(model, "before_update")
+    def _refuse_update(mapper, connection, target):
+        raise AppendOnly(f"{what} are never changed")
+
+    @event.listens_for(model, "before_delete")
+    def _refuse_delete(mapper, connection, target):
+        raise AppendOnly(f"{what} are never deleted")

@@ -12,7 +12,6 @@ from certificates.models.decision import (
 from certificates.models.dossier import (
     EDITABLE_STATES,
     STATE_LABELS,
-    AppendOnly,
     Dossier,
     DossierComment,
     DossierSnapshot,
@@ -32,6 +31,7 @@ from certificates.models.evidence import (
     EvidenceType,
     EvidenceValue,
 )
+from lms.db import AppendOnly
 
 __all__ = [
     "EDITABLE_STATES",

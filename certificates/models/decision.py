@@ -15,12 +15,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from certificates.models.dossier import AppendOnly
-from lms.db import TimestampMixin, UTCDateTime, db, db_enum, utcnow
+from lms.db import TimestampMixin, UTCDateTime, append_only, db, db_enum, utcnow
 
 
 class DecisionOutcome(enum.Enum):
@@ -119,11 +117,4 @@ class DecisionHistory(db.Model):
     after: Mapped[dict] = mapped_column(JSON, nullable=False)
 
 
-@event.listens_for(DecisionHistory, "before_update")
-def _refuse_history_update(mapper, connection, target):
-    raise AppendOnly("decision history is never changed")
-
-
-@event.listens_for(DecisionHistory, "before_delete")
-def _refuse_history_delete(mapper, connection, target):
-    raise AppendOnly("decision history is never deleted")
+append_only(DecisionHistory, "decision history rows")

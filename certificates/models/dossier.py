@@ -17,12 +17,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
-from lms.db import TimestampMixin, UTCDateTime, db, db_enum, utcnow
+from lms.db import TimestampMixin, UTCDateTime, append_only, db, db_enum, utcnow
 from lms.standards.models import Profile
 
 
@@ -186,15 +185,4 @@ class DossierSnapshot(db.Model):
     content: Mapped[dict] = mapped_column(JSON, nullable=False)
 
 
-class AppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(DossierSnapshot, "before_update")
-def _refuse_snapshot_update(mapper, connection, target):
-    raise AppendOnly("dossier snapshots are never changed")
-
-
-@event.listens_for(DossierSnapshot, "before_delete")
-def _refuse_snapshot_delete(mapper, connection, target):
-    raise AppendOnly("dossier snapshots are never deleted")
+append_only(DossierSnapshot, "dossier snapshots")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import UTCDateTime, db, utcnow
+from lms.db import AppendOnly, UTCDateTime, append_only, db, utcnow
 
 
 class AuditEntry(db.Model):
@@ -33,15 +33,5 @@ class AuditEntry(db.Model):
     actor = relationship("User", lazy="raise")
 
 
-class AuditIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise AuditIsAppendOnly("audit entries are never changed")
-
-
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise AuditIsAppendOnly("audit entries are never deleted")
+AuditIsAppendOnly = AppendOnly  # the name the audit tests know
+append_only(AuditEntry, "audit entries")
