@@ -49,7 +49,7 @@ from lms.files.http import send_stored
 from lms.permissions import require
 from lms.security import allowed_if, login_required
 from lms.standards.models import Profile
-from lms.web import acting_user
+from lms.web import acting_user, require_visible
 
 EVIDENCE_MULTIPART = {
     "kind": "document, work_experience, witness_statement or self_declaration",
@@ -176,6 +176,7 @@ def dossiers_put_decision(dossier_id: int, competence_id: int, data):
     d = dossier_or_404(dossier_id)
     me = acting_user()
     require(can_record_decision(me, d))
+    require_visible(competence_id in target_competence_ids(d))
     decision = decision_services.record_decision(
         me,
         d,

@@ -116,8 +116,13 @@ def test_candidate_adds_edits_and_removes_evidence_with_a_file(make, login_as):
     assert edit.status_code == 200 and "Due anni di lavoro" in edit.get_data(as_text=True)
     stale = client.post(
         f"/dossier/{d.id}/evidenze/{ev.id}",
-        data={"kind": "document", "type": "result", "value": "third", "title": "Nuovo",
-              "version": str(ev.version_id + 5)},
+        data={
+            "kind": "document",
+            "type": "result",
+            "value": "third",
+            "title": "Nuovo",
+            "version": str(ev.version_id + 5),
+        },
     )
     assert stale.status_code == 409 and "Nuovo" in stale.get_data(as_text=True)
     ev_id = ev.id
@@ -132,8 +137,13 @@ def test_evidence_files_are_served_only_inside_the_scope(make, login_as):
     client = login_as(_user(d.candidate_id))
     client.post(
         f"/dossier/{d.id}/evidenze/nuova",
-        data={"kind": "document", "type": "result", "value": "third", "title": "Titolo",
-              "files": (io.BytesIO(PDF), "titolo.pdf")},
+        data={
+            "kind": "document",
+            "type": "result",
+            "value": "third",
+            "title": "Titolo",
+            "files": (io.BytesIO(PDF), "titolo.pdf"),
+        },
         content_type="multipart/form-data",
     )
     from certificates.models import EvidenceFile
@@ -148,8 +158,12 @@ def test_evidence_files_are_served_only_inside_the_scope(make, login_as):
 def _decide(client, d, comp, outcome, version=0):
     return client.post(
         f"/dossier/{d.id}/valutazione/{comp}",
-        data={"outcome": outcome, "method": "documentary", "reasons": "Evidenze sufficienti",
-              "version": str(version)},
+        data={
+            "outcome": outcome,
+            "method": "documentary",
+            "reasons": "Evidenze sufficienti",
+            "version": str(version),
+        },
     )
 
 
@@ -186,7 +200,7 @@ def test_decisions_disagreement_then_agreement_and_verbale(make, login_as, app):
     candidate = app.test_client()
     login(candidate, _user(d.candidate_id))
     verbale = candidate.get(f"/dossier/{d.id}/verbale").get_data(as_text=True)
-    assert "Evidenze sufficienti" in verbale and "Validata" in verbale or "Validato" in verbale
+    assert ("Evidenze sufficienti" in verbale and "Validata" in verbale) or "Validato" in verbale
 
 
 def test_return_needs_a_comment_and_the_candidate_reads_it(make, login_as):
@@ -215,8 +229,9 @@ def _count_queries(client, path) -> int:
 
 
 def test_matrix_page_runs_a_fixed_number_of_queries(make, login_as):
-    small = make.dossier(make.profile(competences=1, abilities=1, knowledge=1),
-                         state=S.IDENTIFICATION)
+    small = make.dossier(
+        make.profile(competences=1, abilities=1, knowledge=1), state=S.IDENTIFICATION
+    )
     big_profile = make.profile(competences=4, abilities=4, knowledge=4)
     big = make.dossier(big_profile, state=S.IDENTIFICATION)
     from certificates.models import EvidenceKind, EvidenceType, EvidenceValue
@@ -224,9 +239,17 @@ def test_matrix_page_runs_a_fixed_number_of_queries(make, login_as):
 
     cand = _user(big.candidate_id)
     for n in range(12):
-        add_evidence(cand, big, EvidenceInput(
-            kind=EvidenceKind.DOCUMENT, type=EvidenceType.RESULT, value=EvidenceValue.THIRD,
-            title=f"Documento {n}", links=[(i.id, "") for i in target_items(big)[n::3]]))
+        add_evidence(
+            cand,
+            big,
+            EvidenceInput(
+                kind=EvidenceKind.DOCUMENT,
+                type=EvidenceType.RESULT,
+                value=EvidenceValue.THIRD,
+                title=f"Documento {n}",
+                links=[(i.id, "") for i in target_items(big)[n::3]],
+            ),
+        )
     db.session.commit()
     coordinator = make.coordinator()
     client = login_as(coordinator)
