@@ -156,7 +156,7 @@ def dossiers_add_evidence(dossier_id: int):
     )
     db.session.commit()
     documents, _n = evidence_documents(me, d)
-    return next(x for x in documents if x["id"] == evidence.id), 201
+    return next(x for x in documents if x["id"] == evidence.id)
 
 
 @api.post("/dossiers/<int:dossier_id>/transitions")
