@@ -256,3 +256,108 @@ def test_matrix_page_runs_a_fixed_number_of_queries(make, login_as):
     assert _count_queries(client, f"/dossier/{small.id}/matrice") == _count_queries(
         client, f"/dossier/{big.id}/matrice"
     )
+
+
+def test_worklists_say_what_waits_on_each_person(make, login_as, app):
+    from tests.conftest import login
+
+    d = make.dossier(state=S.SUBMITTED)
+    draft = make.dossier()
+    expert = app.test_client()
+    login(expert, _user(d.method_expert_id))
+    assert "Avvia la valutazione" in expert.get("/dossier").get_data(as_text=True)
+    acc = app.test_client()
+    login(acc, _user(d.accompagnatore_id))
+    page = acc.get("/dossier").get_data(as_text=True)
+    assert f"/dossier/{d.id}" in page and "In attesa di te" not in page
+    staff = login_as(make.coordinator())
+    page = staff.get("/dossier?stato=draft").get_data(as_text=True)
+    assert f'/dossier/{draft.id}"' in page and f'/dossier/{d.id}"' not in page
+    assert "Avvia l&#39;identificazione" in page or "Avvia l'identificazione" in page
+    empty = staff.get("/dossier?stato=withdrawn").get_data(as_text=True)
+    assert "Nessun dossier in questo stato" in empty
+
+
+def test_a_candidate_without_dossiers_is_told_what_happens_next(make, login_as):
+    page = login_as(make.user(Role.TRAINEE)).get("/dossier").get_data(as_text=True)
+    assert "Non hai ancora un dossier" in page
+
+
+def test_coordinator_changes_the_assignment_and_sees_field_errors(make, login_as):
+    d = make.dossier(state=S.IDENTIFICATION)
+    client = login_as(make.coordinator())
+    assert client.get(f"/dossier/{d.id}/assegnazione").status_code == 200
+    resp = client.post(
+        f"/dossier/{d.id}/assegnazione",
+        data={
+            "accompagnatore_id": d.accompagnatore_id,
+            "method_expert_id": d.method_expert_id,
+            "content_expert_id": d.method_expert_id,
+        },
+    )
+    assert resp.status_code == 422
+    assert "content_expert_id-error" in resp.get_data(as_text=True)
+    new_expert = make.user(Role.ASSESSOR)
+    resp = client.post(
+        f"/dossier/{d.id}/assegnazione",
+        data={
+            "accompagnatore_id": d.accompagnatore_id,
+            "method_expert_id": d.method_expert_id,
+            "content_expert_id": new_expert.id,
+        },
+    )
+    assert resp.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(d), d.id).content_expert_id == new_expert.id
+
+
+def _client(app, user):
+    from tests.conftest import login
+
+    c = app.test_client()
+    login(c, user)
+    return c
+
+
+def test_an_expert_records_an_observation_during_the_assessment(make, app):
+    d = make.dossier(state=S.UNDER_ASSESSMENT)
+    client = _client(app, _user(d.content_expert_id))
+    assert client.get(f"/dossier/{d.id}/osservazioni/nuova").status_code == 200
+    item = target_items(d)[0]
+    resp = client.post(
+        f"/dossier/{d.id}/osservazioni/nuova",
+        data={
+            "title": "Colloquio tecnico",
+            "description": "Ha descritto bene il progetto personalizzato.",
+            "date": "2026-11-30",
+            "type": "process",
+            "link": [str(item.id)],
+        },
+    )
+    assert resp.status_code == 303
+    page = client.get(f"/dossier/{d.id}").get_data(as_text=True)
+    assert "Colloquio tecnico" in page
+    candidate = _client(app, _user(d.candidate_id))
+    assert candidate.get(f"/dossier/{d.id}/osservazioni/nuova").status_code == 403
+
+
+def test_experts_and_staff_cannot_touch_the_evidence(make, app):
+    d = make.dossier(state=S.IDENTIFICATION)
+    ev = db.session.scalar(db.select(Evidence).where(Evidence.dossier_id == d.id))
+    for who in (_user(d.method_expert_id), make.coordinator()):
+        client = _client(app, who)
+        assert client.get(f"/dossier/{d.id}/evidenze/nuova").status_code in (403, 404)
+        assert client.post(f"/dossier/{d.id}/evidenze/{ev.id}/elimina").status_code in (403, 404)
+    other = make.dossier(state=S.IDENTIFICATION)
+    client = _client(app, _user(other.candidate_id))
+    assert client.get(f"/dossier/{other.id}/evidenze/{ev.id}").status_code == 404
+    assert client.get(f"/dossier/{d.id}/evidenze/{ev.id}").status_code == 404
+
+
+def test_assessment_results_in_one_click_when_there_are_none(make, login_as):
+    d = make.dossier(state=S.IDENTIFICATION)
+    client = login_as(_user(d.candidate_id))
+    resp = client.post(f"/dossier/{d.id}/evidenze/risultati")
+    assert resp.status_code == 303
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Nessun nuovo esito di verifica" in page
