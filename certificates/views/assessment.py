@@ -77,7 +77,8 @@ def _render(d, competence_id, *, values=None, errors=None, conflict=None, status
     st = _status(d, competence_id)
     mine = st.decisions.get(me.id)
     competence = next(c for c, _items in competence_groups(d) if c.id == competence_id)
-    show_both = st.decided or st.disagreement or d.state != DossierState.UNDER_ASSESSMENT
+    # Each expert decides blind; both records show once both signed (agreeing or not).
+    show_both = st.both_signed or d.state != DossierState.UNDER_ASSESSMENT
     visible = [x for x in st.decisions.values() if show_both or x.expert_id == me.id]
     if not can_record_decision(me, d):
         visible = list(st.decisions.values())

@@ -24,13 +24,14 @@ from certificates.services.matrix import matrix as build_matrix
 from certificates.services.snapshots import dossier_file, evidence_documents
 from certificates.views.common import competence_groups, dossier_or_404
 from courses.models import Course
+from lms.accounts.models import User
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.files.http import send_stored
 from lms.permissions import require
 from lms.security import allowed_if, login_required
 from lms.standards.models import Framework, Profile
-from lms.web import acting_user, apply_field_errors, get_or_404
+from lms.web import acting_user, apply_field_errors
 
 CONFIRM = {DossierState.RETURNED: "comment", DossierState.WITHDRAWN: "comment"}
 
@@ -89,7 +90,7 @@ def new_dossier():
     status = 200
     if form.validate_on_submit():
         profile = db.session.get(Profile, form.profile_id.data)
-        candidate = db.session.get(reads.User, form.candidate_id.data)
+        candidate = db.session.get(User, form.candidate_id.data)
         course = db.session.get(Course, form.course_id.data) if form.course_id.data else None
         try:
             if profile is None:
@@ -224,6 +225,3 @@ def verbale(dossier_id: int):
 def evidence_file(dossier_id: int, file_id: int):
     d = dossier_or_404(dossier_id)
     return send_stored(dossier_file(acting_user(), d, file_id))
-
-
-__all__ = ["get_or_404"]
