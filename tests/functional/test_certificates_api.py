@@ -155,3 +155,47 @@ def test_a_decision_on_another_dossiers_competence_is_404(app, make):
     comp = target_competence_ids(other)[0]
     assert c.put(f"/api/v1/dossiers/{d.id}/decisions/{comp}", json=body).status_code == 404
     assert c.put(f"/api/v1/dossiers/{other.id}/decisions/{comp}", json=body).status_code == 404
+
+
+def test_the_matrix_api_runs_a_fixed_number_of_queries(app, make):
+    from sqlalchemy import event
+
+    from certificates.models import EvidenceKind, EvidenceType, EvidenceValue
+    from certificates.services.evidence import EvidenceInput, add_evidence
+
+    small = make.dossier(
+        make.profile(competences=1, abilities=1, knowledge=1), state=S.IDENTIFICATION
+    )
+    big = make.dossier(
+        make.profile(competences=6, abilities=4, knowledge=4), state=S.IDENTIFICATION
+    )
+    cand = db.session.get(User, big.candidate_id)
+    items = target_items(big)
+    for n in range(30):
+        add_evidence(
+            cand,
+            big,
+            EvidenceInput(
+                kind=EvidenceKind.DOCUMENT,
+                type=EvidenceType.RESULT,
+                value=EvidenceValue.THIRD,
+                title=f"Documento {n}",
+                links=[(i.id, "") for i in items[n % 5 :: 5]],
+            ),
+        )
+    db.session.commit()
+    c = client_for(app, make.coordinator())
+    counts = []
+    for d in (small, big):
+        seen: list[int] = []
+
+        def listener(*_args, seen=seen):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert c.get(f"/api/v1/dossiers/{d.id}/matrix").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts

@@ -278,6 +278,14 @@ def test_worklists_say_what_waits_on_each_person(make, login_as, app):
     assert "Nessun dossier in questo stato" in empty
 
 
+def test_the_candidate_worklist_says_what_is_missing(make, login_as):
+    d = make.dossier(state=S.IDENTIFICATION, evidence=False)
+    page = login_as(_user(d.candidate_id)).get("/dossier").get_data(as_text=True)
+    n = len(target_items(d)) - len(target_competence_ids(d))
+    assert f"{n} voci senza evidenze." in page
+    assert "Aggiungi le evidenze e invia il dossier" in page
+
+
 def test_a_candidate_without_dossiers_is_told_what_happens_next(make, login_as):
     page = login_as(make.user(Role.TRAINEE)).get("/dossier").get_data(as_text=True)
     assert "Non hai ancora un dossier" in page
