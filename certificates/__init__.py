@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("certificates", __name__, template_folder="templates")
+bp = Blueprint(
+    "certificates",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/certificates",
+)
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's blueprint, its models and its predicates."""
+    """Register the blueprint, the API routes, the predicates for templates and navigation."""
+    from certificates import api as _api  # noqa: F401 - routes on the api blueprint
     from certificates import models as _models  # noqa: F401 - tables in metadata
     from certificates import permissions
+    from certificates import views as _views  # noqa: F401 - routes on bp
     from certificates.demo import load_demo
+    from certificates.navigation import register
     from lms.navigation import add_demo_step
     from lms.permissions import expose
 
     app.register_blueprint(bp)
     expose(app, permissions)
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
+    register(app)

@@ -15,7 +15,10 @@ anonymous visitor. A role may reach an endpoint on an object when one of its sco
 * ``course``  the user teaches the object's course (trainer of that course);
 * ``org``     the object concerns an employee of the user's company (a referent): an
               enrolment or account of an employee, a course one of them is enrolled in;
-* ``shared``  an object shared by everyone who builds assessments (rubric templates).
+* ``shared``  an object shared by everyone who builds assessments (rubric templates);
+* ``assigned`` a certification dossier (or its evidence, decisions, files) the user works on
+              by assignment: as its accompagnatore (a trainer in the sweep) or as one of its
+              two experts (an assessor); the candidate's own dossier is ``own``.
 
 ``PUBLIC`` endpoints are reached by everybody, anonymous included; ``EVERYONE`` means every
 logged-in role on ``any``. Anybody else is refused: 403 or 404 when the role has no access to
@@ -25,7 +28,10 @@ the anonymous visitor.
 
 Domain choices this table makes (where the code may disagree, the sweep says so):
 * Assessors work on certification dossiers (certificates/): no course or assessment page
-  is theirs; they get only what every logged-in user gets.
+  is theirs; they reach the dossiers assigned to them as experts, and only those.
+* Dossiers: the candidate builds their own with the accompagnatore; the experts assigned
+  decide, each their own outcome; coordinators open, assign and follow every dossier but
+  neither build nor decide; referents see no dossier (DOMAIN.md: certification is not theirs).
 * Referents read the progress of their company's employees: the courses they attend, their
   lessons, enrolments and attendance, never grades, submitted work or other companies.
 * Trainers teach courses: the course's lessons, registers, assessments and grades; the
@@ -44,7 +50,7 @@ from dataclasses import dataclass, field
 
 ROLES = ("admin", "coordinator", "trainer", "assessor", "trainee", "referent")
 ANONYMOUS = "anonymous"
-SCOPES = frozenset({"any", "own", "course", "org", "shared"})
+SCOPES = frozenset({"any", "own", "course", "org", "shared", "assigned"})
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,10 @@ GRADERS = {**STAFF, "trainer": "course"}  # the course's trainers and staff
 FOLLOWERS = {**GRADERS, "referent": "org"}  # ... and the referent of an employee in it
 TRAINEE = {"trainee": "any"}
 OWN_WORK = {"trainee": "own"}
+DOSSIER_LISTS = {**STAFF, "trainer": "any", "assessor": "any", "trainee": "any"}
+DOSSIER_VIEWERS = {**STAFF, "trainee": "own", "trainer": "assigned", "assessor": "assigned"}
+DOSSIER_BUILDERS = {"trainee": "own", "trainer": "assigned"}  # candidate and accompagnatore
+DOSSIER_EXPERTS = {"assessor": "assigned"}
 
 
 TABLE: dict[str, Entry] = {
@@ -103,6 +113,7 @@ TABLE: dict[str, Entry] = {
     "static": rule("GET", "static_lms", public=True),
     "courses.static": rule("GET", "static_courses", public=True),
     "assessments.static": rule("GET", "static_assessments", public=True),
+    "certificates.static": rule("GET", "static_certificates", public=True),
     "core.dashboard": rule("GET", **EVERYONE),
     "core.health": rule("GET", public=True),
     "core.set_language": rule("POST", public=True),
@@ -258,4 +269,31 @@ TABLE: dict[str, Entry] = {
     "api.post_agreement": rule("POST", "grade", body="agreement", **GRADERS),
     "api.release": rule("POST", "assessment", **GRADERS),
     "api.gradebook": rule("GET", "course", **GRADERS),
+    # --- certification dossiers (pages) ------------------------------------------------------
+    "certificates.worklist": rule("GET", note="the list adapts to the user", **DOSSIER_LISTS),
+    "certificates.new_dossier": rule("GET POST", **STAFF),
+    "certificates.assign": rule("GET POST", "dossier", **STAFF),
+    "certificates.dossier": rule("GET", "dossier", **DOSSIER_VIEWERS),
+    "certificates.move": rule("POST", "dossier", **DOSSIER_VIEWERS),
+    "certificates.matrix": rule("GET", "dossier", **DOSSIER_VIEWERS),
+    "certificates.verbale": rule("GET", "dossier", **DOSSIER_VIEWERS),
+    "certificates.evidence_file": rule("GET", "dossier_file", **DOSSIER_VIEWERS),
+    "certificates.new_evidence": rule("GET POST", "dossier", **DOSSIER_BUILDERS),
+    "certificates.edit_evidence": rule("GET POST", "evidence", **DOSSIER_BUILDERS),
+    "certificates.remove_evidence": rule("POST", "evidence", **DOSSIER_BUILDERS),
+    "certificates.add_attendance": rule("POST", "dossier", **DOSSIER_BUILDERS),
+    "certificates.add_results": rule("POST", "dossier", **DOSSIER_BUILDERS),
+    "certificates.new_observation": rule("GET POST", "dossier", **DOSSIER_EXPERTS),
+    "certificates.decision": rule("GET", "dossier_competence", **STAFF, **DOSSIER_EXPERTS),
+    "certificates.save_decision": rule("POST", "dossier_competence", **DOSSIER_EXPERTS),
+    # --- frameworks and dossiers (API) ----------------------------------------------------
+    "api.frameworks_list": rule("GET", **EVERYONE),
+    "api.frameworks_get": rule("GET", "framework", **EVERYONE),
+    "api.dossiers_list": rule("GET", note="the list adapts to the user", **DOSSIER_LISTS),
+    "api.dossiers_get": rule("GET", "dossier", **DOSSIER_VIEWERS),
+    "api.dossiers_matrix": rule("GET", "dossier", **DOSSIER_VIEWERS),
+    "api.dossiers_add_evidence": rule("POST", "dossier", **DOSSIER_BUILDERS),
+    "api.dossiers_transition": rule("POST", "dossier", **DOSSIER_VIEWERS),
+    "api.dossiers_put_decision": rule("PUT", "dossier_competence", **DOSSIER_EXPERTS),
+    "api.dossiers_file": rule("GET", "dossier_file", **DOSSIER_VIEWERS),
 }

@@ -28,6 +28,7 @@ class Obj:
     published: bool = True  # assessments: trainees see published ones only
     shared: bool = False  # shared by everyone who builds assessments (rubric templates)
     invalid: bool = False  # missing ids, or ids that do not belong together: nobody reaches
+    assigned: frozenset[int] = frozenset()  # dossiers: its accompagnatore and two experts
 
 
 @dataclass
@@ -69,6 +70,8 @@ class World:
         rel = {"any"}
         if obj.shared:
             rel.add("shared")
+        if who.id in obj.assigned:
+            rel.add("assigned")
         if obj.person is not None:
             if obj.person == who.id:
                 rel.add("own")

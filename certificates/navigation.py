@@ -1,0 +1,55 @@
+"""Navigation entry and template helpers of the certificates package (through lms.navigation)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from certificates.models import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    TYPE_LABELS,
+    VALUE_LABELS,
+    DecisionOutcome,
+    DossierState,
+    EvidenceKind,
+    EvidenceType,
+    EvidenceValue,
+)
+from certificates.permissions import can_list_dossiers
+from lms.navigation import NavItem, add_nav
+from lms.standards.models import ITEM_KIND_LABELS, ItemKind
+
+TRANSITION_LABELS = {
+    DossierState.IDENTIFICATION: _l("Start the identification"),
+    DossierState.SUBMITTED: _l("Submit the dossier"),
+    DossierState.UNDER_ASSESSMENT: _l("Start the assessment"),
+    DossierState.RETURNED: _l("Return to identification"),
+    DossierState.DECIDED: _l("Close the assessment: dossier decided"),
+    DossierState.WITHDRAWN: _l("Withdraw the dossier"),
+}
+
+
+def _label(labels, enum):
+    def label(value) -> str:
+        if value is None:
+            return ""
+        return str(labels[value if isinstance(value, enum) else enum(value)])
+
+    return label
+
+
+def register(app: Flask) -> None:
+    g = app.jinja_env.globals
+    g["kind_label"] = _label(KIND_LABELS, EvidenceKind)
+    g["type_label"] = _label(TYPE_LABELS, EvidenceType)
+    g["value_label"] = _label(VALUE_LABELS, EvidenceValue)
+    g["outcome_label"] = _label(OUTCOME_LABELS, DecisionOutcome)
+    g["item_kind_label"] = _label(ITEM_KIND_LABELS, ItemKind)
+    g["transition_label"] = lambda s: str(TRANSITION_LABELS.get(s, s))
+    app.jinja_env.filters["dossier_state"] = DossierState
+    app.jinja_env.filters["decision_outcome"] = DecisionOutcome
+    add_nav(
+        app,
+        NavItem("certificates.worklist", lambda: str(_l("Dossiers")), can_list_dossiers, order=40),
+    )
