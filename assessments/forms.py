@@ -13,10 +13,8 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -32,12 +30,8 @@ from assessments.models import (
 from assessments.scoring import PartialCredit, QuestionType
 from courses.models import ROME
 from lms.db import db
+from lms.forms import MultiCheckboxField
 from lms.standards.models import Framework, FrameworkItem
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def make_choices(pairs) -> list[SelectChoice]:

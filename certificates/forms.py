@@ -9,41 +9,32 @@ from wtforms import (
     MultipleFileField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
 from certificates.models import KIND_LABELS, TYPE_LABELS, VALUE_LABELS, EvidenceType
 from certificates.services.evidence import MANUAL_KINDS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def _id(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+from lms.forms import MultiCheckboxField, optional_id
 
 
 class AssignForm(FlaskForm):
-    accompagnatore_id = SelectField(_l("Accompagnatore"), coerce=_id, validate_choice=False)
-    method_expert_id = SelectField(_l("Esperto di metodo"), coerce=_id, validate_choice=False)
-    content_expert_id = SelectField(_l("Esperto di contenuto"), coerce=_id, validate_choice=False)
+    accompagnatore_id = SelectField(_l("Accompagnatore"), coerce=optional_id, validate_choice=False)
+    method_expert_id = SelectField(
+        _l("Esperto di metodo"), coerce=optional_id, validate_choice=False
+    )
+    content_expert_id = SelectField(
+        _l("Esperto di contenuto"), coerce=optional_id, validate_choice=False
+    )
 
 
 class OpenDossierForm(AssignForm):
     candidate_id = SelectField(
-        _l("Candidate"), coerce=_id, validators=[DataRequired()], validate_choice=False
+        _l("Candidate"), coerce=optional_id, validators=[DataRequired()], validate_choice=False
     )
     profile_id = SelectField(
-        _l("Profile"), coerce=_id, validators=[DataRequired()], validate_choice=False
+        _l("Profile"), coerce=optional_id, validators=[DataRequired()], validate_choice=False
     )
     competence_ids = MultiCheckboxField(
         _l("Target competences"),
@@ -51,7 +42,7 @@ class OpenDossierForm(AssignForm):
         description=_l("Leave them all unticked to take every competence of the profile."),
     )
     course_id = SelectField(
-        _l("Course the dossier rests on (optional)"), coerce=_id, validate_choice=False
+        _l("Course the dossier rests on (optional)"), coerce=optional_id, validate_choice=False
     )
 
 

@@ -11,11 +11,9 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
-    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -27,11 +25,7 @@ from courses.models import (
     LessonMode,
     TopicArea,
 )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from lms.forms import MultiCheckboxField
 
 
 class ModuleForm(FlaskForm):

@@ -12,37 +12,15 @@ from wtforms import (
     HiddenField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.labels import role_label
 from lms.accounts.models import Role
+from lms.forms import MultiCheckboxField, optional_id
 
 LANGUAGE_CHOICES = [("it", "Italiano"), ("en", "English")]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as a group of checkboxes (forms.html renders it as a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __iter__(self):
-        # The options inherit the field's validators; "required" on every box would ask
-        # the browser (and screen readers) for all of them. The group is checked on submit.
-        for opt in super().__iter__():
-            opt.flags.required = False
-            yield opt
-
-
-def optional_int(value) -> int | None:
-    """Coerce a select's value to an id, or None for the empty choice."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -73,7 +51,7 @@ class UserForm(FlaskForm):
     )
     organisation_id = SelectField(
         _l("Organisation"),
-        coerce=optional_int,
+        coerce=optional_id,
         description=_l("The partner company the person works for, if any."),
     )
     locale = SelectField(
@@ -109,7 +87,7 @@ class UserFilterForm(Form):
 
     q = StringField(_l("Name or email"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), default="")
-    organisation = SelectField(_l("Organisation"), coerce=optional_int)
+    organisation = SelectField(_l("Organisation"), coerce=optional_id)
     active = SelectField(
         _l("State"), choices=[SelectChoice(*c) for c in ACTIVE_CHOICES], default=""
     )
