@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import os
+import platform
 import statistics
+import sys
+import tempfile
 import time
+import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import event
 
@@ -16,6 +25,90 @@ def timed(fn, repeat: int = 5) -> tuple[float, float]:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times), min(times)
+
+
+def percentiles(fn, repeat: int = 20) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank) of fn()'s wall time in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[math.ceil(0.95 * len(times)) - 1]
+
+
+def peak_memory(fn) -> int:
+    """Peak bytes allocated by Python (tracemalloc) while fn() runs."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@contextmanager
+def bench_app(name: str):
+    """A testing app on a scratch SQLite file, or on LMS_BENCH_DATABASE_URL (PostgreSQL: in a
+    scratch schema dropped at the end, so runs repeat); yields (app, url)."""
+    from sqlalchemy import create_engine, text
+
+    from lms import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench-secret-key-0123456789",
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "PROPAGATE_TEST_ERRORS": True,
+    }
+    schema = f"bench_{name}_{os.getpid()}" if url.startswith("postgresql") else None
+    admin = create_engine(url) if schema else None
+    if schema:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={schema}"},
+        }
+    try:
+        yield create_app(config), url
+    finally:
+        if schema:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+
+
+def machine_line(name: str, url: str) -> str:
+    """Date, machine (nproc), Python version, database and command of a results file."""
+    return (
+        f"Measured {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M')} UTC on "
+        f"{len(os.sched_getaffinity(0))} CPUs (`nproc`), {platform.machine()}, "
+        f"Python {platform.python_version()} ({sys.implementation.name}), "
+        f"database `{url.split(':', 1)[0]}`, by `python -m bench {name}`."
+    )
+
+
+def write_section(path: Path, header: list[str], section: str, body: list[str]) -> None:
+    """Write a results file of one `## section` per database, replacing only this run's."""
+    sections: dict[str, str] = {}
+    if path.exists():
+        for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+            title, _, rest = chunk.partition("\n")
+            sections[title.strip()] = rest.strip("\n")
+    sections[section] = "\n".join(body).strip("\n")
+    text_out = "\n".join(header).rstrip("\n") + "\n"
+    for title in sorted(sections):
+        text_out += f"\n## {title}\n\n{sections[title]}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text_out, encoding="utf-8")
+    print(text_out)
 
 
 class QueryCounter:
