@@ -10,11 +10,8 @@ import datetime as dt
 
 from lms.accounts.models import Role
 from lms.db import db, utcnow
-from tests.access.world import MISSING, PDF, Obj, Person, World
-
-
-def _missing(*names: str) -> tuple[str, Obj]:
-    return "missing", Obj({n: MISSING for n in names}, invalid=True)
+from tests.access.build_certificates import dossier_kinds
+from tests.access.world import MISSING, PDF, Obj, Person, World, missing
 
 
 def build_world(make) -> World:
@@ -143,66 +140,66 @@ def build_world(make) -> World:
         "organisation": [
             ("own company", Obj({"org_id": A}, org=A)),
             ("other company", Obj({"org_id": B}, org=B)),
-            _missing("org_id"),
+            missing("org_id"),
         ],
         "user": [
             ("employee", Obj({"user_id": employee.id}, **person(employee))),
             ("other company's", Obj({"user_id": outsider.id}, **person(outsider))),
-            _missing("user_id"),
+            missing("user_id"),
         ],
         "module": [
             ("module in", Obj({"module_id": m_in.id})),
             ("module out", Obj({"module_id": m_out.id})),
-            _missing("module_id"),
+            missing("module_id"),
         ],
         "course": [
             ("course in", Obj({"course_id": c_in.id}, course=c_in.id)),
             ("course out", Obj({"course_id": c_out.id}, course=c_out.id)),
-            _missing("course_id"),
+            missing("course_id"),
         ],
         "lesson": [
             ("lesson in", Obj({"lesson_id": l_in.id}, course=c_in.id)),
             ("lesson out", Obj({"lesson_id": l_out.id}, course=c_out.id)),
-            _missing("lesson_id"),
+            missing("lesson_id"),
         ],
         "enrolment": [
             ("own", Obj({"enrolment_id": e_own.id}, **person(trainee, course=c_in.id))),
             ("classmate's", Obj({"enrolment_id": e_mate.id}, **person(classmate, course=c_in.id))),
             ("other course", Obj({"enrolment_id": e_out.id}, **person(classmate, course=c_out.id))),
-            _missing("enrolment_id"),
+            missing("enrolment_id"),
         ],
         "assessment": [
             ("assessment in", Obj({"assessment_id": a_in.id}, course=c_in.id)),
             ("unpublished", Obj({"assessment_id": a_hidden.id}, course=c_in.id, published=False)),
             ("assessment out", Obj({"assessment_id": a_out.id}, course=c_out.id)),
-            _missing("assessment_id"),
+            missing("assessment_id"),
         ],
         "quiz": [
             ("quiz in", Obj({"assessment_id": quiz_in.id}, course=c_in.id)),
             ("quiz out", Obj({"assessment_id": quiz_out.id}, course=c_out.id)),
-            _missing("assessment_id"),
+            missing("assessment_id"),
         ],
         "rubric_assessment": [
             ("assessment in", Obj({"assessment_id": at_in.id}, course=c_in.id)),
             ("assessment out", Obj({"assessment_id": at_out.id}, course=c_out.id)),
-            _missing("assessment_id"),
+            missing("assessment_id"),
         ],
         "rubric": [
             ("template", Obj({"rubric_id": template.id}, shared=True)),
             ("rubric in", Obj({"rubric_id": rub_in.id}, course=c_in.id)),
             ("rubric out", Obj({"rubric_id": rub_out.id}, course=c_out.id)),
-            _missing("rubric_id"),
+            missing("rubric_id"),
         ],
         "template": [
             ("template", Obj({"rubric_id": template.id}, shared=True)),
             ("an assessment's rubric", Obj({"rubric_id": rub_in.id}, invalid=True)),
-            _missing("rubric_id"),
+            missing("rubric_id"),
         ],
         "attempt": [
             ("own", Obj({"attempt_id": att_own.id}, **person(trainee, course=c_in.id))),
             ("classmate's", Obj({"attempt_id": att_mate.id}, **person(classmate, course=c_in.id))),
             ("other course", Obj({"attempt_id": att_out.id}, **person(classmate, course=c_out.id))),
-            _missing("attempt_id"),
+            missing("attempt_id"),
         ],
         "attempt_question": [
             (
@@ -230,7 +227,7 @@ def build_world(make) -> World:
                 "own attempt, another quiz's question",
                 Obj({"attempt_id": att_own.id, "question_id": q_out.id}, invalid=True),
             ),
-            _missing("attempt_id", "question_id"),
+            missing("attempt_id", "question_id"),
         ],
         "submission_file": [
             (
@@ -257,13 +254,13 @@ def build_world(make) -> World:
                 "own submission, a classmate's file",
                 Obj({"submission_id": s_own.id, "file_id": f_mate}, invalid=True),
             ),
-            _missing("submission_id", "file_id"),
+            missing("submission_id", "file_id"),
         ],
         "grade": [
             ("own (released)", Obj({"grade_id": g_own.id}, **person(trainee, course=c_in.id))),
             ("classmate's", Obj({"grade_id": g_mate.id}, **person(classmate, course=c_in.id))),
             ("other course", Obj({"grade_id": g_out.id}, **person(classmate, course=c_out.id))),
-            _missing("grade_id"),
+            missing("grade_id"),
         ],
         "grading": [
             (
@@ -291,9 +288,9 @@ def build_world(make) -> World:
                 "someone not enrolled",
                 Obj({"assessment_id": a_in.id, "trainee_id": stranger.id}, invalid=True),
             ),
-            _missing("assessment_id", "trainee_id"),
+            missing("assessment_id", "trainee_id"),
         ],
-        "token": [_missing("token_id")],
+        "token": [missing("token_id")],
         "password_link": [
             ("valid link", Obj({"token": link})),
             ("unknown link", Obj({"token": "x"}, invalid=True)),
@@ -303,7 +300,7 @@ def build_world(make) -> World:
         "static_assessments": [("file", Obj({"filename": "assessments.css"}))],
         "static_certificates": [("file", Obj({"filename": "certificates.css"}))],
     }
-    w.kinds.update(_dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
+    w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
 
     # --- fresh objects for the calls that destroy theirs ---------------------------------
     n = iter(range(1, 10**6))
@@ -400,110 +397,12 @@ def build_world(make) -> World:
             ("someone else's", new_token(lambda u: outsider)),
         ],
     }
-    w.kinds.setdefault("question", [_missing("question_id")])
-    w.kinds.setdefault("criterion", [_missing("criterion_id")])
-    w.kinds.setdefault("notification", [_missing("notification_id")])
+    w.kinds.setdefault("question", [missing("question_id")])
+    w.kinds.setdefault("criterion", [missing("criterion_id")])
+    w.kinds.setdefault("notification", [missing("notification_id")])
 
     for role, user in w.users.items():
         w.people[role] = Person(user.id, user.email, user.organisation_id)
     w.people["trainer"].teaches = {c_in.id}
     w.people["trainee"].enrolled = {c_in.id}
     return w
-
-
-def _dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor) -> dict:
-    """Two dossiers under assessment: the trainee's own (accompanied by the trainer, assessed
-    by the assessor and a second one) and a classmate's that none of the role users works on;
-    their evidence, files and target competences; a published and a draft framework."""
-    from certificates.models import (
-        DossierState,
-        EvidenceFile,
-        EvidenceKind,
-        EvidenceType,
-        EvidenceValue,
-    )
-    from certificates.services import dossiers
-    from certificates.services.common import target_competence_ids
-    from certificates.services.evidence import EvidenceInput, add_evidence
-
-    assessor2, assessor3 = make.user(Role.ASSESSOR), make.user(Role.ASSESSOR)
-
-    def dossier(candidate, acc, method, content):
-        d = make.dossier(
-            candidate=candidate,
-            state=DossierState.IDENTIFICATION,
-            accompagnatore=acc,
-            method_expert=method,
-            content_expert=content,
-        )
-        ev = add_evidence(
-            candidate,
-            d,
-            EvidenceInput(
-                kind=EvidenceKind.DOCUMENT,
-                type=EvidenceType.RESULT,
-                value=EvidenceValue.THIRD,
-                title="Documento con file dello sweep",
-            ),
-            [("attestato.pdf", PDF)],
-        )
-        db.session.flush()
-        file_id = db.session.scalar(
-            db.select(EvidenceFile.stored_file_id).where(EvidenceFile.evidence_id == ev.id)
-        )
-        dossiers.submit(candidate, d)
-        dossiers.take_under_assessment(method, d)
-        db.session.commit()
-        facts = {
-            "person": candidate.id,
-            "org": candidate.organisation_id,
-            "assigned": frozenset({acc.id, method.id, content.id}),
-        }
-        return d, ev.id, file_id, target_competence_ids(d)[0], facts
-
-    own, own_ev, own_file, own_comp, own_facts = dossier(trainee, trainer, assessor, assessor2)
-    out, out_ev, out_file, out_comp, out_facts = dossier(classmate, trainer2, assessor2, assessor3)
-    draft = make.profile(publish=False)
-    published = db.session.get(type(draft), own.profile_id)
-    return {
-        "dossier": [
-            ("own dossier", Obj({"dossier_id": own.id}, **own_facts)),
-            ("someone else's dossier", Obj({"dossier_id": out.id}, **out_facts)),
-            _missing("dossier_id"),
-        ],
-        "evidence": [
-            ("own", Obj({"dossier_id": own.id, "evidence_id": own_ev}, **own_facts)),
-            ("someone else's", Obj({"dossier_id": out.id, "evidence_id": out_ev}, **out_facts)),
-            (
-                "own dossier, another's evidence",
-                Obj({"dossier_id": own.id, "evidence_id": out_ev}, invalid=True),
-            ),
-            _missing("dossier_id", "evidence_id"),
-        ],
-        "dossier_file": [
-            ("own", Obj({"dossier_id": own.id, "file_id": own_file}, **own_facts)),
-            ("someone else's", Obj({"dossier_id": out.id, "file_id": out_file}, **out_facts)),
-            (
-                "own dossier, another's file",
-                Obj({"dossier_id": own.id, "file_id": out_file}, invalid=True),
-            ),
-            _missing("dossier_id", "file_id"),
-        ],
-        "dossier_competence": [
-            ("own", Obj({"dossier_id": own.id, "competence_id": own_comp}, **own_facts)),
-            (
-                "someone else's",
-                Obj({"dossier_id": out.id, "competence_id": out_comp}, **out_facts),
-            ),
-            (
-                "own dossier, another's competence",
-                Obj({"dossier_id": own.id, "competence_id": out_comp}, invalid=True),
-            ),
-            _missing("dossier_id", "competence_id"),
-        ],
-        "framework": [
-            ("published", Obj({"framework_id": published.framework_id})),
-            ("draft", Obj({"framework_id": draft.framework_id}, invalid=True)),
-            _missing("framework_id"),
-        ],
-    }

@@ -95,3 +95,7 @@ class World:
         if name == "attach_template":
             return {"template_id": str(self.template_id)}
         return dict(self.bodies[name])
+
+
+def missing(*names: str) -> tuple[str, Obj]:
+    return "missing", Obj({n: MISSING for n in names}, invalid=True)
