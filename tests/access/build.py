@@ -506,4 +506,10 @@ def _dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor) -> dic
             ("draft", Obj({"framework_id": draft.framework_id}, invalid=True)),
             _missing("framework_id"),
         ],
+        # Import and export (admins): drafts are theirs too.
+        "framework_any": [
+            ("published", Obj({"framework_id": published.framework_id})),
+            ("draft", Obj({"framework_id": draft.framework_id})),
+            _missing("framework_id"),
+        ],
     }
