@@ -83,3 +83,19 @@ def test_cli_import_and_export(app, tmp_path):
     result = runner.invoke(args=["lms", "standards", "export", str(fw_id), "--format", "case"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["CFAssociations"]) == 42
+
+
+def test_csv_import_through_the_api(app, make, login_as):
+    client = login_as(make.admin())
+    raw = (
+        "code;parent code;kind;title;description\n"
+        "Q1;;framework;Quadro di prova;\n"
+        "C1;Q1;competence;Competenza;\n"
+        "C1.A1;C1;ability;Abilità;\n"
+    ).encode("cp1252")
+    data = {"file": (io.BytesIO(raw), "q.csv"), "format": "csv", "issuer": "Regione Lombardia"}
+    resp = client.post("/api/v1/frameworks/import", data=data, content_type="multipart/form-data")
+    assert resp.status_code == 201, resp.get_json()
+    out = client.get(f"/api/v1/frameworks/{resp.get_json()['id']}/export").get_json()
+    assert out["competences"][0]["abilities"][0]["title"] == "Abilità"
+    assert out["framework"]["issuer"] == "Regione Lombardia"

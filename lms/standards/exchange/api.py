@@ -25,7 +25,8 @@ from lms.web import acting_user, get_or_404
 
 MULTIPART = {
     "file": "The framework file (UTF-8, with or without BOM)",
-    "format": "The file's format: json",
+    "format": "The file's format: json or csv",
+    "issuer": "The framework's issuer (csv only: the file does not name it)",
     "dry_run": "1 to check the file and get its problems or a preview, importing nothing",
 }
 
@@ -37,6 +38,7 @@ class ExportQuerySchema(Schema):
 class ImportFormSchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(IMPORT_FORMATS))
     dry_run = fields.Boolean(load_default=False)
+    issuer = fields.String(load_default="", validate=validate.Length(max=200))
 
 
 @api.get("/frameworks/<int:framework_id>/export")
@@ -65,11 +67,11 @@ def frameworks_import():
     me = acting_user()
     if data["dry_run"]:
         try:
-            preview = import_framework(me, raw, data["format"], dry_run=True)
+            preview = import_framework(me, raw, data["format"], dry_run=True, issuer=data["issuer"])
         except ImportRejected as err:
             return {"valid": False, "problems": _problems(err), "preview": None}, 200
         return {"valid": True, "problems": [], "preview": preview}, 200
-    fw = import_framework(me, raw, data["format"])
+    fw = import_framework(me, raw, data["format"], issuer=data["issuer"])
     db.session.commit()
     body = {"id": fw.id, "code": fw.code, "version": fw.version, "status": fw.status.value}
     return body, 201, {"Location": url_for("api.frameworks_export", framework_id=fw.id)}

@@ -13,9 +13,12 @@ standards_group = AppGroup("standards", help="Competence frameworks: import and 
 
 @standards_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", default="json", show_default=True, type=click.Choice(["json"]))
+@click.option(
+    "--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "csv"])
+)
+@click.option("--issuer", default="", help="The framework's issuer (CSV files do not name it).")
 @click.option("--dry-run", is_flag=True, help="Check the file and print what it would create.")
-def import_command(path: str, fmt: str, dry_run: bool):
+def import_command(path: str, fmt: str, issuer: str, dry_run: bool):
     """Import a framework file as a draft; print every problem of a bad file."""
     from lms.accounts.services import system_actor
     from lms.audit.context import client_address
@@ -27,7 +30,7 @@ def import_command(path: str, fmt: str, dry_run: bool):
     with open(path, "rb") as fh:
         raw = fh.read()
     try:
-        result = import_framework(system_actor(), raw, fmt, dry_run=dry_run)
+        result = import_framework(system_actor(), raw, fmt, dry_run=dry_run, issuer=issuer)
     except ImportRejected as err:
         db.session.rollback()
         click.echo(err.message, err=True)

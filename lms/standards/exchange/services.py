@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 
 from lms.accounts.models import User
 from lms.errors import ValidationFailed
-from lms.standards.exchange import case, json_format
+from lms.standards.exchange import case, csv_format, json_format
 from lms.standards.models import Framework
 
 EXPORT_FORMATS = ("json", "case")
-IMPORT_FORMATS = ("json",)
+IMPORT_FORMATS = ("json", "csv")
 
 
 def _unknown(fmt: str, allowed: tuple[str, ...]) -> ValidationFailed:
@@ -28,9 +28,12 @@ def export_framework(actor: User, framework: Framework, fmt: str = "json") -> di
 
 
 def import_framework(
-    actor: User, raw: bytes, fmt: str = "json", *, dry_run: bool = False
+    actor: User, raw: bytes, fmt: str = "json", *, dry_run: bool = False, issuer: str = ""
 ) -> Framework | dict:
-    """Import a whole file as a draft framework (or, with dry_run, its preview)."""
+    """Import a whole file as a draft framework (or, with dry_run, its preview); a CSV file
+    does not name the framework's issuer, so it is given."""
     if fmt == "json":
         return json_format.import_json(actor, raw, dry_run=dry_run)
+    if fmt == "csv":
+        return csv_format.import_csv(actor, raw, issuer=issuer, dry_run=dry_run)
     raise _unknown(fmt, IMPORT_FORMATS)
