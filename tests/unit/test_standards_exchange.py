@@ -86,7 +86,7 @@ def test_invalid_json_gives_line_and_column(app, make):
 
 def test_wrong_encoding_gives_its_position(app, make):
     raw = DATA.read_bytes().replace("disabilità".encode(), "disabilità".encode("cp1252"), 1)
-    line = raw[: raw.index("disabilit".encode())].count(b"\n") + 1
+    line = raw[: raw.index(b"disabilit")].count(b"\n") + 1
     problems = _rejected(make, raw)
     assert len(problems) == 1 and problems[0].startswith(f"riga {line}, colonna ")
 

@@ -90,7 +90,9 @@ def export_json(actor: User, framework: Framework) -> dict:
         )
     )
     links = db.session.execute(
-        select(profile_competences.c.profile_id, profile_competences.c.competence_id)
+        select(profile_competences.c.profile_id, profile_competences.c.competence_id).where(
+            profile_competences.c.profile_id.in_([p.id for p in profiles])
+        )
     ).all()
     return {
         "format": FORMAT,
