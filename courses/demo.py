@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 from sqlalchemy import select
 
+import lms.standards
 from courses.models import (
     ROME,
     AttendanceStatus,
@@ -30,84 +32,16 @@ from courses.services.registers import RowInput, save_register, sign_register
 from lms.accounts.models import User
 from lms.accounts.services import get_user_by_email, system_actor
 from lms.db import db
+from lms.standards.exchange.json_format import import_json
 from lms.standards.lifecycle import publish
-from lms.standards.models import Framework
-from lms.standards.services import (
-    create_ability,
-    create_competence,
-    create_framework,
-    create_knowledge_item,
-    create_profile,
-)
+from lms.standards.models import Competence, Framework
 
 FRAMEWORK_CODE = "DM-ILLUSTRATIVO"
+FRAMEWORK_FILE = (
+    Path(lms.standards.__file__).parent / "data" / "disability-manager-illustrativo.json"
+)
 COURSE_TITLE = "Percorso Disability Manager"
 COURSE_EDITION = "II edizione"
-
-# (code, title, abilities, knowledge items) - illustrative text written for the demo.
-COMPETENCES = [
-    (
-        "C1",
-        "Pianificare il processo di inclusione in azienda e gli adempimenti di legge",
-        [
-            "Calcolare la quota di riserva ai sensi della Legge 68/1999",
-            "Predisporre il prospetto informativo annuale",
-            "Impostare una convenzione ex art. 11 con i servizi per il collocamento mirato",
-        ],
-        ["Legge 68/1999 e D.Lgs. 151/2015", "Linee guida nazionali 2022 sul collocamento mirato"],
-    ),
-    (
-        "C2",
-        "Gestire la ricerca e selezione inclusiva con i servizi del collocamento mirato",
-        [
-            "Redigere annunci e profili di ruolo accessibili",
-            "Condurre colloqui di selezione inclusivi",
-        ],
-        [
-            "Funzionamento dei Centri per l'impiego e del collocamento mirato",
-            "Principi di non discriminazione nella selezione",
-        ],
-    ),
-    (
-        "C3",
-        "Progettare, seguire e verificare l'inserimento e il mantenimento lavorativo",
-        [
-            "Costruire un progetto personalizzato di inserimento",
-            "Organizzare il tutoraggio e il monitoraggio periodico",
-        ],
-        ["Strumenti di monitoraggio dell'inserimento", "Ruolo del tutor aziendale"],
-    ),
-    (
-        "C4",
-        "Individuare e proporre accomodamenti ragionevoli e soluzioni organizzative",
-        [
-            "Analizzare la postazione e proporre adattamenti e tecnologie assistive",
-            "Proporre soluzioni di orario, lavoro agile e welfare",
-        ],
-        [
-            "Accomodamento ragionevole: nozione e giurisprudenza",
-            "Finanziamenti INAIL e Fondo regionale disabili",
-        ],
-    ),
-    (
-        "C5",
-        "Favorire lo sviluppo professionale, la sensibilizzazione e il benessere organizzativo",
-        [
-            "Progettare azioni di sensibilizzazione con linguaggio inclusivo",
-            "Gestire situazioni di conflitto nei gruppi di lavoro",
-        ],
-        ["Comunicazione inclusiva", "Clima e benessere organizzativo"],
-    ),
-    (
-        "C6",
-        "Gestire la rete degli attori interni ed esterni",
-        [
-            "Coordinare medico competente, RSPP, RLS, HR e responsabili",
-            "Collaborare con CPI, INAIL, INPS e servizi socio-sanitari",
-        ],
-        ["Ruoli degli attori della salute e sicurezza", "Servizi territoriali per la disabilità"],
-    ),
-]
 
 # (code, title, topic, hours, competence codes covered)
 MODULES = [
@@ -169,46 +103,15 @@ WITHDRAWN = 36
 
 
 def _framework(actor) -> dict[str, object]:
+    """The illustrative framework, imported from its data file (the one source) and published."""
     fw = db.session.scalar(select(Framework).where(Framework.code == FRAMEWORK_CODE))
-    if fw is not None:
-        from lms.standards.models import Competence
-
-        return {
-            c.code: c
-            for c in db.session.scalars(select(Competence).where(Competence.framework_id == fw.id))
-        }
-    fw = create_framework(
-        actor,
-        code=FRAMEWORK_CODE,
-        title="Disability Manager - quadro ILLUSTRATIVO per la demo (non ufficiale)",
-        issuer="Regione Lombardia (ente titolare del QRSP; testo qui illustrativo)",
-        legal_act="Profilo inserito nel QRSP con Decreto Dirigenziale n. 2922 del 1 marzo 2018; "
-        "le competenze qui riportate sono scritte per la demo, non sono il testo ufficiale",
-        version="demo-1",
-        valid_from=dt.date(2018, 3, 9),
-        illustrative=True,
-        description="Quadro ILLUSTRATIVO costruito dalla descrizione pubblicata del profilo. "
-        "Da sostituire con il testo ufficiale importato dall'amministratore.",
-    )
-    profile = create_profile(
-        actor,
-        fw,
-        code="DM",
-        title="Disability Manager (illustrativo)",
-        description="Responsabile del processo di inserimento delle persone con disabilità in "
-        "azienda: pianificazione, ricerca e selezione, inserimento e mantenimento, "
-        "sviluppo professionale e organizzativo, in rete con i servizi pubblici.",
-    )
-    out = {}
-    for pos, (code, title, abilities, knowledge) in enumerate(COMPETENCES, start=1):
-        comp = create_competence(actor, fw, code=code, title=title, position=pos, profile=profile)
-        for i, text in enumerate(abilities, start=1):
-            create_ability(actor, comp, code=f"{code}.A{i}", title=text, position=i)
-        for i, text in enumerate(knowledge, start=1):
-            create_knowledge_item(actor, comp, code=f"{code}.K{i}", title=text, position=i)
-        out[code] = comp
-    publish(actor, fw)  # dossiers rest on a published framework only
-    return out
+    if fw is None:
+        fw = import_json(actor, FRAMEWORK_FILE.read_bytes())
+        publish(actor, fw)  # dossiers rest on a published framework only
+    return {
+        c.code: c
+        for c in db.session.scalars(select(Competence).where(Competence.framework_id == fw.id))
+    }
 
 
 def _modules(actor, competences) -> dict[str, Module]:

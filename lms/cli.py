@@ -113,7 +113,9 @@ def demo_command():
 
 def init_app(app: Flask) -> None:
     from lms.demo import load_platform
+    from lms.standards.exchange.cli import standards_group
 
+    lms_cli.add_command(standards_group)
     app.cli.add_command(lms_cli)
     from lms.navigation import add_demo_step
 

@@ -289,6 +289,8 @@ TABLE: dict[str, Entry] = {
     # --- frameworks and dossiers (API) ----------------------------------------------------
     "api.frameworks_list": rule("GET", **EVERYONE),
     "api.frameworks_get": rule("GET", "framework", **EVERYONE),
+    "api.frameworks_export": rule("GET", "framework_any", **ADMIN),
+    "api.frameworks_import": rule("POST", **ADMIN),
     "api.dossiers_list": rule("GET", note="the list adapts to the user", **DOSSIER_LISTS),
     "api.dossiers_get": rule("GET", "dossier", **DOSSIER_VIEWERS),
     "api.dossiers_matrix": rule("GET", "dossier", **DOSSIER_VIEWERS),
