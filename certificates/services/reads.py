@@ -22,6 +22,7 @@ from certificates.permissions import (
     is_dossier_expert,
 )
 from certificates.services.dossiers import dossiers_visible_to
+from certificates.services.matrix import matrix
 from lms.accounts.models import User
 from lms.accounts.permissions import is_staff
 from lms.db import db
@@ -152,6 +153,16 @@ def worklist(actor: User, state: DossierState | None = None) -> list[WorkRow]:
             row.waiting = "start_identification"
         rows.append(row)
     return rows
+
+
+def missing_items(actor: User, rows: list[WorkRow]) -> dict[int, int]:
+    """For the actor's own dossiers still being built, how many target items have no
+    evidence yet (a candidate has a few dossiers at most: one matrix each)."""
+    return {
+        r.dossier.id: len(matrix(actor, r.dossier).unsupported_item_ids)
+        for r in rows
+        if "candidate" in r.roles and r.dossier.is_editable
+    }
 
 
 def dossier_people(actor: User, dossier: Dossier) -> dict[str, User | None]:

@@ -54,12 +54,7 @@ def worklist():
     me = acting_user()
     rows = reads.worklist(me, state)
     waiting = [r for r in rows if r.waiting]
-    # What is missing, for the candidate's own dossiers still being built (a few at most).
-    missing = {
-        r.dossier.id: len(build_matrix(me, r.dossier).unsupported_item_ids)
-        for r in rows
-        if "candidate" in r.roles and r.dossier.is_editable
-    }
+    missing = reads.missing_items(me, rows)
     return render_template(
         "certificates/worklist.html",
         rows=rows,
