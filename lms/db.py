@@ -8,7 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, UniqueConstraint, event
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    MetaData,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
@@ -174,3 +183,8 @@ def append_only(model, what: str) -> None:
     @event.listens_for(model, "before_delete")
     def _refuse_delete(mapper, connection, target):
         raise AppendOnly(f"{what} are never deleted")
+
+
+def next_position(column, *where) -> int:
+    """The position after the last one of the rows matching where (1 for the first row)."""
+    return db.session.scalar(select(func.coalesce(func.max(column), 0)).where(*where)) + 1

@@ -14,7 +14,7 @@ from assessments.scoring import PartialCredit, QuestionType, q2
 from assessments.services.authoring.settings import framework_items
 from assessments.services.common import points
 from lms.audit.services import record, snapshot
-from lms.db import db
+from lms.db import db, next_position
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
 from lms.validation import required_text
@@ -126,14 +126,7 @@ def add_question(actor, assessment: Assessment, data: QuestionInput) -> Question
     """Add a question at the end of a quiz (locked once a trainee has started)."""
     _check_quiz(actor, assessment)
     c = _clean_question(data)
-    position = (
-        db.session.scalar(
-            select(func.coalesce(func.max(Question.position), 0)).where(
-                Question.assessment_id == assessment.id
-            )
-        )
-        + 1
-    )
+    position = next_position(Question.position, Question.assessment_id == assessment.id)
     q = Question(
         assessment_id=assessment.id,
         position=position,

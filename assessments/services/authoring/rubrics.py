@@ -21,7 +21,7 @@ from assessments.scoring import q2
 from assessments.services.authoring.settings import framework_items
 from assessments.services.common import points
 from lms.audit.services import record
-from lms.db import db
+from lms.db import db, next_position
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
 from lms.validation import invalid, required_text
@@ -111,14 +111,7 @@ def add_criterion(actor, rubric: Rubric, data: CriterionInput) -> RubricCriterio
     """Add a criterion with its levels to a rubric (template or an assessment's own)."""
     _check_rubric_editable(actor, rubric)
     c = _clean_criterion(data)
-    position = (
-        db.session.scalar(
-            select(func.coalesce(func.max(RubricCriterion.position), 0)).where(
-                RubricCriterion.rubric_id == rubric.id
-            )
-        )
-        + 1
-    )
+    position = next_position(RubricCriterion.position, RubricCriterion.rubric_id == rubric.id)
     crit = RubricCriterion(
         rubric_id=rubric.id, position=position, title=c["title"], description=c["description"]
     )
