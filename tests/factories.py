@@ -270,7 +270,9 @@ class Factory:
     ):
         """A dossier on every competence of a (new) published profile, with an accompagnatore
         (a trainer) and two experts (assessors), opened by the coordinator; moved on to
-        `state` (identification, submitted or under_assessment) through the services, with one
+        `state` (identification, submitted, under_assessment or decided: both experts sign
+        "validated" on every competence, or `outcomes` {competence code: DecisionOutcome})
+        through the services, with one
         third-party document linked to every target item from identification on (unless
         evidence=False)."""
         from sqlalchemy import select
@@ -302,7 +304,12 @@ class Factory:
             method_expert_id=method.id,
             content_expert_id=content.id,
         )
-        order = [DossierState.IDENTIFICATION, DossierState.SUBMITTED, DossierState.UNDER_ASSESSMENT]
+        order = [
+            DossierState.IDENTIFICATION,
+            DossierState.SUBMITTED,
+            DossierState.UNDER_ASSESSMENT,
+            DossierState.DECIDED,
+        ]
         target = order.index(state) + 1 if state in order else 0
         if target >= 1:
             dossiers.start_identification(coordinator, dossier)
@@ -323,5 +330,66 @@ class Factory:
             dossiers.submit(candidate, dossier)
         if target >= 3:
             dossiers.take_under_assessment(method, dossier)
+        if target >= 4:
+            self._decide(dossier, method, content, people.get("outcomes") or {})
         db.session.commit()
         return dossier
+
+    def _decide(self, dossier, method, content, outcomes):
+        from certificates.models import AssessmentMethod, DecisionOutcome
+        from certificates.services import transitions
+        from certificates.services.common import target_competence_ids
+        from certificates.services.decisions import DecisionInput, record_decision
+        from lms.standards.models import FrameworkItem
+
+        for comp_id in target_competence_ids(dossier):
+            comp = db.session.get(FrameworkItem, comp_id)
+            outcome = outcomes.get(comp.code, DecisionOutcome.VALIDATED)
+            for expert in (method, content):
+                record_decision(
+                    expert,
+                    dossier,
+                    comp_id,
+                    DecisionInput(
+                        outcome=outcome,
+                        method=AssessmentMethod.DOCUMENTARY,
+                        reasons="Le evidenze coprono tutte le abilità e le conoscenze.",
+                    ),
+                    seen_version=0,
+                )
+        transitions.decide(method, dossier)
+
+    def issued_document(self, dossier=None, *, kind=None, supersedes=None, issued_on=None):
+        """An issued document row for a decided dossier (a new one by default), with a real
+        one-page PDF stored through lms.files: for tests of verification and revocation that
+        do not need the issuing pipeline. The dossier is not moved to "issued"."""
+        import datetime as dt
+        import uuid
+
+        from certificates.codes import new_code
+        from certificates.models import DocumentKind, DossierState, IssuedDocument
+        from lms.files.services import store_generated
+        from lms.pdf import render_pdf
+
+        dossier = dossier or self.dossier(state=DossierState.DECIDED)
+        kind = kind or DocumentKind.CERTIFICATE
+        code = new_code()
+        pdf = render_pdf(
+            f"<html><body><h1>Documento di prova</h1><p>Codice {code}</p></body></html>"
+        )
+        stored = store_generated(self.coordinator(), f"{kind.value}-{code}.pdf", pdf)
+        doc = IssuedDocument(
+            dossier_id=dossier.id,
+            holder_id=dossier.candidate_id,
+            kind=kind,
+            code=code,
+            file_id=stored.id,
+            sha256=stored.sha256,
+            issued_on=issued_on or dt.date(2026, 11, 30),
+            issued_by_id=self.coordinator().id,
+            supersedes_id=supersedes.id if supersedes is not None else None,
+            issue_batch=uuid.uuid4().hex,
+        )
+        db.session.add(doc)
+        db.session.commit()
+        return doc

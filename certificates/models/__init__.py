@@ -31,9 +31,20 @@ from certificates.models.evidence import (
     EvidenceType,
     EvidenceValue,
 )
+from certificates.models.issued import (
+    DOCUMENT_KIND_LABELS,
+    DOCUMENT_STATUS_LABELS,
+    DocumentKind,
+    DocumentRevocation,
+    DocumentStatus,
+    IssuedCredential,
+    IssuedDocument,
+)
 from lms.db import AppendOnly
 
 __all__ = [
+    "DOCUMENT_KIND_LABELS",
+    "DOCUMENT_STATUS_LABELS",
     "EDITABLE_STATES",
     "FINAL_OUTCOMES",
     "KIND_LABELS",
@@ -48,6 +59,9 @@ __all__ = [
     "CompetenceDecision",
     "DecisionHistory",
     "DecisionOutcome",
+    "DocumentKind",
+    "DocumentRevocation",
+    "DocumentStatus",
     "Dossier",
     "DossierComment",
     "DossierSnapshot",
@@ -59,5 +73,7 @@ __all__ = [
     "EvidencePhase",
     "EvidenceType",
     "EvidenceValue",
+    "IssuedCredential",
+    "IssuedDocument",
     "dossier_competences",
 ]

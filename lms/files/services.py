@@ -118,9 +118,8 @@ def store_upload(
         raise _invalid(
             _("The file's extension does not match its content (%(kind)s).", kind=kind.upper())
         )
-    storage_name = secrets.token_hex(16)
     stored = StoredFile(
-        storage_name=storage_name,
+        storage_name=secrets.token_hex(16),
         original_name=name,
         content_type=KINDS[kind][0],
         kind=kind,
@@ -128,6 +127,31 @@ def store_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by_id=getattr(actor, "id", None),
     )
+    return _write(stored, data)
+
+
+def store_generated(
+    actor, filename: str, data: bytes, content_type: str = "application/pdf", kind: str = "pdf"
+) -> StoredFile:
+    """Store bytes the application made (an issued PDF, an export), like an upload but
+    without the upload checks; the file goes with a rollback."""
+    if not data:
+        raise ValueError("nothing to store")
+    return _write(
+        StoredFile(
+            storage_name=secrets.token_hex(16),
+            original_name=clean_name(filename),
+            content_type=content_type,
+            kind=kind,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by_id=getattr(actor, "id", None),
+        ),
+        data,
+    )
+
+
+def _write(stored: StoredFile, data: bytes) -> StoredFile:
     target = path_of(stored)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".part")
