@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 # A cell that starts with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters an XLSX file cannot hold (XML 1.0 forbids them) or that only hide text: C0
+# controls but tab and newline, DEL and C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Excel refuses these in sheet names; names are at most 31 characters.
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def clean_text(value: str) -> str:
+    """Text without control characters (tab and newline kept)."""
+    return _CONTROL.sub("", value)
 
 
 def csv_cell(value) -> str:
@@ -23,7 +35,7 @@ def csv_cell(value) -> str:
         return f"{value:.1f}".replace(".", ",")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
+    text = clean_text(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -37,13 +49,35 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def xlsx_cell(value):
-    """One XLSX cell: numbers stay numbers, text that looks like a formula stays text."""
+def xlsx_value(value):
+    """What an XLSX cell holds: numbers stay numbers, everything else is text, cleaned."""
+    if value is None or isinstance(value, bool | int):
+        return value
     if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+        value = float(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return clean_text(str(value))
+
+
+def _sheet_name(name: str) -> str:
+    return (_SHEET_NAME_BAD.sub(" ", clean_text(str(name))).strip("' ") or "Sheet")[:31]
+
+
+def _put(ws, row: int, column: int, value):
+    """Write one cell. Text is always typed as text, so data never becomes a formula and no
+    apostrophe shows; openpyxl would otherwise read a leading "=" as a formula."""
+    cell = ws.cell(row=row, column=column)
+    value = xlsx_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _put_row(ws, row: int, values: Sequence) -> None:
+    for column, value in enumerate(values, start=1):
+        _put(ws, row, column, value)
 
 
 def xlsx_bytes(
@@ -57,33 +91,36 @@ def xlsx_bytes(
     highlight: Callable[[int], bool] | None = None,
     extra_sheets: dict[str, list[list]] | None = None,
 ) -> bytes:
-    """A workbook with a title line, a bold header row and the rows; optional extra sheets."""
+    """A workbook with a title line, a bold header row and the rows; optional extra sheets.
+    Every cell goes through `_put`: the one XLSX writer of every export."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_name[:31]
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append([xlsx_cell(h) for h in header])
+    ws.title = _sheet_name(sheet_name)
+    _put(ws, 1, 1, title).font = Font(bold=True, size=13)
+    _put_row(ws, 3, header)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")
     for i, row in enumerate(rows):
-        ws.append([xlsx_cell(v) for v in row])
+        _put_row(ws, 4 + i, row)
         if highlight is not None and highlight(i):
-            for cell in ws[ws.max_row]:
+            for cell in ws[4 + i]:
                 cell.fill = fill
     ws.freeze_panes = freeze
     for idx in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(idx)].width = 28 if idx <= label_columns else 15
     for name, lines in (extra_sheets or {}).items():
-        sheet = wb.create_sheet(name[:31])
-        for line in lines:
-            sheet.append([xlsx_cell(v) for v in line])
+        title, n = _sheet_name(name), 1
+        while title in wb.sheetnames:
+            n += 1
+            title = f"{_sheet_name(name)[:27]} ({n})"
+        sheet = wb.create_sheet(title)
+        for r, line in enumerate(lines, start=1):
+            _put_row(sheet, r, line)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
