@@ -32,7 +32,10 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
-        description=_l("At least %(n)d characters.", n=MIN_LENGTH),
+        description=_l(
+            "At least %(n)d characters, not a common password, without your name or email.",
+            n=MIN_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -49,7 +52,10 @@ class SetPasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
-        description=_l("At least %(n)d characters.", n=MIN_LENGTH),
+        description=_l(
+            "At least %(n)d characters, not a common password, without your name or email.",
+            n=MIN_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -15,7 +15,7 @@ from lms.errors import ValidationFailed
 from lms.extensions import limiter
 from lms.security import login_required, public
 from lms.views import safe_next
-from lms.web import acting_user, get_or_404
+from lms.web import acting_user, apply_field_errors, get_or_404
 
 bp = Blueprint("accounts", __name__, template_folder="../templates")
 
@@ -30,17 +30,6 @@ def _login_limit_enabled() -> bool:
     from flask import current_app
 
     return not current_app.config.get("RATELIMIT_ENABLED", True)
-
-
-def apply_field_errors(form, err: ValidationFailed) -> bool:
-    """Attach a service's field errors to a form; True when any field took one."""
-    placed = False
-    for name, messages in err.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    return placed
 
 
 @bp.route("/accesso", methods=["GET", "POST"])

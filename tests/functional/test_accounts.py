@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from lms.accounts import services
@@ -145,3 +146,37 @@ def test_language_switch_is_stored_on_account(login_as, make):
     client.post("/lingua", data={"locale": "en", "next": "/"})
     assert user.locale == "en"
     assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("password1234", "troppo comune"),
+        ("1234567890", "12 caratteri"),
+        (TEST_PASSWORD, "diversa da quella attuale"),
+    ],
+)
+def test_weak_or_reused_passwords_are_refused_and_nothing_changes(login_as, make, new, message):
+    user = make.user(Role.TRAINEE)
+    before = user.password_hash
+    client = login_as(user)
+    resp = client.post(
+        "/profilo/password",
+        data={"current_password": TEST_PASSWORD, "new_password": new, "confirm": new},
+    )
+    assert resp.status_code == 422
+    assert message in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).password_hash == before
+
+
+def test_a_password_link_refuses_a_password_with_the_name(app, client, make):
+    admin = make.user(Role.ADMIN)
+    user = make.user(Role.TRAINEE, full_name="Ottavia Brambilla")
+    raw = services.create_password_link(admin, user)
+    db.session.commit()
+    weak = "brambilla-navigli-2026"
+    resp = client.post(f"/password/imposta/{raw}", data={"new_password": weak, "confirm": weak})
+    assert resp.status_code == 422
+    assert "il tuo nome" in resp.get_data(as_text=True)
+    assert client.get(f"/password/imposta/{raw}").status_code == 200  # the link still works

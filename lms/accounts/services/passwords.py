@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.models import PasswordLink, User
-from lms.accounts.passwords import MIN_LENGTH, hash_password, verify_password
+from lms.accounts.passwords import MIN_LENGTH, hash_password, password_problems, verify_password
 from lms.accounts.permissions import can_send_password_link
 from lms.audit.services import record
 from lms.db import db, utcnow
@@ -20,9 +20,19 @@ from lms.permissions import require, require_actor
 
 
 def _check_password(password: str) -> None:
+    """The length rule alone: for accounts made by the demo, the tests and the CLI."""
     if len(password or "") < MIN_LENGTH:
         msg = _("The password must be at least %(n)d characters long.", n=MIN_LENGTH)
         raise ValidationFailed(msg, {"password": [msg]})
+
+
+def check_chosen_password(user: User, password: str, field: str = "new_password") -> None:
+    """Every rule for a password a person chooses (lms.accounts.passwords.password_problems)."""
+    problems = password_problems(
+        password, name=user.full_name, email=user.email, current_hash=user.password_hash
+    )
+    if problems:
+        raise ValidationFailed(problems[0], {field: problems})
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -30,7 +40,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         msg = _("The current password is not correct.")
         raise ValidationFailed(msg, {"current_password": [msg]})
-    _check_password(new)
+    check_chosen_password(user, new)
     user.password_hash = hash_password(new)
     user.auth_version += 1
     db.session.flush()
@@ -80,8 +90,8 @@ def use_password_link(raw: str, new_password: str) -> User:
     link = find_password_link(raw)
     if link is None:
         raise NotFound(_("This link is not valid: it may have expired or been used already."))
-    _check_password(new_password)
     user = db.session.get(User, link.user_id)
+    check_chosen_password(user, new_password)
     user.password_hash = hash_password(new_password)
     user.auth_version += 1
     link.used_at = utcnow()
