@@ -7,6 +7,7 @@ import secrets
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_SECRET_KEY = "dev-secret-change-me"  # noqa: S105 - refused outside debug and testing
 
@@ -110,6 +111,7 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_FROM": str,
     "MAIL_OUTBOX": str,
     "RATELIMIT_PASSWORD_RESET": str,
+    "TRUSTED_HOSTS": list,
 }
 
 
@@ -118,7 +120,23 @@ def _parse(value: str, kind: type) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(value)
+    if kind is list:
+        return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _trust_base_url_host(app) -> None:
+    """Outside debug and tests, answer only requests for the host of LMS_BASE_URL (or of
+    LMS_TRUSTED_HOSTS): Flask refuses any other Host header with a 400, so no link, redirect
+    or page is ever built for a host an attacker chose."""
+    if app.config.get("TRUSTED_HOSTS") or app.debug or app.testing:
+        return
+    host = urlsplit(app.config.get("BASE_URL") or "").hostname
+    if host:
+        app.config["TRUSTED_HOSTS"] = list(LOOPBACK_HOSTS) if host in LOOPBACK_HOSTS else [host]
 
 
 def load_config(app, config: dict | str | None) -> None:
@@ -157,6 +175,7 @@ def load_config(app, config: dict | str | None) -> None:
             "postgresql+psycopg://" + uri[len("postgresql://") :]
         )
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    _trust_base_url_host(app)
     bad_url = database_url_problem(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["CONFIG_ERRORS"] = [bad_url] if bad_url else []
     if bad_url and check_requested(app):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -116,6 +116,15 @@ def register_error_handlers(app: Flask) -> None:
         if request.method == "GET":
             return render_error_page(err.status, err.message)
         return redirect(target), 303
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(err: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page is rendered.
+        return Response(
+            "400 Bad Request: this address is not served here.\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http_error(err: HTTPException):

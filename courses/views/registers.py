@@ -27,6 +27,7 @@ from courses.views.common import lesson_or_404
 from lms.accounts.models import User
 from lms.db import db, utcnow
 from lms.errors import Conflict, DomainError, NotEligible, StaleEdit, ValidationFailed
+from lms.routing import absolute_url
 from lms.security import allowed_if
 from lms.web import acting_user
 
@@ -224,7 +225,7 @@ def register_pdf(lesson_id: int):
 
 
 def _checkin_url(lesson, code: str) -> str:
-    return url_for("courses.check_in", lezione=lesson.id, codice=code, _external=True)
+    return absolute_url("courses.check_in", lezione=lesson.id, codice=code)
 
 
 @bp.get("/lezioni/<int:lesson_id>/check-in")

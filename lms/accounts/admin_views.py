@@ -35,6 +35,7 @@ from lms.db import db
 from lms.errors import Conflict, ValidationFailed
 from lms.organisations.models import Organisation
 from lms.organisations.services import list_organisations
+from lms.routing import absolute_url
 from lms.security import allowed_if
 from lms.web import acting_user, apply_field_errors, get_or_404
 
@@ -231,7 +232,7 @@ def access_link(user_id: int):
     return render_template(
         "users/access_link.html",
         user=user,
-        link=url_for("accounts.set_password", token=raw, _external=True),
+        link=absolute_url("accounts.set_password", token=raw),
         expires_at=expires_at,
         breadcrumbs=_breadcrumbs(
             (user.full_name, url_for("users.detail", user_id=user.id)), (_("Access link"), None)

@@ -19,8 +19,9 @@ from lms.audit.services import record
 from lms.db import db, utcnow
 from lms.errors import Conflict
 from lms.mail.models import MailStatus, OutgoingMail
-from lms.mail.services import absolute_url, notify
+from lms.mail.services import notify
 from lms.permissions import require
+from lms.routing import absolute_url
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a template name

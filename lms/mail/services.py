@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 
 from lms.db import db, utcnow
 from lms.mail.models import MailStatus, OutgoingMail
+from lms.routing import absolute_url, base_url  # noqa: F401 - re-exported for callers
 
 # Key in Session.info: ids of the rows queued in the current transaction.
 QUEUED_KEY = "lms_mail_queued"
@@ -28,23 +28,6 @@ class Rendered:
     subject: str
     text: str
     html: str
-
-
-def base_url() -> str:
-    """The configured public address of the app, without trailing slash."""
-    url = current_app.config.get("BASE_URL")
-    if not url:
-        raise RuntimeError("LMS_BASE_URL is not set: links in e-mails cannot be built.")
-    return url.rstrip("/")
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link to a route, on the configured base URL (never the request's host)."""
-    parts = urlsplit(base_url())
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _clean_text(text: str) -> str:

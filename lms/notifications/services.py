@@ -15,10 +15,11 @@ from sqlalchemy import Select, func, select, update
 
 from lms.accounts.models import User
 from lms.db import db, utcnow
-from lms.mail.services import absolute_url, notify
+from lms.mail.services import notify
 from lms.notifications.models import Notification
 from lms.notifications.permissions import is_notification_owner
 from lms.permissions import require, require_actor
+from lms.routing import absolute_url
 
 Text = str | LazyString
 

@@ -194,13 +194,13 @@ def test_access_link_is_shown_once_and_works(login_as, make, app):
     resp = client.post(f"/admin/utenti/{user.id}/link-accesso")
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    match = re.search(r'value="(http://localhost/password/imposta/[^"]+)"', page)
+    match = re.search(r'value="(http://127.0.0.1:5000/password/imposta/[^"]+)"', page)
     assert match, page
     assert "scade il" in page
     assert "user.password_link" in audit_actions(user.id)
     assert "/password/imposta/" not in client.get(f"/admin/utenti/{user.id}").get_data(as_text=True)
     visitor = app.test_client()
-    path = match.group(1).removeprefix("http://localhost")
+    path = match.group(1).removeprefix("http://127.0.0.1:5000")
     resp = visitor.post(path, data={"new_password": "scelta-da-me-1", "confirm": "scelta-da-me-1"})
     assert resp.status_code == 303
     assert visitor.get(path).status_code == 404
