@@ -100,9 +100,71 @@ HTTP_CODES = {
 }
 
 
+# SQLSTATE classes of a lost race (serialization failure, deadlock): the client may retry.
+_RACE_SQLSTATE = ("40",)
+RETRY_AFTER_SECONDS = 15
+
+
+def database_down(err: BaseException) -> bool:
+    """True when an error means the database cannot be reached (refused, dropped, shut down,
+    pool exhausted), as opposed to a constraint or a lost race."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(err, PoolTimeout):
+        return True
+    if isinstance(err, DBAPIError) and err.connection_invalidated:
+        return True
+    if isinstance(err, OperationalError):
+        sqlstate = getattr(err.orig, "sqlstate", None) or ""
+        return not sqlstate.startswith(_RACE_SQLSTATE)
+    return False
+
+
+def _safe_rollback() -> None:
+    from lms.db import db
+
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.invalidate()
+
+
+def service_unavailable():
+    """503 while the database is unreachable: a JSON problem or a page that queries nothing
+    (no account, no navigation, no counters), with Retry-After."""
+    from flask import g
+
+    g.lms_database_down = True  # select_locale then reads no account
+    _safe_rollback()
+    message = _("The service is temporarily unavailable. Try again in a few moments.")
+    if is_api_request():
+        resp = problem(503, "service_unavailable", message)
+    else:
+        # Rendered without the context processors: they read the account and the navigation.
+        from flask import current_app
+        from flask_babel import get_locale
+
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            message=message, request=request, current_locale=str(get_locale())
+        )
+        resp = Response(page, status=503)
+    resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return resp
+
+
 def register_error_handlers(app: Flask) -> None:
     """Turn domain errors and HTTP errors into pages or JSON problems."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from lms.db import db
+
+    @app.errorhandler(SQLAlchemyError)
+    def handle_database_error(err: SQLAlchemyError):
+        if database_down(err):
+            app.logger.error("Database unavailable: %s", err.__class__.__name__)
+            return service_unavailable()
+        return handle_unexpected(err)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(err: DomainError):
@@ -130,7 +192,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_error(err: HTTPException):
         status = err.code or 500
         if status >= 500:
-            db.session.rollback()
+            _safe_rollback()
         message = str(HTTP_MESSAGES.get(status, err.description))
         if is_api_request():
             resp = problem(status, HTTP_CODES.get(status, "http_error"), message)
@@ -144,11 +206,16 @@ def register_error_handlers(app: Flask) -> None:
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise err
         app.logger.exception("Unhandled error")
-        db.session.rollback()
+        _safe_rollback()
         message = str(HTTP_MESSAGES[500])
         if is_api_request():
             return problem(500, "server_error", message)
-        return render_error_page(500, message)
+        try:
+            return render_error_page(500, message)
+        except SQLAlchemyError as again:  # the page itself needs the database
+            if database_down(again):
+                return service_unavailable()
+            raise
 
 
 def render_error_page(status: int, message: str):

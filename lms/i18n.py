@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms import FEATURE_PACKAGES, PROJECT_ROOT
 
@@ -20,8 +21,12 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if not g.get("lms_database_down"):
+        try:
+            if current_user and current_user.is_authenticated and current_user.locale in languages:
+                return current_user.locale
+        except SQLAlchemyError:  # the database is down: the session or the header decides
+            g.lms_database_down = True
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

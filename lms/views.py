@@ -48,5 +48,36 @@ def set_language():
 @bp.get("/healthz")
 @public
 def health():
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """200 when the database (and Redis, when configured) answer; 503 naming what failed."""
+    checks = {"database": _check(lambda: db.session.execute(text("SELECT 1")))}
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        checks["redis"] = _check(lambda: _ping_redis(redis_url))
+    ok = all(v == "ok" for v in checks.values())
+    body = {"status": "ok" if ok else "unavailable", "checks": checks}
+    if ok:
+        return body
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.invalidate()
+    return body, 503, {"Retry-After": "15"}
+
+
+def _check(probe) -> str:
+    try:
+        probe()
+    except Exception:
+        current_app.logger.warning("health check failed", exc_info=True)
+        return "unavailable"
+    return "ok"
+
+
+def _ping_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
