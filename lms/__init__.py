@@ -112,6 +112,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     @app.before_request
     def remember_client():
         g.client_token = client_address.set(request.remote_addr)
+        # Choose the language now, while the session is sound: messages built later (a lost
+        # race's StaleEdit, say, while the session awaits its rollback) must not query.
+        get_locale()
 
     @app.teardown_request
     def forget_client(exc=None):

@@ -46,6 +46,9 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     RATELIMIT_PASSWORD_RESET = "5 per 15 minutes"  # noqa: S105 - a rate limit
     PASSWORD_RESET_INTERVAL_MINUTES = 5  # at most one self-service link per account in this time
+    # Wrong check-in codes allowed per trainee, and per lesson (all trainees together).
+    CHECKIN_ATTEMPTS_PER_TRAINEE = "5 per minute; 20 per hour"
+    CHECKIN_ATTEMPTS_PER_LESSON = "60 per minute"
     DEBUG = False
     TESTING = False
 
@@ -112,6 +115,8 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_OUTBOX": str,
     "RATELIMIT_PASSWORD_RESET": str,
     "TRUSTED_HOSTS": list,
+    "CHECKIN_ATTEMPTS_PER_TRAINEE": str,
+    "CHECKIN_ATTEMPTS_PER_LESSON": str,
 }
 
 

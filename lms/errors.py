@@ -59,6 +59,18 @@ class NotEligible(DomainError):
     default_message = _l("The requirements for this operation are not met.")
 
 
+class RateLimited(DomainError):
+    """Too many attempts: the message says how long to wait (`retry_after` seconds)."""
+
+    status = 429
+    code = "too_many_requests"
+    default_message = _l("Too many attempts. Wait a minute and try again.")
+
+    def __init__(self, message=None, fields=None, retry_after: int = 60):
+        super().__init__(message, fields)
+        self.retry_after = retry_after
+
+
 class AlreadyIssued(Conflict):
     code = "already_issued"
     default_message = _l("This document has already been issued.")
@@ -170,7 +182,10 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain_error(err: DomainError):
         db.session.rollback()
         if is_api_request():
-            return problem(err.status, err.code, err.message, err.fields)
+            resp = problem(err.status, err.code, err.message, err.fields)
+            if isinstance(err, RateLimited):
+                resp.headers["Retry-After"] = str(err.retry_after)
+            return resp
         if err.status in (403, 404):
             return render_error_page(err.status, err.message)
         flash(err.message, "danger")

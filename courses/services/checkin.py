@@ -29,8 +29,9 @@ from courses.services.registers import (
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
 from lms.db import db, flush_versioned, utcnow
-from lms.errors import Conflict, NotEligible, ValidationFailed
+from lms.errors import Conflict, NotEligible, RateLimited, ValidationFailed
 from lms.permissions import require, require_actor
+from lms.ratelimit import count_attempt, retry_after
 from lms.timezone import LOCAL_TZ
 
 # A check-in later than this after the start is recorded as late.
@@ -75,19 +76,51 @@ def lessons_open_for_checkin(now: dt.datetime) -> list[Lesson]:
     return [s for s in lessons if checkin_open(s, now)]
 
 
+def _refuse_if_too_many(user: User, lesson_id: int | None) -> None:
+    cfg = current_app.config
+    wait = retry_after(cfg["CHECKIN_ATTEMPTS_PER_TRAINEE"], "checkin-trainee", str(user.id))
+    if lesson_id is not None:
+        wait = max(
+            wait, retry_after(cfg["CHECKIN_ATTEMPTS_PER_LESSON"], "checkin-lesson", str(lesson_id))
+        )
+    if wait:
+        msg = _(
+            "Too many wrong codes: wait %(seconds)d seconds, then type the code the trainer "
+            "shows now.",
+            seconds=wait,
+        )
+        raise RateLimited(msg, {"code": [msg]}, retry_after=wait)
+
+
+def _count_wrong(user: User, lesson_id: int | None) -> None:
+    cfg = current_app.config
+    count_attempt(cfg["CHECKIN_ATTEMPTS_PER_TRAINEE"], "checkin-trainee", str(user.id))
+    if lesson_id is not None:
+        count_attempt(cfg["CHECKIN_ATTEMPTS_PER_LESSON"], "checkin-lesson", str(lesson_id))
+
+
 def check_in(
     user: User, code: str, *, lesson_id: int | None = None, now: dt.datetime | None = None
 ) -> tuple[Lesson, AttendanceRecord]:
-    """A trainee checks in with the code shown by the trainer; refused with a clear reason."""
+    """A trainee checks in with the code shown by the trainer; refused with a clear reason.
+
+    Wrong codes are counted per trainee (and per lesson when the link names one); past the
+    limits (settings CHECKIN_ATTEMPTS_PER_TRAINEE, _PER_LESSON) every attempt, right or
+    wrong, is refused until the oldest wrong one leaves its window: guessing a six-digit
+    code at 5 tries a minute and 20 an hour has a chance of about 1 in 25,000 in an hour."""
     require_actor(user)
     require(can_check_in(user))
     now = now or utcnow()
+    _refuse_if_too_many(user, lesson_id)
     code = (code or "").strip().replace(" ", "")
     if not code.isdigit() or len(code) != 6:
+        _count_wrong(user, lesson_id)
         msg = _("The code has 6 digits.")
         raise ValidationFailed(msg, {"code": [msg]})
     candidates = lessons_open_for_checkin(now)
     match = next((s for s in candidates if code_matches(s, code, now)), None)
+    if match is None:
+        _count_wrong(user, lesson_id)
     if lesson_id is not None:
         lesson = db.session.get(Lesson, lesson_id)
         if lesson is not None and match is not None and match.id != lesson.id:

@@ -26,7 +26,14 @@ from courses.services.lessons import has_attendance
 from courses.views.common import lesson_or_404
 from lms.accounts.models import User
 from lms.db import db, utcnow
-from lms.errors import Conflict, DomainError, NotEligible, StaleEdit, ValidationFailed
+from lms.errors import (
+    Conflict,
+    DomainError,
+    NotEligible,
+    RateLimited,
+    StaleEdit,
+    ValidationFailed,
+)
 from lms.routing import absolute_url
 from lms.security import allowed_if
 from lms.web import acting_user
@@ -308,7 +315,7 @@ def check_in():
             lesson, rec = checkin_services.check_in(
                 acting_user(), form.code.data, lesson_id=lesson_id
             )
-        except (ValidationFailed, NotEligible, Conflict) as err:
+        except (ValidationFailed, NotEligible, Conflict, RateLimited) as err:
             db.session.rollback()
             form.code.errors = [*form.code.errors, err.message]
             status = err.status if isinstance(err, DomainError) else 422
