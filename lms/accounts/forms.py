@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from lms.accounts.passwords import MIN_LENGTH
@@ -46,6 +54,10 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    keep_tokens = BooleanField(
+        _l("Keep my API tokens working"),
+        description=_l("Unless you tick this, changing the password also revokes your API tokens."),
+    )
 
 
 class SetPasswordForm(FlaskForm):
@@ -73,6 +85,18 @@ class TokenForm(FlaskForm):
         _l("Token name"),
         validators=[DataRequired(), Length(max=100)],
         description=_l("For example: the name of the script that will use it."),
+    )
+    days = SelectField(
+        _l("Valid for"),
+        coerce=int,
+        choices=[
+            SelectChoice(30, _l("30 days")),
+            SelectChoice(90, _l("90 days")),
+            SelectChoice(180, _l("180 days")),
+            SelectChoice(365, _l("365 days")),
+        ],
+        default=90,
+        description=_l("After that the token stops working; create a new one."),
     )
 
 

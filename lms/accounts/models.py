@@ -96,12 +96,24 @@ class ApiToken(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     user: Mapped[User] = relationship(lazy="raise")
 
+    def active_at(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        from lms.db import utcnow
+
+        return self.active_at(utcnow())
+
+    @property
+    def is_expired(self) -> bool:
+        from lms.db import utcnow
+
+        return self.revoked_at is None and not self.active_at(utcnow())
 
 
 class PasswordLink(db.Model):

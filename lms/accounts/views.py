@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import services
@@ -69,8 +70,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(
-                current_user, form.current_password.data, form.new_password.data
+            revoked = services.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_tokens=form.keep_tokens.data,
             )
         except ValidationFailed as err:
             apply_field_errors(form, err)
@@ -79,6 +83,15 @@ def change_password():
         # auth_version changed: log in again on this device only.
         login_user(current_user._get_current_object())
         flash(_("Your password has been changed. Other devices have been logged out."), "success")
+        if revoked:
+            flash(
+                ngettext(
+                    "%(num)d API token has been revoked.",
+                    "%(num)d API tokens have been revoked.",
+                    revoked,
+                ),
+                "info",
+            )
         return redirect(url_for("core.dashboard"), 303)
     status = 422 if form.errors else 200
     return render_template("accounts/change_password.html", form=form), status
@@ -113,7 +126,9 @@ def tokens():
     status = 200
     if form.validate_on_submit():
         try:
-            _token, new_raw = services.create_api_token(current_user, form.name.data)
+            _token, new_raw = services.create_api_token(
+                current_user, form.name.data, days=form.days.data
+            )
         except ValidationFailed as err:
             apply_field_errors(form, err)
             status = 422

@@ -35,8 +35,9 @@ def check_chosen_password(user: User, password: str, field: str = "new_password"
         raise ValidationFailed(problems[0], {field: problems})
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change one's own password after checking the current one."""
+def change_password(user: User, current: str, new: str, *, keep_tokens: bool = False) -> int:
+    """Change one's own password after checking the current one. The API tokens are revoked
+    too, unless the person keeps them explicitly; returns how many were revoked."""
     if not verify_password(user.password_hash, current):
         msg = _("The current password is not correct.")
         raise ValidationFailed(msg, {"current_password": [msg]})
@@ -45,6 +46,11 @@ def change_password(user: User, current: str, new: str) -> None:
     user.auth_version += 1
     db.session.flush()
     record(user, "user.password_change", "user", user.id)
+    if keep_tokens:
+        return 0
+    from lms.accounts.services.tokens import revoke_tokens_of
+
+    return revoke_tokens_of(user, user, reason="password change")
 
 
 def _token_hash(raw: str) -> str:
@@ -102,4 +108,7 @@ def use_password_link(raw: str, new_password: str) -> User:
         other.used_at = link.used_at
     db.session.flush()
     record(user, "user.password_set", "user", user.id)
+    from lms.accounts.services.tokens import revoke_tokens_of
+
+    revoke_tokens_of(user, user, reason="password set through a link")
     return user
