@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -46,6 +47,14 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     RATELIMIT_PASSWORD_RESET = "5 per 15 minutes"  # noqa: S105 - a rate limit
     PASSWORD_RESET_INTERVAL_MINUTES = 5  # at most one self-service link per account in this time
+    # Login sessions (server-side): without "keep me logged in", ended after an hour without a
+    # request and after 12 hours in any case; with it, after 14 idle days or 30 days.
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 12
+    SESSION_REMEMBER_IDLE_DAYS = 14
+    SESSION_REMEMBER_DAYS = 30
+    REMEMBER_COOKIE_DURATION = dt.timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(days=30)
     # Wrong check-in codes allowed per trainee, and per lesson (all trainees together).
     CHECKIN_ATTEMPTS_PER_TRAINEE = "5 per minute; 20 per hour"
     CHECKIN_ATTEMPTS_PER_LESSON = "60 per minute"
@@ -115,6 +124,10 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_OUTBOX": str,
     "RATELIMIT_PASSWORD_RESET": str,
     "TRUSTED_HOSTS": list,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_ABSOLUTE_HOURS": int,
+    "SESSION_REMEMBER_IDLE_DAYS": int,
+    "SESSION_REMEMBER_DAYS": int,
     "CHECKIN_ATTEMPTS_PER_TRAINEE": str,
     "CHECKIN_ATTEMPTS_PER_LESSON": str,
 }

@@ -185,6 +185,14 @@ def append_only(model, what: str) -> None:
         raise AppendOnly(f"{what} are never deleted")
 
 
+def execute_aside(statement) -> None:
+    """Run one small write in a transaction of its own, outside the request's session: for
+    bookkeeping a read request must save ("last used", "last seen") and a failing request
+    must not lose."""
+    with db.engine.begin() as conn:
+        conn.execute(statement)
+
+
 def next_position(column, *where) -> int:
     """The position after the last one of the rows matching where (1 for the first row)."""
     return db.session.scalar(select(func.coalesce(func.max(column), 0)).where(*where)) + 1

@@ -17,13 +17,25 @@ def init_login_manager(manager: LoginManager) -> None:
 
     @manager.user_loader
     def load_user(alt_id: str):
+        """The user of a session or remember-me cookie, only while its server-side session
+        lives (lms.accounts.services.sessions)."""
+        from flask import g
+
+        from lms.accounts.services.sessions import alive
+
         try:
-            user_id, version = (int(p) for p in alt_id.split(":", 1))
+            user_part, version_part, raw = alt_id.split(":", 2)
+            user_id, version = int(user_part), int(version_part)
         except (ValueError, AttributeError):
             return None
         user = db.session.get(User, user_id)
         if user is None or user.auth_version != version or not user.active:
             return None
+        row = alive(user.id, raw)
+        if row is None:
+            return None
+        user.login_session_id = raw
+        g.lms_login_session = row
         return user
 
     @manager.request_loader

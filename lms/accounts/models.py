@@ -63,8 +63,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login: an alternative id invalidated by auth_version
-        return f"{self.id}:{self.auth_version}"
+    # The raw id of the login session this object was loaded for (set at login and by the
+    # user loader; never stored on the row).
+    login_session_id = None
+
+    def get_id(self) -> str:
+        """Flask-Login's id of the login: user, auth_version (a password change ends every
+        login) and the server-side session (logout, "log out everywhere" and timeouts end it,
+        the remember-me cookie with it)."""
+        return f"{self.id}:{self.auth_version}:{self.login_session_id or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -132,3 +139,26 @@ class PasswordLink(db.Model):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+
+
+class UserSession(db.Model):
+    """One login (a browser or device): the server-side record that makes logout, timeouts
+    and "log out everywhere" real. The cookie holds a random id; only its hash is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+    user_agent: Mapped[str] = mapped_column(String(300), default="", nullable=False)
+    ip_address: Mapped[str] = mapped_column(String(45), default="", nullable=False)
+
+    user: Mapped[User] = relationship(lazy="raise")

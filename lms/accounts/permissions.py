@@ -104,3 +104,14 @@ def can_view_tokens(user, owner) -> bool:
 def can_manage_token(user, token) -> bool:
     """A personal API token is revoked by its owner (or by the system account)."""
     return user.is_authenticated and (token.user_id == user.id or is_system(user))
+
+
+def can_manage_sessions(user, owner_id: int) -> bool:
+    """A person sees and ends their own login sessions; an administrator (deactivating an
+    account) and the system account end anyone's."""
+    return user.is_authenticated and (user.id == owner_id or is_admin(user) or is_system(user))
+
+
+def can_end_session(user, row) -> bool:
+    """The sessions page lists and ends only one's own sessions."""
+    return user.is_authenticated and row.user_id == user.id

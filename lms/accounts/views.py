@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import services
 from lms.accounts.forms import ChangePasswordForm, LoginForm, SetPasswordForm, TokenForm
-from lms.accounts.models import ApiToken
-from lms.accounts.permissions import can_manage_token
+from lms.accounts.models import ApiToken, UserSession
+from lms.accounts.permissions import can_end_session, can_manage_token
+from lms.accounts.services.sessions import (
+    end_all_sessions,
+    end_session,
+    live_sessions,
+    start_session,
+)
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.extensions import limiter
@@ -48,6 +54,12 @@ def login():
             flash(_("Email or password not correct, or account not active."), "danger")
             return render_template("accounts/login.html", form=form), 200
         session.clear()
+        user.login_session_id = start_session(
+            user,
+            remember=bool(form.remember.data),
+            user_agent=request.user_agent.string,
+            ip_address=request.remote_addr or "",
+        )
         login_user(user, remember=form.remember.data)
         session["locale"] = user.locale
         db.session.commit()
@@ -58,6 +70,10 @@ def login():
 @bp.post("/esci")
 @login_required
 def logout():
+    row = g.get("lms_login_session")
+    if row is not None:
+        end_session(current_user, row, reason="logout")
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")
@@ -79,9 +95,11 @@ def change_password():
         except ValidationFailed as err:
             apply_field_errors(form, err)
             return render_template("accounts/change_password.html", form=form), 422
+        me = current_user._get_current_object()
+        end_all_sessions(me, me, reason="password change", keep=g.get("lms_login_session"))
         db.session.commit()
-        # auth_version changed: log in again on this device only.
-        login_user(current_user._get_current_object())
+        # auth_version changed: this device keeps its session under the new version.
+        login_user(me)
         flash(_("Your password has been changed. Other devices have been logged out."), "success")
         if revoked:
             flash(
@@ -150,3 +168,48 @@ def revoke_token(token_id: int):
     db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("accounts.tokens"), 303)
+
+
+@bp.get("/profilo/sessioni")
+@login_required
+def sessions():
+    me = acting_user()
+    current = g.get("lms_login_session")
+    rows = live_sessions(me, me)
+    return render_template(
+        "accounts/sessions.html", rows=rows, current_id=current.id if current else None
+    )
+
+
+@bp.post("/profilo/sessioni/<int:session_id>/termina")
+@login_required
+def end_one_session(session_id: int):
+    me = acting_user()
+    row = get_or_404(UserSession, session_id, visible=can_end_session)
+    end_session(me, row, reason="ended by the user")
+    db.session.commit()
+    current = g.get("lms_login_session")
+    if current is not None and current.id == row.id:
+        logout_user()
+        session.clear()
+        flash(_("You have logged out."), "success")
+        return redirect(url_for("accounts.login"), 303)
+    flash(_("The session has been ended: that device is logged out."), "success")
+    return redirect(url_for("accounts.sessions"), 303)
+
+
+@bp.post("/profilo/sessioni/altre/termina")
+@login_required
+def end_other_sessions():
+    me = acting_user()
+    ended = end_all_sessions(me, me, reason="log out everywhere", keep=g.get("lms_login_session"))
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d other session has been ended.",
+            "%(num)d other sessions have been ended.",
+            ended,
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts.sessions"), 303)

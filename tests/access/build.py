@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from lms.accounts.models import Role
 from lms.db import db, utcnow
 from tests.access.build_certificates import dossier_kinds
@@ -291,6 +293,7 @@ def build_world(make) -> World:
             missing("assessment_id", "trainee_id"),
         ],
         "token": [missing("token_id")],
+        "login_session": [missing("session_id")],
         "password_link": [
             ("valid link", Obj({"token": link})),
             ("unknown link", Obj({"token": "x"}, invalid=True)),
@@ -360,6 +363,24 @@ def build_world(make) -> World:
 
         return build
 
+    def new_login_session(owner_of):
+        from lms.accounts.models import UserSession
+        from lms.accounts.services.sessions import start_session
+
+        def build(user):
+            owner = owner_of(user)
+            start_session(owner, user_agent="sweep")
+            db.session.commit()
+            row_id = db.session.scalar(
+                select(UserSession.id)
+                .where(UserSession.user_id == owner.id)
+                .order_by(UserSession.id.desc())
+                .limit(1)
+            )
+            return Obj({"session_id": row_id}, person=owner.id, org=owner.organisation_id)
+
+        return build
+
     def new_notification(owner_of):
         from flask_babel import lazy_gettext as _l
 
@@ -395,6 +416,10 @@ def build_world(make) -> World:
         "token": [
             ("own", new_token(lambda u: u or outsider)),
             ("someone else's", new_token(lambda u: outsider)),
+        ],
+        "login_session": [
+            ("own", new_login_session(lambda u: u or outsider)),
+            ("someone else's", new_login_session(lambda u: outsider)),
         ],
     }
     w.kinds.setdefault("question", [missing("question_id")])

@@ -22,6 +22,9 @@ from tests.conftest import login
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+# Bookkeeping every authenticated request may save, refused or not ("last seen" of a login
+# session, "last used" of a token): not a write the refused request made.
+BOOKKEEPING = {"UPDATE user_sessions", "UPDATE api_tokens"}
 
 REACH = "to reach the view"
 REFUSED = "403 or 404"
@@ -91,7 +94,7 @@ class WriteMonitor:
             self.pending.setdefault(id(conn), []).append(f"{words[0].upper()} {target}")
 
     def _commit(self, conn):
-        self.committed.extend(self.pending.pop(id(conn), []))
+        self.committed.extend(w for w in self.pending.pop(id(conn), []) if w not in BOOKKEEPING)
 
     def _rollback(self, conn):
         self.pending.pop(id(conn), None)
@@ -106,13 +109,18 @@ class RoleClients:
     call that logs out or changes the language does not change the next one."""
 
     def __init__(self, app, world: World):
-        self.app = app
+        self.app, self.world = app, world
         self.clients, self.cookies = {}, {}
         for role in ROLES:
-            client = app.test_client()
-            login(client, world.users[role])
-            self.clients[role] = client
-            self.cookies[role] = client.get_cookie("session").value
+            self.log_in(role)
+
+    def log_in(self, role: str) -> None:
+        """(Again) a fresh login: a call that signs out ends the server-side session, so
+        putting its cookie back would no longer log in."""
+        client = self.app.test_client()
+        login(client, self.world.users[role])
+        self.clients[role] = client
+        self.cookies[role] = client.get_cookie("session").value
 
     def client(self, role: str):
         if role == ANONYMOUS:
@@ -218,6 +226,8 @@ class Sweep:
             where = traceback.extract_tb(err.__traceback__)[-1]
             got = f"{type(err).__name__}: {err} ({where.filename}:{where.lineno})"
             return Violation(endpoint, method, path, role, variant, expected, got)
+        if entry.signs_out and role != ANONYMOUS:
+            self.clients.log_in(role)
         status = resp.status_code
         location = resp.headers.get("Location", "")
         to_login = status in (301, 302, 303, 307) and urlsplit(location).path == "/accesso"

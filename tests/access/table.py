@@ -125,6 +125,11 @@ TABLE: dict[str, Entry] = {
     "accounts.change_password": rule("GET POST", **EVERYONE),
     "accounts.tokens": rule("GET POST", **EVERYONE),
     "accounts.revoke_token": rule("POST", "token", fresh=True, **{r: "own" for r in ROLES}),
+    "accounts.sessions": rule("GET", **EVERYONE),
+    "accounts.end_one_session": rule(
+        "POST", "login_session", fresh=True, **{r: "own" for r in ROLES}
+    ),
+    "accounts.end_other_sessions": rule("POST", last=True, **EVERYONE),
     "api.openapi_json": rule("GET", public=True),
     "api.me": rule("GET", **EVERYONE),
     # --- notifications: everyone reads and marks their own, nobody another person's -------

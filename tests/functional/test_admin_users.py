@@ -184,7 +184,12 @@ def test_deactivate_and_reactivate(login_as, make, app):
     assert "Disattivato" in page and "Riattiva account" in page
     assert client.post(f"/admin/utenti/{user.id}/riattiva").status_code == 303
     assert user.active
-    assert audit_actions(user.id) == ["user.create", "user.deactivate", "user.activate"]
+    assert audit_actions(user.id) == [
+        "user.create",
+        "user.deactivate",
+        "session.end_all",  # the login of `other` ended with the deactivation
+        "user.activate",
+    ]
 
 
 def test_access_link_is_shown_once_and_works(login_as, make, app):

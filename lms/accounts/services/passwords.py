@@ -108,7 +108,9 @@ def use_password_link(raw: str, new_password: str) -> User:
         other.used_at = link.used_at
     db.session.flush()
     record(user, "user.password_set", "user", user.id)
+    from lms.accounts.services.sessions import end_sessions_of
     from lms.accounts.services.tokens import revoke_tokens_of
 
     revoke_tokens_of(user, user, reason="password set through a link")
+    end_sessions_of(user, user, reason="password set through a link")
     return user

@@ -184,6 +184,12 @@ def set_active(actor: User, user: User, active: bool) -> User:
         {"active": not active},
         {"active": active},
     )
+    if not active:
+        from lms.accounts.services.sessions import end_sessions_of
+        from lms.accounts.services.tokens import revoke_tokens_of
+
+        end_sessions_of(actor, user, reason="account deactivated")
+        revoke_tokens_of(actor, user, reason="account deactivated")
     return user
 
 
