@@ -71,6 +71,7 @@
           li.className = "list-inline-item mb-1";
           var button = document.createElement("button");
           button.type = "button";
+          button.setAttribute("data-code", it.box.getAttribute("data-code"));
           button.className = "btn btn-outline-primary btn-sm item-picker-remove";
           var hidden = document.createElement("span");
           hidden.className = "visually-hidden";
