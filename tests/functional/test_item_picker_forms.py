@@ -156,7 +156,7 @@ def test_evidence_form_uses_the_picker_with_a_note_per_item(app, make):
     item = target_items(d)[2]
     base = {"kind": "document", "type": "result", "value": "third", "title": "Attestato"}
     bad = c.post(f"/dossier/{d.id}/evidenze/nuova", data={**base, "link": ["999999"]})
-    assert bad.status_code == 422 and 'id="links-error"' in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="link-error"' in bad.get_data(as_text=True)
     ok = c.post(
         f"/dossier/{d.id}/evidenze/nuova",
         data={**base, "link": [str(item.id)], f"note_{item.id}": "Lo attesta"},
