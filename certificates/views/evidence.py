@@ -54,12 +54,20 @@ def _input(form, links) -> EvidenceInput:
     )
 
 
+def _files_of(d, evidence) -> list[dict]:
+    if evidence is None:
+        return []
+    documents, _n = evidence_documents(acting_user(), d)
+    return next((x["files"] for x in documents if x["id"] == evidence.id), [])
+
+
 def _render(d, form, links, evidence=None, status=200, version=None, link_errors=()):
     return render_template(
         "certificates/evidence_form.html",
         d=d,
         form=form,
         evidence=evidence,
+        files=_files_of(d, evidence),
         groups=groups_of(competence_groups(d)),
         links=dict(links),
         link_errors=link_errors,
@@ -151,6 +159,31 @@ def remove_evidence(dossier_id: int, evidence_id: int):
     db.session.commit()
     flash(_("The evidence is removed."), "success")
     return _back(d)
+
+
+@bp.route(
+    "/dossier/<int:dossier_id>/evidenze/<int:evidence_id>/file/<int:file_id>/elimina",
+    methods=["GET", "POST"],
+)
+@login_required
+def remove_evidence_file(dossier_id: int, evidence_id: int, file_id: int):
+    d = dossier_or_404(dossier_id)
+    me = acting_user()
+    require(can_work_on_evidence(me, d))
+    evidence = evidence_or_404(d, evidence_id)
+    stored = services.evidence_file(me, evidence, file_id)
+    if request.method == "GET":
+        return render_template(
+            "certificates/remove_file.html", d=d, evidence=evidence, stored=stored
+        )
+    services.remove_file(me, evidence, stored.id)
+    db.session.commit()
+    flash(
+        _("The file %(name)s is removed from the evidence.", name=stored.original_name), "success"
+    )
+    return redirect(
+        url_for("certificates.edit_evidence", dossier_id=d.id, evidence_id=evidence.id), 303
+    )
 
 
 @bp.post("/dossier/<int:dossier_id>/evidenze/presenze")
