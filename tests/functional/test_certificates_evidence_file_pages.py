@@ -98,6 +98,9 @@ def test_the_api_removes_a_file_and_answers_404_outside_the_scope(app, make):
     assert (
         c.post(f"/api/v1/dossiers/{d.id}/transitions", json={"to": "submitted"}).status_code == 200
     )
+    page = c.get(f"/dossier/{d.id}/evidenze/{ev_id}/file/{second}/elimina")
+    assert page.status_code == 200 and "non possono più cambiare" in page.get_data(as_text=True)
+    assert 'method="post"' not in page.get_data(as_text=True).split("<main")[1]
     refused = c.delete(f"{base}/{ev_id}/files/{second}")
     assert refused.status_code == 409 and refused.get_json()["error"]["code"]
     db.session.expire_all()
