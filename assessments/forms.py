@@ -7,7 +7,6 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -29,30 +28,12 @@ from assessments.models import (
 )
 from assessments.scoring import PartialCredit, QuestionType
 from courses.models import ROME
-from lms.db import db
-from lms.forms import MultiCheckboxField
-from lms.standards.models import Framework, FrameworkItem
+from lms.standards.picker import FrameworkItemsField
 
 
 def make_choices(pairs) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-def item_choices() -> list[SelectChoice]:
-    """Framework items for pick lists: code, kind and title."""
-    frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
-    items = db.session.scalars(
-        select(FrameworkItem).order_by(FrameworkItem.framework_id, FrameworkItem.code)
-    )
-    return make_choices(
-        (
-            i.id,
-            f"{i.code} · {i.kind_label}: {i.title}"
-            + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""),
-        )
-        for i in items
-    )
 
 
 def to_utc(local: dt.datetime | None) -> dt.datetime | None:
@@ -138,9 +119,7 @@ class AssessmentForm(FlaskForm):
         description=_l("A larger difference is flagged and needs an agreed mark."),
     )
     published = BooleanField(_l("Published: visible to the course's trainees"))
-    framework_items = MultiCheckboxField(
-        _l("Framework items assessed"), coerce=int, validate_choice=False
-    )
+    framework_items = FrameworkItemsField(_l("Framework items assessed"))
 
 
 class QuestionForm(FlaskForm):
@@ -172,9 +151,7 @@ class QuestionForm(FlaskForm):
     feedback = TextAreaField(
         _l("Feedback shown after release"), validators=[Optional(), Length(max=5000)]
     )
-    framework_items = MultiCheckboxField(
-        _l("Framework items tested"), coerce=int, validate_choice=False
-    )
+    framework_items = FrameworkItemsField(_l("Framework items tested"))
 
 
 class TemplateForm(FlaskForm):
@@ -193,9 +170,7 @@ class CriterionForm(FlaskForm):
             "3 | Adeguato | Individua gli attori principali."
         ),
     )
-    framework_items = MultiCheckboxField(
-        _l("Framework items assessed"), coerce=int, validate_choice=False
-    )
+    framework_items = FrameworkItemsField(_l("Framework items assessed"))
 
 
 class AttachRubricForm(FlaskForm):

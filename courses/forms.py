@@ -26,6 +26,7 @@ from courses.models import (
     TopicArea,
 )
 from lms.forms import MultiCheckboxField
+from lms.standards.picker import FrameworkItemsField
 
 
 class ModuleForm(FlaskForm):
@@ -52,9 +53,7 @@ class ModuleForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("One objective per line."),
     )
-    framework_items = MultiCheckboxField(
-        _l("Framework items covered"), coerce=int, validate_choice=False
-    )
+    framework_items = FrameworkItemsField(_l("Framework items covered"))
 
 
 class CourseForm(FlaskForm):

@@ -13,7 +13,6 @@ from assessments.forms import (
     AttachRubricForm,
     CriterionForm,
     QuestionForm,
-    item_choices,
     make_choices,
     to_local,
     to_utc,
@@ -104,7 +103,7 @@ def _fill(form: AssessmentForm, a: Assessment) -> None:
 def _assessment_form(course, a: Assessment | None):
     form = AssessmentForm()
     form.module_id.choices = _module_choices(course)
-    form.framework_items.choices = item_choices()
+    form.framework_items.offer([i.id for i in a.framework_items] if a is not None else [])
     if request.method == "GET" and a is not None:
         _fill(form, a)
     status = 200
@@ -164,10 +163,10 @@ def render_manage(a: Assessment, course, *, question_form=None, criterion_form=N
     a = services.load_for_edit(u, a)
     if question_form is None:
         question_form = QuestionForm(formdata=None)
-        question_form.framework_items.choices = item_choices()
+        question_form.framework_items.offer()
     if criterion_form is None:
         criterion_form = CriterionForm(formdata=None)
-        criterion_form.framework_items.choices = item_choices()
+        criterion_form.framework_items.offer()
     attach = AttachRubricForm(formdata=None)
     attach.template_id.choices = make_choices((t.id, t.title) for t in services.templates(u))
     rows = result_services.grading_rows(u, a)
@@ -207,7 +206,7 @@ def _parse_choices(text: str) -> list[tuple[str, bool]]:
 def add_question(assessment_id: int):
     a, course = staff_assessment_or_404(assessment_id)
     form = QuestionForm()
-    form.framework_items.choices = item_choices()
+    form.framework_items.offer()
     if not form.validate():
         return render_manage(a, course, question_form=form, status=422)
     kind = QuestionType(form.kind.data)

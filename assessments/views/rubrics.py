@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from assessments import bp
-from assessments.forms import CriterionForm, TemplateForm, item_choices
+from assessments.forms import CriterionForm, TemplateForm
 from assessments.models import Rubric, RubricCriterion
 from assessments.permissions import (
     can_author_assessments,
@@ -65,7 +65,7 @@ def _rubric_owner_page(rubric: Rubric, *, form=None, status=200):
 def add_criterion(rubric_id: int):
     rubric = get_or_404(Rubric, rubric_id, visible=can_view_rubric)
     form = CriterionForm()
-    form.framework_items.choices = item_choices()
+    form.framework_items.offer()
     if not form.validate():
         return _rubric_owner_page(rubric, form=form, status=422)
     data = services.CriterionInput(
@@ -140,7 +140,7 @@ def render_template_page(rubric: Rubric, *, form=None, status=200):
     rubric = services.load_rubric(acting_user(), rubric)
     if form is None:
         form = CriterionForm(formdata=None)
-        form.framework_items.choices = item_choices()
+        form.framework_items.offer()
     return render_template(
         "assessments/template.html",
         rubric=rubric,

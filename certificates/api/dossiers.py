@@ -1,5 +1,5 @@
 """Dossiers in the API: the caller's list, one dossier, its matrix, adding evidence (multipart
-with files), transitions, the caller's own decision on a competence, an evidence file."""
+with files) and removing one of its files, transitions, the caller's own decision on a competence, an evidence file."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from certificates.services.decisions import DecisionInput
 from certificates.services.evidence import EvidenceInput
 from certificates.services.matrix import matrix as build_matrix
 from certificates.services.snapshots import dossier_file, evidence_documents
-from certificates.views.common import dossier_or_404
+from certificates.views.common import dossier_or_404, evidence_or_404
 from lms.api import blueprint as api
 from lms.api.io import endpoint, load
 from lms.db import db
@@ -157,6 +157,20 @@ def dossiers_add_evidence(dossier_id: int):
     db.session.commit()
     documents, _n = evidence_documents(me, d)
     return next(x for x in documents if x["id"] == evidence.id)
+
+
+@api.delete("/dossiers/<int:dossier_id>/evidence/<int:evidence_id>/files/<int:file_id>")
+@login_required
+@endpoint(response=EvidenceSchema, summary="Remove one file from a piece of evidence")
+def dossiers_remove_evidence_file(dossier_id: int, evidence_id: int, file_id: int):
+    d = dossier_or_404(dossier_id)
+    me = acting_user()
+    require(can_work_on_evidence(me, d))
+    evidence = evidence_or_404(d, evidence_id)
+    evidence_services.remove_file(me, evidence, file_id)
+    db.session.commit()
+    documents, _n = evidence_documents(me, d)
+    return next(x for x in documents if x["id"] == evidence_id)
 
 
 @api.post("/dossiers/<int:dossier_id>/transitions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
@@ -18,7 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.db import TimestampMixin, UTCDateTime, append_only, db, db_enum, utcnow
+from lms.db import TimestampMixin, UTCDateTime, append_only, db, db_enum, on_violation, utcnow
+from lms.errors import Conflict, Forbidden
 
 
 class DecisionOutcome(enum.Enum):
@@ -118,3 +120,20 @@ class DecisionHistory(db.Model):
 
 
 append_only(DecisionHistory, "decision history rows")
+
+
+# Database guards of migration 0009 (triggers): the services check the same rules first, so
+# these answer only a lost race (an expert replaced while recording) or a write that bypasses
+# the services.
+def _not_an_assigned_expert() -> Forbidden:
+    return Forbidden(_("Only the two experts assigned to the dossier record decisions on it."))
+
+
+def _deciding_expert_replaced() -> Conflict:
+    return Conflict(
+        _("An expert who has recorded decisions cannot be replaced during the assessment.")
+    )
+
+
+on_violation("decision_expert_assigned", _not_an_assigned_expert)
+on_violation("deciding_expert_kept", _deciding_expert_replaced)

@@ -32,7 +32,7 @@ from certificates.services.common import (
 )
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
-from lms.db import db, flush_versioned, utcnow
+from lms.db import db, domain_error_for, flush_versioned, utcnow
 from lms.errors import StaleEdit
 from lms.permissions import require
 from lms.validation import invalid, optional_text, required_text
@@ -175,8 +175,9 @@ def record_decision(
         with db.session.begin_nested():
             db.session.add(decision)
             db.session.flush()
-    except IntegrityError as exc:  # the same expert saved it in another tab first
-        raise StaleEdit() from exc
+    except IntegrityError as exc:  # the same expert saved it in another tab first, or the
+        # database refused an expert no longer assigned (migration 0009's guard)
+        raise (domain_error_for(exc) or StaleEdit()) from exc
     _history(actor, decision, "create", None)
     db.session.flush()
     return decision

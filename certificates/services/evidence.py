@@ -35,10 +35,11 @@ from certificates.services.common import (
     require_state,
     target_items,
 )
-from certificates.services.snapshots import has_snapshot
+from certificates.services.snapshots import snapshot_file_ids
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.db import db, flush_versioned, utcnow
+from lms.errors import NotFound
 from lms.files.models import StoredFile
 from lms.files.services import discard_stored, store_upload
 from lms.files.sniff import DOCUMENT_KINDS
@@ -192,10 +193,59 @@ def remove_evidence(actor: User, evidence: Evidence) -> None:
     record(actor, "evidence.remove", "evidence", evidence.id, before, None)
     db.session.delete(evidence)
     db.session.flush()
-    if has_snapshot(dossier):
-        return
+    kept = snapshot_file_ids(dossier)
     for stored in files:
+        if stored.id not in kept:
+            discard_stored(stored)
+
+
+def _file_list(evidence: Evidence) -> list[dict]:
+    rows = db.session.execute(
+        select(StoredFile.id, StoredFile.original_name)
+        .join(EvidenceFile, EvidenceFile.stored_file_id == StoredFile.id)
+        .where(EvidenceFile.evidence_id == evidence.id)
+        .order_by(StoredFile.id)
+    )
+    return [{"file_id": i, "name": n} for i, n in rows]
+
+
+def evidence_file(actor: User, evidence: Evidence, stored_file_id: int) -> StoredFile:
+    """A file attached to this piece of evidence, for whoever may edit the evidence; any
+    other id is not found."""
+    dossier = _dossier_of(evidence)
+    require_on(actor, dossier, can_edit_evidence(actor, dossier, evidence))
+    stored = db.session.scalar(
+        select(StoredFile)
+        .join(EvidenceFile, EvidenceFile.stored_file_id == StoredFile.id)
+        .where(EvidenceFile.evidence_id == evidence.id, StoredFile.id == stored_file_id)
+    )
+    if stored is None:
+        raise NotFound()
+    return stored
+
+
+def remove_file(actor: User, evidence: Evidence, stored_file_id: int) -> None:
+    """Take one file off a piece of evidence while the dossier is editable; the file itself
+    is deleted unless a snapshot names it (the experts keep reading what they decided on)."""
+    dossier = _dossier_of(evidence)
+    stored = evidence_file(actor, evidence, stored_file_id)
+    require_state(dossier, *EDITABLE_STATES)
+    before = _file_list(evidence)
+    db.session.execute(
+        EvidenceFile.__table__.delete().where(
+            EvidenceFile.evidence_id == evidence.id,
+            EvidenceFile.stored_file_id == stored.id,
+        )
+    )
+    evidence.updated_at = utcnow()  # a concurrent edit of the evidence sees the change
+    flush_versioned()
+    after = _file_list(evidence)
+    record(
+        actor, "evidence.remove_file", "evidence", evidence.id, {"files": before}, {"files": after}
+    )
+    if stored.id not in snapshot_file_ids(dossier):
         discard_stored(stored)
+    db.session.flush()
 
 
 def _attach(actor, evidence: Evidence, filename: str, content: bytes) -> StoredFile:

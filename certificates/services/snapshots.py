@@ -111,6 +111,20 @@ def dossier_file(actor: User, dossier: Dossier, stored_file_id: int) -> StoredFi
     return stored
 
 
+def snapshot_file_ids(dossier: Dossier) -> set[int]:
+    """The stored files any snapshot of the dossier names (one query): they must stay, so
+    that the experts keep reading what they decide on."""
+    contents = db.session.scalars(
+        select(DossierSnapshot.content).where(DossierSnapshot.dossier_id == dossier.id)
+    )
+    return {
+        f["file_id"]
+        for content in contents
+        for doc in content.get("evidence", [])
+        for f in doc.get("files", [])
+    }
+
+
 def has_snapshot(dossier: Dossier) -> bool:
     """Whether the dossier was ever submitted."""
     return (

@@ -25,6 +25,7 @@ from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
 from lms.permissions import require
 from lms.security import login_required
+from lms.standards.picker import groups_of
 from lms.web import acting_user, apply_field_errors
 
 
@@ -53,16 +54,32 @@ def _input(form, links) -> EvidenceInput:
     )
 
 
-def _render(d, form, links, evidence=None, status=200, version=None):
+def _files_of(d, evidence) -> list[dict]:
+    if evidence is None:
+        return []
+    documents, _n = evidence_documents(acting_user(), d)
+    return next((x["files"] for x in documents if x["id"] == evidence.id), [])
+
+
+def _render(d, form, links, evidence=None, status=200, version=None, link_errors=()):
     return render_template(
         "certificates/evidence_form.html",
         d=d,
         form=form,
         evidence=evidence,
-        groups=competence_groups(d),
+        files=_files_of(d, evidence),
+        groups=groups_of(competence_groups(d)),
         links=dict(links),
+        link_errors=link_errors,
         version=version,
     ), status
+
+
+def _refused(form, err: ValidationFailed) -> list[str]:
+    """Put the service's field messages on the form; the links' own come back for the picker."""
+    if not apply_field_errors(form, err):
+        flash(err.message, "danger")
+    return list(err.fields.get("links", []))
 
 
 @bp.route("/dossier/<int:dossier_id>/evidenze/nuova", methods=["GET", "POST"])
@@ -79,9 +96,7 @@ def new_evidence(dossier_id: int):
         services.add_evidence(me, d, _input(form, links), _uploads())
     except ValidationFailed as err:
         db.session.rollback()
-        if not apply_field_errors(form, err):
-            flash(err.message, "danger")
-        return _render(d, form, links, status=422)
+        return _render(d, form, links, status=422, link_errors=_refused(form, err))
     db.session.commit()
     flash(_("The evidence is added."), "success")
     return _back(d)
@@ -123,9 +138,7 @@ def edit_evidence(dossier_id: int, evidence_id: int):
             services.attach_file(me, evidence, name, content)
     except ValidationFailed as err:
         db.session.rollback()
-        if not apply_field_errors(form, err):
-            flash(err.message, "danger")
-        return _render(d, form, links, evidence, 422, seen)
+        return _render(d, form, links, evidence, 422, seen, _refused(form, err))
     except StaleEdit as err:
         db.session.rollback()
         flash(err.message, "danger")
@@ -146,6 +159,31 @@ def remove_evidence(dossier_id: int, evidence_id: int):
     db.session.commit()
     flash(_("The evidence is removed."), "success")
     return _back(d)
+
+
+@bp.route(
+    "/dossier/<int:dossier_id>/evidenze/<int:evidence_id>/file/<int:file_id>/elimina",
+    methods=["GET", "POST"],
+)
+@login_required
+def remove_evidence_file(dossier_id: int, evidence_id: int, file_id: int):
+    d = dossier_or_404(dossier_id)
+    me = acting_user()
+    require(can_work_on_evidence(me, d))
+    evidence = evidence_or_404(d, evidence_id)
+    stored = services.evidence_file(me, evidence, file_id)
+    if request.method == "GET":
+        return render_template(
+            "certificates/remove_file.html", d=d, evidence=evidence, stored=stored
+        )
+    services.remove_file(me, evidence, stored.id)
+    db.session.commit()
+    flash(
+        _("The file %(name)s is removed from the evidence.", name=stored.original_name), "success"
+    )
+    return redirect(
+        url_for("certificates.edit_evidence", dossier_id=d.id, evidence_id=evidence.id), 303
+    )
 
 
 @bp.post("/dossier/<int:dossier_id>/evidenze/presenze")
@@ -187,13 +225,14 @@ def new_observation(dossier_id: int):
     form = ObservationForm()
     links = links_from_form(request.form) if request.method == "POST" else []
 
-    def render(status):
+    def render(status, link_errors=()):
         return render_template(
             "certificates/observation.html",
             d=d,
             form=form,
-            groups=competence_groups(d),
+            groups=groups_of(competence_groups(d)),
             links=dict(links),
+            link_errors=link_errors,
         ), status
 
     if not form.validate_on_submit():
@@ -212,9 +251,7 @@ def new_observation(dossier_id: int):
         )
     except ValidationFailed as err:
         db.session.rollback()
-        if not apply_field_errors(form, err):
-            flash(err.message, "danger")
-        return render(422)
+        return render(422, _refused(form, err))
     db.session.commit()
     flash(_("The observation is recorded."), "success")
     return _back(d)

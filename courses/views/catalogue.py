@@ -18,23 +18,7 @@ from courses.views.common import hours_to_minutes, module_or_404
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.security import allowed_if
-from lms.standards.models import Framework, FrameworkItem
 from lms.web import acting_user, apply_field_errors, require_visible
-
-
-def _item_choices():
-    frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
-    items = db.session.scalars(
-        select(FrameworkItem).order_by(FrameworkItem.framework_id, FrameworkItem.code)
-    )
-    return [
-        (
-            i.id,
-            f"{i.code} · {i.kind_label}: {i.title}"
-            + (f" ({frameworks[i.framework_id].code})" if len(frameworks) > 1 else ""),
-        )
-        for i in items
-    ]
 
 
 @bp.get("/moduli")
@@ -49,7 +33,7 @@ def modules():
 
 def _save_module(module: Module | None):
     form = ModuleForm(obj=None)
-    form.framework_items.choices = _item_choices()
+    form.framework_items.offer([i.id for i in module.framework_items] if module else [])
     if request.method == "GET" and module is not None:
         form.code.data, form.title.data = module.code, module.title
         form.topic_area.data = module.topic_area.value

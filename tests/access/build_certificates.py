@@ -86,6 +86,27 @@ def dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor) -> dict
             ),
             missing("dossier_id", "file_id"),
         ],
+        "evidence_file": [
+            (
+                "own",
+                Obj(
+                    {"dossier_id": own.id, "evidence_id": own_ev, "file_id": own_file}, **own_facts
+                ),
+            ),
+            (
+                "someone else's",
+                Obj(
+                    {"dossier_id": out.id, "evidence_id": out_ev, "file_id": out_file}, **out_facts
+                ),
+            ),
+            (
+                "own evidence, another's file",
+                Obj(
+                    {"dossier_id": own.id, "evidence_id": own_ev, "file_id": out_file}, invalid=True
+                ),
+            ),
+            missing("dossier_id", "evidence_id", "file_id"),
+        ],
         "dossier_competence": [
             ("own", Obj({"dossier_id": own.id, "competence_id": own_comp}, **own_facts)),
             (
