@@ -25,6 +25,7 @@ from courses.models import (
     AttendanceRecord,
     AttendanceStatus,
     Course,
+    CourseStatus,
     Enrolment,
     EnrolmentStatus,
     Lesson,
@@ -332,7 +333,8 @@ def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[Train
             select(Enrolment)
             .join(Enrolment.course)
             .options(contains_eager(Enrolment.course))
-            .where(Enrolment.user_id == user.id)
+            # a draft course is not shown to its trainees
+            .where(Enrolment.user_id == user.id, Course.status != CourseStatus.DRAFT)
             .order_by(Course.start_date.desc(), Course.id)
         ).unique()
     )

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courses.models import Course, Enrolment, Lesson, Module
+from courses.models import Course, CourseStatus, Enrolment, Lesson, Module
 from lms.accounts.models import User
 from lms.accounts.permissions import is_referent, is_trainee, is_trainer
 from lms.accounts.permissions import is_staff as is_staff  # re-exported: assessments uses it
 from lms.db import db
 
 
-def _course_of(obj: Lesson | Enrolment) -> Course:
+def _course_of(obj) -> Course:
     return db.session.get(Course, obj.course_id)
+
+
+def is_published_course(course: Course | None) -> bool:
+    """A course out of draft: only then do trainees and referents see it, its lessons and its
+    assessments (a draft is its trainers', coordinators' and admins' only)."""
+    return course is not None and course.status != CourseStatus.DRAFT
 
 
 def _enrolled_in(user, course: Course) -> bool:
@@ -33,8 +39,8 @@ def _enrolled_in(user, course: Course) -> bool:
 
 
 def _has_employees_in(user, course: Course) -> bool:
-    """A referent whose organisation has someone enrolled in the course."""
-    if not is_referent(user):
+    """A referent whose organisation has someone enrolled in the course (not a draft)."""
+    if not is_referent(user) or not is_published_course(course):
         return False
     return (
         db.session.scalar(
@@ -100,7 +106,7 @@ def can_read_course(user, course: Course) -> bool:
     return (
         can_view_course(user, course)
         or _has_employees_in(user, course)
-        or (is_trainee(user) and _enrolled_in(user, course))
+        or (is_trainee(user) and is_published_course(course) and _enrolled_in(user, course))
     )
 
 
@@ -131,9 +137,12 @@ def can_view_enrolment(user, enrolment: Enrolment) -> bool:
     """The trainee, staff, the course's trainers, and the referent of the trainee's company."""
     if not user.is_authenticated:
         return False
-    if enrolment.user_id == user.id or is_staff(user):
+    course = _course_of(enrolment)
+    if is_staff(user) or is_course_trainer(user, course):
         return True
-    if is_course_trainer(user, _course_of(enrolment)):
+    if not is_published_course(course):
+        return False  # a draft's enrolments: neither the trainee nor the referent
+    if enrolment.user_id == user.id:
         return True
     if not is_referent(user):
         return False
