@@ -209,6 +209,11 @@ def _records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecor
     return out
 
 
+def records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecord]]:
+    """Attendance records by enrolment, then by lesson (one query)."""
+    return _records_of(enrolment_ids)
+
+
 def attendance_summary(enrolment: Enrolment, now: dt.datetime | None = None) -> AttendanceSummary:
     """The attendance of one enrolment (a few queries)."""
     now = now or utcnow()

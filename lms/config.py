@@ -45,6 +45,7 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     RATELIMIT_PASSWORD_RESET = "5 per 15 minutes"  # noqa: S105 - a rate limit
     PASSWORD_RESET_INTERVAL_MINUTES = 5  # at most one self-service link per account in this time
+    LESSON_LINK_LEAD_MINUTES = 30  # a trainee sees an online lesson's link from this long before
     DEBUG = False
     TESTING = False
 
@@ -110,6 +111,7 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_FROM": str,
     "MAIL_OUTBOX": str,
     "RATELIMIT_PASSWORD_RESET": str,
+    "LESSON_LINK_LEAD_MINUTES": int,
 }
 
 
