@@ -13,6 +13,7 @@ from courses.services.materials import MaterialUpload, add_material
 from courses.services.registers import RowInput, save_register, sign_register
 from lms.accounts.models import Role
 from lms.db import db
+from lms.organisations.models import Organisation
 from tests.conftest import login
 from tests.querycount import statements
 
@@ -103,7 +104,9 @@ def test_the_online_link_appears_shortly_before_the_start(app, make):
 
 def test_a_referent_reads_an_employees_page_and_others_get_404(app, client, make):
     course, _t, trainee, e, _lessons = course_with(make, 1)
-    referent = make.user(Role.REFERENT, organisation=trainee.organisation)
+    referent = make.user(
+        Role.REFERENT, organisation=db.session.get(Organisation, trainee.organisation_id)
+    )
     other_referent = make.user(Role.REFERENT, organisation=make.organisation())
     classmate = make.user(Role.TRAINEE)
     make.enrolment(course, classmate)
@@ -127,9 +130,11 @@ def test_a_referent_reads_an_employees_page_and_others_get_404(app, client, make
 
 def test_a_draft_course_is_hidden_from_its_trainees_and_referents(app, client, make):
     course, _t, trainee, e, lessons = course_with(make, 1)
-    referent = make.user(Role.REFERENT, organisation=trainee.organisation)
-    set_status(make.coordinator(), course, CourseStatus.DRAFT) if False else None
-    course.status = CourseStatus.DRAFT  # back to draft (the service allows open -> draft only)
+    referent = make.user(
+        Role.REFERENT, organisation=db.session.get(Organisation, trainee.organisation_id)
+    )
+    set_status(make.coordinator(), course, CourseStatus.OPEN)
+    set_status(make.coordinator(), course, CourseStatus.DRAFT)
     db.session.commit()
     login(client, trainee)
     assert client.get(f"/percorsi/{course.id}").status_code == 404
@@ -167,7 +172,9 @@ def test_the_trainee_page_runs_a_fixed_number_of_queries(app, make):
     large, t2, trainee2, _e2, l2 = course_with(make, 9)
     for course, trainer, lessons in ((small, t1, l1), (large, t2, l2)):
         for lesson in lessons:
-            add_material(trainer, course, title="Link", lesson_id=lesson.id, url="https://a.example/")
+            add_material(
+                trainer, course, title="Link", lesson_id=lesson.id, url="https://a.example/"
+            )
         add_material(
             trainer,
             course,
