@@ -53,7 +53,7 @@ def course_with(make, n_lessons: int, *, trainee=None, signed=True, online_futur
 
 
 def test_an_enrolled_trainee_sees_lessons_attendance_and_hours_to_go(app, client, make):
-    course, trainer, trainee, e, lessons = course_with(make, 2)
+    course, trainer, trainee, _e, lessons = course_with(make, 2)
     add_material(
         trainer,
         course,
@@ -92,7 +92,7 @@ def test_attendance_shows_only_once_the_register_is_signed(app, client, make):
 def test_the_online_link_appears_shortly_before_the_start(app, make):
     from courses.services.trainee_course import trainee_course
 
-    course, _t, trainee, e, _lessons = course_with(make, 0)
+    _course, _t, trainee, e, _lessons = course_with(make, 0)
     page = trainee_course(trainee, e)
     line = page.lines[-1]
     assert not line.link_visible
