@@ -8,7 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from courses.models import Material
-from courses.permissions import can_view_material, can_view_materials
+from courses.permissions import (
+    can_edit_material,
+    can_manage_materials,
+    can_view_material,
+    can_view_materials,
+)
 from courses.schemas import MaterialFormSchema, MaterialPatchSchema, MaterialSchema
 from courses.services import materials as material_services
 from courses.views.common import course_or_404
@@ -55,7 +60,7 @@ def api_materials(course_id: int):
     summary="Add a file or a link to a module or a lesson (multipart/form-data)",
 )
 def api_add_material(course_id: int):
-    course = course_or_404(course_id, can_view_materials)
+    course = course_or_404(course_id, can_manage_materials)  # before reading the form
     form = {k: v for k, v in request.form.items() if v != ""}
     data = load(MaterialFormSchema(), form)
     upload = request.files.get("file")
@@ -84,7 +89,7 @@ def _reload(material_id: int) -> Material:
 @login_required
 @endpoint(body=MaterialPatchSchema, response=LinkedMaterialSchema, summary="Change or move")
 def api_update_material(material_id: int, data):
-    m = get_or_404(Material, material_id, visible=can_view_material)
+    m = get_or_404(Material, material_id, visible=can_edit_material)
     u = acting_user()
     body = dict(data)
     if "move" in body:
@@ -106,7 +111,7 @@ def api_update_material(material_id: int, data):
 @login_required
 @endpoint(status=204, summary="Remove a material")
 def api_remove_material(material_id: int):
-    m = get_or_404(Material, material_id, visible=can_view_material)
+    m = get_or_404(Material, material_id, visible=can_edit_material)
     material_services.remove_material(acting_user(), m)
     db.session.commit()
     return "", 204

@@ -177,7 +177,8 @@ TABLE: dict[str, Entry] = {
     # --- courses ---------------------------------------------------------------------------
     "courses.courses": rule("GET", note="the list adapts to the user", **EVERYONE),
     "courses.my_courses": rule("GET", **EVERYONE),
-    "courses.course": rule("GET", "course", **FOLLOWERS),
+    "courses.course": rule("GET", "course", **FOLLOWERS, trainee="own"),
+    "courses.trainee_course_page": rule("GET", "enrolment", **FOLLOWERS, trainee="own"),
     "courses.new_course": rule("GET POST", **STAFF),
     "courses.edit_course": rule("GET POST", "course", **STAFF),
     "courses.course_status": rule("POST", "course", **STAFF),
@@ -191,6 +192,22 @@ TABLE: dict[str, Entry] = {
     "api.api_lessons": rule("GET", "course", **FOLLOWERS, trainee="own"),
     "api.api_create_lessons": rule("POST", "course", **STAFF),
     "api.api_course_attendance": rule("GET", "course", **FOLLOWERS),
+    # --- materials: the course's trainers and staff build them, its trainees read them ------
+    "courses.materials": rule("GET POST", "course", **GRADERS),
+    "courses.edit_material": rule("GET POST", "material", **GRADERS),
+    "courses.move_material": rule("POST", "material", **GRADERS),
+    "courses.remove_material": rule("POST", "material", fresh=True, **GRADERS),
+    "courses.material_file": rule("GET", "material", **GRADERS, trainee="own"),
+    "api.api_materials": rule("GET", "course", **GRADERS, trainee="own"),
+    "api.api_add_material": rule("POST", "course", **GRADERS),
+    "api.api_update_material": rule("PATCH", "material", **GRADERS),
+    "api.api_remove_material": rule("DELETE", "material", fresh=True, **GRADERS),
+    "api.api_material_file": rule("GET", "material", **GRADERS, trainee="own"),
+    # --- calendar: trainees and trainers; the feed's secret address needs no login --------
+    "courses.calendar_feed_page": rule("GET", trainee="any", trainer="any"),
+    "courses.reset_calendar_feed": rule("POST", trainee="any", trainer="any"),
+    "courses.calendar_feed": rule("GET", "calendar_token", public=True),
+    "courses.lesson_ics": rule("GET", "lesson", **GRADERS, trainee="own"),
     # --- enrolments ------------------------------------------------------------------------
     "courses.enrolments": rule("GET", "course", **STAFF),
     "courses.enrol": rule("POST", "course", **STAFF),

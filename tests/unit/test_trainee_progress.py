@@ -63,9 +63,9 @@ def test_full_attendance_of_the_lessons_held_is_not_yet_admission(app):
     # Two of four lessons held, both attended: 100% of the hours held, 50% of those planned.
     now = dt.datetime.combine(DAY + dt.timedelta(days=8), dt.time(12), tzinfo=dt.UTC)
     p = progress([240, 240], 4, now)
-    assert "Hai frequentato 8 h sulle 16 h previste (50%) e sulle 8 h svolte finora (100%)." == (
+    assert (
         p.overview
-    )
+    ) == "Hai frequentato 8 h sulle 16 h previste (50%) e sulle 8 h svolte finora (100%)."
     assert "contano le ore previste" in p.basis and "il 70% (11 h 12 min)" in p.basis
     assert p.admission == "Ti mancano 3 h 12 min per l'ammissione all'esame finale."
     assert not p.admitted and p.bar_value == 50.0
