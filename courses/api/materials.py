@@ -119,7 +119,7 @@ def api_remove_material(material_id: int):
 
 @api.get("/materials/<int:material_id>/file")
 @login_required
-@endpoint(binary="application/octet-stream", summary="A material's file, as an attachment")
+@endpoint(binary="*/*", summary="A material's file, as an attachment (PDF, ODT, DOCX, JPEG or PNG)")
 def api_material_file(material_id: int):
     m = get_or_404(Material, material_id, visible=can_view_material)
     require_visible(m.file_id is not None)

@@ -62,3 +62,18 @@ def test_trainee_follows_their_course(page, login, visit, submit, live_server):
     assert len(events) >= 14
     assert all(str(ev["DTSTART"].params["TZID"]) == "Europe/Rome" for ev in events)
     assert any("meet.example.org" in str(ev.get("LOCATION", "")) for ev in events)
+
+
+def test_trainer_adds_a_link_to_the_materials(page, login, visit, submit, live_server):
+    course_id = _course_id(live_server)
+    login(page, "docente1@demo.example")
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit(page, f"/percorsi/{course_id}/materiali")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#title").fill("Scheda INAIL")
+    page.locator("#url").fill("javascript:alert(1)")
+    submit(page, page.get_by_role("button", name="Aggiungi il materiale"), status=422)
+    assert "http://" in page.locator("#url-error").inner_text()
+    page.locator("#url").fill("https://www.inail.it/")
+    submit(page, page.get_by_role("button", name="Aggiungi il materiale"))
+    assert "Scheda INAIL" in page.locator("main").inner_text()
