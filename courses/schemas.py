@@ -330,3 +330,32 @@ class MaterialPatchSchema(Schema):
     note = fields.String(validate=validate.Length(max=2000))
     url = fields.String(validate=validate.Length(max=500))
     move = fields.String(validate=validate.OneOf(["up", "down"]))
+
+
+class TraineeLessonSchema(Schema):
+    """One lesson as a trainee follows it: the link only from shortly before the start, the
+    trainee's attendance only once the register is signed."""
+
+    id = fields.Integer(attribute="lesson.id")
+    module_id = fields.Integer(attribute="lesson.module_id")
+    module_title = fields.String(attribute="lesson.module.title")
+    trainer_name = fields.String(attribute="lesson.trainer.full_name")
+    date = fields.Date(attribute="lesson.date")
+    start_time = fields.Time(format="%H:%M", attribute="lesson.start_time")
+    end_time = fields.Time(format="%H:%M", attribute="lesson.end_time")
+    timezone = fields.Constant("Europe/Rome")
+    mode = fields.Enum(LessonMode, by_value=True, attribute="lesson.mode")
+    place = fields.String(attribute="lesson.place")
+    link = fields.Function(lambda line: line.lesson.link if line.link_visible else None)
+    link_from = fields.DateTime()
+    cancelled = fields.Boolean(attribute="lesson.is_cancelled")
+    counts = fields.Boolean()
+    held = fields.Boolean()
+    register_signed = fields.Boolean(attribute="signed")
+    status = fields.Enum(AttendanceStatus, by_value=True, allow_none=True)
+    minutes = fields.Integer(allow_none=True)
+
+
+class CalendarFeedSchema(Schema):
+    url = fields.String()
+    created_at = fields.DateTime()

@@ -1,4 +1,5 @@
-"""Course materials through the API: list, add (multipart), change or move, remove, download."""
+"""Course materials through the API: list, add (multipart), change or move, remove, download;
+and the reset of the personal calendar feed's secret address."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from sqlalchemy.orm import joinedload
 from courses.models import Material
 from courses.permissions import (
     can_edit_material,
+    can_have_calendar,
     can_manage_materials,
     can_view_material,
     can_view_materials,
 )
-from courses.schemas import MaterialFormSchema, MaterialPatchSchema, MaterialSchema
+from courses.schemas import (
+    CalendarFeedSchema,
+    MaterialFormSchema,
+    MaterialPatchSchema,
+    MaterialSchema,
+)
 from courses.services import materials as material_services
 from courses.views.common import course_or_404
 from lms.api import blueprint as api
@@ -22,7 +29,7 @@ from lms.api.io import endpoint, load
 from lms.db import db
 from lms.files.http import send_stored
 from lms.files.models import StoredFile
-from lms.security import login_required
+from lms.security import allowed_if, login_required
 from lms.web import acting_user, get_or_404, require_visible
 
 MULTIPART = {
@@ -124,3 +131,17 @@ def api_material_file(material_id: int):
     m = get_or_404(Material, material_id, visible=can_view_material)
     require_visible(m.file_id is not None)
     return send_stored(db.session.get(StoredFile, m.file_id))
+
+
+@api.post("/me/calendar-feed")
+@allowed_if(can_have_calendar)
+@endpoint(response=CalendarFeedSchema, status=201, summary="A new secret calendar address")
+def api_reset_calendar_feed():
+    from courses.services import calendar as calendar_services
+
+    u = acting_user()
+    token = calendar_services.reset_feed(u)
+    db.session.commit()
+    feed = calendar_services.has_feed(u)
+    url = url_for("courses.calendar_feed", token=token, _external=True)
+    return {"url": url, "created_at": feed.created_at}

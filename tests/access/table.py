@@ -208,6 +208,8 @@ TABLE: dict[str, Entry] = {
     "courses.reset_calendar_feed": rule("POST", trainee="any", trainer="any"),
     "courses.calendar_feed": rule("GET", "calendar_token", public=True),
     "courses.lesson_ics": rule("GET", "lesson", **GRADERS, trainee="own"),
+    "api.api_reset_calendar_feed": rule("POST", trainee="any", trainer="any"),
+    "api.api_enrolment_lessons": rule("GET", "enrolment", **FOLLOWERS, trainee="own"),
     # --- enrolments ------------------------------------------------------------------------
     "courses.enrolments": rule("GET", "course", **STAFF),
     "courses.enrol": rule("POST", "course", **STAFF),

@@ -152,3 +152,14 @@ def test_add_to_calendar_file_of_one_lesson(app, client, make):
     client.post("/esci")
     login(client, stranger)
     assert client.get(f"/lezioni/{in_person.id}/calendario.ics").status_code == 404
+
+
+def test_the_api_resets_the_feed_address(app, client, make):
+    _t, trainee, *_rest = world(make)
+    login(client, trainee)
+    first = client.post("/api/v1/me/calendar-feed")
+    assert first.status_code == 201
+    second = client.post("/api/v1/me/calendar-feed").get_json()["url"]
+    anon = app.test_client()
+    assert anon.get(first.get_json()["url"]).status_code == 404
+    assert anon.get(second).status_code == 200

@@ -185,3 +185,18 @@ def test_the_trainee_page_runs_a_fixed_number_of_queries(app, make):
     db.session.commit()
     counts = [_page_queries(app, trainee1, small.id), _page_queries(app, trainee2, large.id)]
     assert counts[0] == counts[1], counts
+
+
+def test_the_api_gives_the_lessons_as_the_trainee_follows_them(app, client, make):
+    _course, _t, trainee, e, _lessons = course_with(make, 2)
+    stranger = make.user(Role.TRAINEE)
+    login(client, trainee)
+    items = client.get(f"/api/v1/enrolments/{e.id}/lessons").get_json()["items"]
+    assert len(items) == 3
+    past, future = items[0], items[-1]
+    assert past["register_signed"] and past["status"] == "present" and past["minutes"] == 240
+    assert past["place"].startswith("Aula") and past["timezone"] == "Europe/Rome"
+    assert future["mode"] == "online" and future["link"] is None and future["link_from"]
+    client.post("/esci")
+    login(client, stranger)
+    assert client.get(f"/api/v1/enrolments/{e.id}/lessons").status_code == 404
