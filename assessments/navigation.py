@@ -18,7 +18,7 @@ from assessments.permissions import (
 )
 from lms.accounts.permissions import is_trainer
 from lms.db import db
-from lms.navigation import NavItem, Panel, add_demo_step, add_nav, add_panel
+from lms.navigation import Block, NavItem, Panel, add_block, add_demo_step, add_nav, add_panel
 
 
 def format_points(value) -> str:
@@ -88,6 +88,21 @@ def _coordinator_context(user) -> dict:
     return {"courses": courses}
 
 
+def _course_block_visible(viewer, enrolment) -> bool:
+    from courses.permissions import can_view_trainee_course
+
+    return can_view_trainee_course(viewer, enrolment)
+
+
+def _course_block_context(viewer, enrolment) -> dict:
+    from assessments.services.results.trainee_course import assessments_of_enrolment
+
+    return {
+        "rows": assessments_of_enrolment(viewer, enrolment),
+        "own": viewer.id == enrolment.user_id,
+    }
+
+
 def register(app: Flask) -> None:
     from assessments.demo import load_demo
     from assessments.models import STATUS_LABELS
@@ -97,6 +112,17 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["history_label"] = history_label
     app.jinja_env.globals["history_summary"] = history_summary
 
+    # The assessments of the trainee's course page (courses.views.trainee.TRAINEE_COURSE_PAGE).
+    add_block(
+        app,
+        "courses.trainee_course",
+        Block(
+            "assessments/blocks/trainee_course.html",
+            _course_block_visible,
+            _course_block_context,
+            order=10,
+        ),
+    )
     add_nav(
         app,
         NavItem(

@@ -19,7 +19,7 @@ from assessments.models import (
     Rubric,
     Submission,
 )
-from courses.models import Course, Enrolment, EnrolmentStatus
+from courses.models import Course, CourseStatus, Enrolment, EnrolmentStatus
 from courses.permissions import is_course_trainer
 from lms.accounts.permissions import is_staff, is_trainee, is_trainer
 from lms.db import db
@@ -40,15 +40,18 @@ def _assessment(assessment_or_id) -> Assessment | None:
 
 
 def _enrolled(user, course_id: int) -> bool:
-    """The user has an active enrolment in the course."""
+    """The user has an active enrolment in the course, and the course is not a draft."""
     if not getattr(user, "is_authenticated", False):
         return False
     return (
         db.session.scalar(
-            select(Enrolment.id).where(
+            select(Enrolment.id)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(
                 Enrolment.course_id == course_id,
                 Enrolment.user_id == user.id,
                 Enrolment.status == EnrolmentStatus.ACTIVE,
+                Course.status != CourseStatus.DRAFT,
             )
         )
         is not None

@@ -366,6 +366,7 @@ class GradebookRowSchema(Schema):
     complete = fields.Boolean()
     passed = fields.Boolean(allow_none=True)
     attendance_pct = fields.Float(allow_none=True)
+    attendance_planned_pct = fields.Float(attribute="planned_pct")
     eligible_for_final = fields.Boolean(attribute="eligible")
 
     def dump_grades(self, row) -> dict:

@@ -25,6 +25,7 @@ from courses.models import (
     AttendanceRecord,
     AttendanceStatus,
     Course,
+    CourseStatus,
     Enrolment,
     EnrolmentStatus,
     Lesson,
@@ -208,6 +209,11 @@ def _records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecor
     return out
 
 
+def records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecord]]:
+    """Attendance records by enrolment, then by lesson (one query)."""
+    return _records_of(enrolment_ids)
+
+
 def attendance_summary(enrolment: Enrolment, now: dt.datetime | None = None) -> AttendanceSummary:
     """The attendance of one enrolment (a few queries)."""
     now = now or utcnow()
@@ -332,7 +338,8 @@ def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[Train
             select(Enrolment)
             .join(Enrolment.course)
             .options(contains_eager(Enrolment.course))
-            .where(Enrolment.user_id == user.id)
+            # a draft course is not shown to its trainees
+            .where(Enrolment.user_id == user.id, Course.status != CourseStatus.DRAFT)
             .order_by(Course.start_date.desc(), Course.id)
         ).unique()
     )

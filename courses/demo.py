@@ -100,6 +100,8 @@ PAST_WEEKS = 9  # lessons before today; then one running now, then the rest ahea
 WEAK_TRAINEES = {4, 11, 17, 26, 31}  # attend less: below the threshold in the report
 LATE_JOINERS = {34, 35}  # enrolled after the third lesson
 WITHDRAWN = 36
+CLOSE_TO_THRESHOLD = 1  # corsista1 attends nearly everything: a few hours short of admission
+MEET_LINK = "https://meet.example.org/rencontrer-dm"
 
 
 def _framework(actor) -> dict[str, object]:
@@ -154,9 +156,11 @@ def load_demo() -> None:
     """Create the demo course, lessons, enrolments and attendance (once), acting as the demo
     coordinator; each register is kept by its lesson's trainer."""
     actor = demo_actor()
-    if db.session.scalar(
-        select(Course.id).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
-    ):
+    existing = db.session.scalar(
+        select(Course).where(Course.title == COURSE_TITLE, Course.edition == COURSE_EDITION)
+    )
+    if existing is not None:
+        _materials(actor, existing)  # a demo database made before materials existed
         return
     competences = _framework(system_actor())  # standards are the administrators'
     modules = _modules(actor, competences)
@@ -201,7 +205,7 @@ def load_demo() -> None:
             mode=mode,
             trainer_id=trainer.id,
             place="" if mode == LessonMode.ONLINE else places[n % 2],
-            link="https://meet.example.org/rencontrer-dm" if mode != LessonMode.IN_PERSON else "",
+            link=MEET_LINK if mode != LessonMode.IN_PERSON else "",
         )
     enrolments = {}
     for i, user in enumerate(trainees, start=1):
@@ -216,6 +220,79 @@ def load_demo() -> None:
     )
     _attendance(course, lessons, enrolments, today)
     db.session.flush()
+    _materials(actor, course)
+
+
+def _demo_pdf(title: str, lines: list[str]) -> bytes:
+    from lms.pdf import render_pdf
+
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    return render_pdf(
+        f"<html><body><h1>{title}</h1>{body}<p><em>Materiale dimostrativo.</em></p></body></html>"
+    )
+
+
+def _materials(actor, course: Course) -> None:
+    """Materials of the demo course: a PDF and a link for a module and for its first lesson."""
+    from courses.models import Lesson, Material
+    from courses.services.materials import MaterialUpload, add_material
+
+    if db.session.scalar(select(Material.id).where(Material.course_id == course.id).limit(1)):
+        return
+    norm = db.session.scalar(select(Module).where(Module.code == "NORM-01"))
+    first = db.session.scalar(
+        select(Lesson)
+        .where(Lesson.course_id == course.id, Lesson.module_id == norm.id)
+        .order_by(Lesson.date, Lesson.start_time)
+    )
+    add_material(
+        actor,
+        course,
+        title="Dispensa: la Legge 68/1999 in sintesi",
+        note="Quote di riserva, prospetto informativo, convenzioni dell'art. 11.",
+        module_id=norm.id,
+        upload=MaterialUpload(
+            "dispensa-legge-68-1999.pdf",
+            _demo_pdf(
+                "La Legge 68/1999 in sintesi",
+                [
+                    "Quota di riserva: chi deve assumere e quante persone.",
+                    "Il prospetto informativo annuale.",
+                    "Le convenzioni dell'art. 11 con i servizi per il collocamento mirato.",
+                ],
+            ),
+        ),
+    )
+    add_material(
+        actor,
+        course,
+        title="Testo della Legge 12 marzo 1999, n. 68 (Normattiva)",
+        note="Il testo vigente, da consultare durante il modulo.",
+        module_id=norm.id,
+        url="https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:legge:1999-03-12;68",
+    )
+    add_material(
+        actor,
+        course,
+        title="Slide della prima lezione",
+        note="Le slide proiettate in aula.",
+        lesson_id=first.id,
+        upload=MaterialUpload(
+            "slide-prima-lezione.pdf",
+            _demo_pdf(
+                "Collocamento mirato: la prima lezione",
+                ["Chi è il Disability Manager.", "Il quadro normativo.", "Casi aziendali."],
+            ),
+        ),
+    )
+    add_material(
+        actor,
+        course,
+        title="Linee guida sul collocamento mirato (Ministero del Lavoro)",
+        note="Da leggere prima della lezione.",
+        lesson_id=first.id,
+        url="https://www.lavoro.gov.it/",
+    )
 
 
 def _attendance(course, lessons, enrolments, today) -> None:
@@ -244,6 +321,12 @@ def _attendance(course, lessons, enrolments, today) -> None:
                 )
             else:
                 status, minutes, note = AttendanceStatus.PRESENT, length, ""
+            if i == CLOSE_TO_THRESHOLD:
+                # present throughout, late once: a few hours short of admission until the next
+                # lessons, which the course page says in words (the random draws stay the same)
+                late = k == 1
+                status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
+                minutes, note = (length - 30 if late else length), ""
             rows.append(RowInput(e.id, status, minutes, note, 0))
         save_register(trainer, lesson, course, rows, now=lesson.ends_at)
         if k < len(past) - 1:  # the most recent register is left for the trainer to sign

@@ -164,3 +164,25 @@ class CheckInForm(FlaskForm):
         validators=[DataRequired(), Length(min=6, max=12)],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
     )
+
+
+class MaterialForm(FlaskForm):
+    """A course material: a file or a link, for a module or a lesson of the course."""
+
+    target = SelectField(_l("For"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    url = StringField(
+        _l("Web address"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For a link: an address starting with http:// or https://."),
+    )
+    file = FileField(
+        _l("File"), description=_l("For a file: PDF, ODT, DOCX, JPEG or PNG, at most 10 MB.")
+    )
+
+
+class MaterialEditForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    url = StringField(_l("Web address"), validators=[Optional(), Length(max=500)])

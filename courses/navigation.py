@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from courses.permissions import (
+    can_have_calendar,
     can_list_courses,
     can_manage_catalogue,
     can_view_my_courses,
@@ -60,8 +61,11 @@ def _referent_context(user) -> dict:
 def register(app: Flask) -> None:
     from courses.attendance import format_minutes
     from courses.demo import load_demo
+    from courses.progress import duration_words, percent
 
     app.jinja_env.filters["minutes_hm"] = format_minutes
+    app.jinja_env.filters["duration_words"] = duration_words
+    app.jinja_env.filters["percent_words"] = percent
 
     add_nav(
         app,
@@ -88,6 +92,15 @@ def register(app: Flask) -> None:
             lambda: str(_l("Courses")),
             can_list_courses,
             order=21,
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "courses.calendar_feed_page",
+            lambda: str(_l("My calendar")),
+            can_have_calendar,
+            order=23,
         ),
     )
     add_nav(

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courses.models import Course, Enrolment, Lesson, Module
+from courses.models import Course, CourseStatus, Enrolment, EnrolmentStatus, Lesson, Module
 from lms.accounts.models import User
 from lms.accounts.permissions import is_referent, is_trainee, is_trainer
 from lms.accounts.permissions import is_staff as is_staff  # re-exported: assessments uses it
 from lms.db import db
 
 
-def _course_of(obj: Lesson | Enrolment) -> Course:
+def _course_of(obj) -> Course:
     return db.session.get(Course, obj.course_id)
+
+
+def is_published_course(course: Course | None) -> bool:
+    """A course out of draft: only then do trainees and referents see it, its lessons and its
+    assessments (a draft is its trainers', coordinators' and admins' only)."""
+    return course is not None and course.status != CourseStatus.DRAFT
 
 
 def _enrolled_in(user, course: Course) -> bool:
@@ -33,8 +39,8 @@ def _enrolled_in(user, course: Course) -> bool:
 
 
 def _has_employees_in(user, course: Course) -> bool:
-    """A referent whose organisation has someone enrolled in the course."""
-    if not is_referent(user):
+    """A referent whose organisation has someone enrolled in the course (not a draft)."""
+    if not is_referent(user) or not is_published_course(course):
         return False
     return (
         db.session.scalar(
@@ -100,7 +106,7 @@ def can_read_course(user, course: Course) -> bool:
     return (
         can_view_course(user, course)
         or _has_employees_in(user, course)
-        or (is_trainee(user) and _enrolled_in(user, course))
+        or (is_trainee(user) and is_published_course(course) and _enrolled_in(user, course))
     )
 
 
@@ -131,9 +137,12 @@ def can_view_enrolment(user, enrolment: Enrolment) -> bool:
     """The trainee, staff, the course's trainers, and the referent of the trainee's company."""
     if not user.is_authenticated:
         return False
-    if enrolment.user_id == user.id or is_staff(user):
+    course = _course_of(enrolment)
+    if is_staff(user) or is_course_trainer(user, course):
         return True
-    if is_course_trainer(user, _course_of(enrolment)):
+    if not is_published_course(course):
+        return False  # a draft's enrolments: neither the trainee nor the referent
+    if enrolment.user_id == user.id:
         return True
     if not is_referent(user):
         return False
@@ -237,3 +246,65 @@ def report_scope(user, course: Course) -> int | None:
     if can_view_course(user, course):
         return None
     return user.organisation_id if user.organisation_id is not None else -1
+
+
+# --- the trainee's course page, materials, calendar -------------------------------------------
+
+
+def _actively_enrolled(user, course: Course) -> bool:
+    return (
+        is_trainee(user)
+        and is_published_course(course)
+        and db.session.scalar(
+            select(Enrolment.id).where(
+                Enrolment.course_id == course.id,
+                Enrolment.user_id == user.id,
+                Enrolment.status == EnrolmentStatus.ACTIVE,
+            )
+        )
+        is not None
+    )
+
+
+def can_view_trainee_course(user, enrolment: Enrolment) -> bool:
+    """A trainee's course page (lessons, own attendance, materials): the trainee, and the
+    referent of the trainee's company (read-only); staff and trainers read it too. Never a
+    draft's for the trainee or the referent (can_view_enrolment decides)."""
+    return can_view_enrolment(user, enrolment)
+
+
+def can_view_materials(user, course: Course) -> bool:
+    """A course's materials: staff, the course's trainers, its actively enrolled trainees
+    (not while the course is a draft)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_view_course(user, course) or _actively_enrolled(user, course)
+
+
+def can_manage_materials(user, course: Course) -> bool:
+    """Add, edit, order and remove materials: staff and the course's trainers, until closed."""
+    if not getattr(user, "is_authenticated", False) or course.is_closed:
+        return False
+    return is_staff(user) or is_course_trainer(user, course)
+
+
+def can_view_material(user, material) -> bool:
+    """One material and its file: whoever sees the course's materials."""
+    return material is not None and can_view_materials(user, _course_of(material))
+
+
+def can_edit_material(user, material) -> bool:
+    """Change, move or remove one material."""
+    return material is not None and can_manage_materials(user, _course_of(material))
+
+
+def can_have_calendar(user) -> bool:
+    """A personal calendar feed: trainees (their lessons) and trainers (the lessons they teach)."""
+    return getattr(user, "is_authenticated", False) and (is_trainee(user) or is_trainer(user))
+
+
+def can_download_lesson_event(user, lesson: Lesson) -> bool:
+    """The 'add to calendar' file of a lesson: who sees the lesson, or an enrolled trainee."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_view_lesson(user, lesson) or _actively_enrolled(user, _course_of(lesson))

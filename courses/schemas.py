@@ -298,3 +298,64 @@ class AttendanceWriteInSchema(DottedErrorsSchema):
 class CheckInSchema(Schema):
     code = _text(20, required=True)
     lesson_id = _id(allow_none=True, load_default=None)
+
+
+class MaterialSchema(Schema):
+    id = fields.Integer()
+    course_id = fields.Integer()
+    module_id = fields.Integer(allow_none=True)
+    lesson_id = fields.Integer(allow_none=True)
+    kind = fields.String(attribute="kind.value")
+    title = fields.String()
+    note = fields.String()
+    url = fields.String()
+    position = fields.Integer()
+    file_name = fields.Function(lambda m: m.file.original_name if m.file_id else None)
+    file_size = fields.Function(lambda m: m.file.size if m.file_id else None)
+    updated_at = fields.DateTime()
+
+
+class MaterialFormSchema(Schema):
+    """The fields of a new material (multipart/form-data; the file itself is `file`)."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    module_id = fields.Integer(load_default=None)
+    lesson_id = fields.Integer(load_default=None)
+    url = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class MaterialPatchSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    note = fields.String(validate=validate.Length(max=2000))
+    url = fields.String(validate=validate.Length(max=500))
+    move = fields.String(validate=validate.OneOf(["up", "down"]))
+
+
+class TraineeLessonSchema(Schema):
+    """One lesson as a trainee follows it: the link only from shortly before the start, the
+    trainee's attendance only once the register is signed."""
+
+    id = fields.Integer(attribute="lesson.id")
+    module_id = fields.Integer(attribute="lesson.module_id")
+    module_title = fields.String(attribute="lesson.module.title")
+    trainer_name = fields.String(attribute="lesson.trainer.full_name")
+    date = fields.Date(attribute="lesson.date")
+    start_time = fields.Time(format="%H:%M", attribute="lesson.start_time")
+    end_time = fields.Time(format="%H:%M", attribute="lesson.end_time")
+    timezone = fields.Constant("Europe/Rome")
+    mode = fields.Enum(LessonMode, by_value=True, attribute="lesson.mode")
+    place = fields.String(attribute="lesson.place")
+    link = fields.Function(lambda line: line.lesson.link if line.link_visible else None)
+    link_from = fields.DateTime()
+    cancelled = fields.Boolean(attribute="lesson.is_cancelled")
+    counts = fields.Boolean()
+    held = fields.Boolean()
+    register_signed = fields.Boolean(attribute="signed")
+    status = fields.Enum(AttendanceStatus, by_value=True, allow_none=True)
+    minutes = fields.Integer(allow_none=True)
+
+
+class CalendarFeedSchema(Schema):
+    url = fields.String()
+    created_at = fields.DateTime()

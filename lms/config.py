@@ -58,6 +58,7 @@ class Config:
     # Wrong check-in codes allowed per trainee, and per lesson (all trainees together).
     CHECKIN_ATTEMPTS_PER_TRAINEE = "5 per minute; 20 per hour"
     CHECKIN_ATTEMPTS_PER_LESSON = "60 per minute"
+    LESSON_LINK_LEAD_MINUTES = 30  # a trainee sees an online lesson's link from this long before
     DEBUG = False
     TESTING = False
 
@@ -130,6 +131,7 @@ ENV_SETTINGS: dict[str, type] = {
     "SESSION_REMEMBER_DAYS": int,
     "CHECKIN_ATTEMPTS_PER_TRAINEE": str,
     "CHECKIN_ATTEMPTS_PER_LESSON": str,
+    "LESSON_LINK_LEAD_MINUTES": int,
 }
 
 

@@ -29,9 +29,21 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Block:
+    """A block one package contributes to a page of another (e.g. assessments on the trainee's
+    course page), which may not import it: a template and its context for (viewer, subject)."""
+
+    template: str
+    visible: Callable[[object, object], bool]
+    context: Callable[[object, object], dict]
+    order: int = 100
+
+
 def init_app(app: Flask) -> None:
     app.extensions["lms_nav"] = []
     app.extensions["lms_panels"] = []
+    app.extensions["lms_blocks"] = {}
     app.extensions["lms_demo_steps"] = []
 
     @app.context_processor
@@ -63,3 +75,14 @@ def panels_for(app: Flask, user) -> list[tuple[str, dict]]:
     """The dashboard blocks a user sees, with their context."""
     panels = sorted(app.extensions["lms_panels"], key=lambda p: p.order)
     return [(p.template, p.context(user)) for p in panels if p.visible(user)]
+
+
+def add_block(app: Flask, page: str, block: Block) -> None:
+    """Add a block to a named page (the page's owner documents what its subject is)."""
+    app.extensions["lms_blocks"].setdefault(page, []).append(block)
+
+
+def blocks_for(app: Flask, page: str, viewer, subject) -> list[tuple[str, dict]]:
+    """The blocks of a page a viewer sees about a subject, with their context."""
+    blocks = sorted(app.extensions["lms_blocks"].get(page, []), key=lambda b: b.order)
+    return [(b.template, b.context(viewer, subject)) for b in blocks if b.visible(viewer, subject)]

@@ -12,11 +12,13 @@ from courses.permissions import (
     can_view_attendance_reports,
     can_view_enrolment,
     can_view_enrolments,
+    can_view_trainee_course,
 )
 from courses.schemas import (
     EnrolInSchema,
     EnrolmentAttendanceSchema,
     EnrolmentSchema,
+    TraineeLessonSchema,
     WithdrawInSchema,
 )
 from courses.services import enrolments, reports
@@ -68,3 +70,20 @@ def api_enrolment_attendance(enrolment_id: int):
     e, _course = enrolment_or_404(enrolment_id, can_view_enrolment)
     summary, eligibility = reports.enrolment_attendance(acting_user(), e)
     return SimpleNamespace(enrolment=e, summary=summary, eligibility=eligibility)
+
+
+@api.get("/enrolments/<int:enrolment_id>/lessons")
+@login_required
+@endpoint(
+    response=TraineeLessonSchema,
+    paginated=True,
+    summary="The lessons of an enrolment's course as the trainee follows them",
+)
+def api_enrolment_lessons(enrolment_id: int):
+    from flask import current_app
+
+    from courses.services.trainee_course import trainee_course
+
+    e, _course = enrolment_or_404(enrolment_id, can_view_trainee_course)
+    lead = current_app.config.get("LESSON_LINK_LEAD_MINUTES", 30)
+    return trainee_course(acting_user(), e, link_lead_minutes=lead).lines

@@ -7,6 +7,7 @@ from courses.models.attendance import (
     AttendanceSource,
     AttendanceStatus,
 )
+from courses.models.calendar import CalendarFeed
 from courses.models.catalogue import TOPIC_LABELS, Module, TopicArea, module_framework_items
 from courses.models.course import (
     COURSE_STATUS_LABELS,
@@ -17,18 +18,21 @@ from courses.models.course import (
 )
 from courses.models.enrolment import ENROLMENT_STATUS_LABELS, Enrolment, EnrolmentStatus
 from courses.models.lesson import MODE_LABELS, ROME, Lesson, LessonMode, Register, lesson_minutes
+from courses.models.material import MATERIAL_KIND_LABELS, Material, MaterialKind
 
 __all__ = [
     "ATTENDANCE_CODES",
     "ATTENDANCE_LABELS",
     "COURSE_STATUS_LABELS",
     "ENROLMENT_STATUS_LABELS",
+    "MATERIAL_KIND_LABELS",
     "MODE_LABELS",
     "ROME",
     "TOPIC_LABELS",
     "AttendanceRecord",
     "AttendanceSource",
     "AttendanceStatus",
+    "CalendarFeed",
     "Course",
     "CourseModule",
     "CourseStatus",
@@ -37,6 +41,8 @@ __all__ = [
     "EnrolmentStatus",
     "Lesson",
     "LessonMode",
+    "Material",
+    "MaterialKind",
     "Module",
     "Register",
     "TopicArea",

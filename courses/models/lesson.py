@@ -7,7 +7,18 @@ import enum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,6 +88,9 @@ class Lesson(TimestampMixin, db.Model):
     series_key: Mapped[str | None] = mapped_column(String(36), index=True)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # iCalendar SEQUENCE: raised whenever the time, place, link or cancellation changes, so
+    # calendar applications replace the event they hold.
+    sequence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     course: Mapped[Course] = relationship(lazy="raise")
     module: Mapped[Module] = relationship(lazy="raise")
@@ -107,6 +121,16 @@ class Lesson(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Lesson {self.id} {self.date} {self.start_time}>"
+
+
+CALENDAR_FIELDS = ("date", "start_time", "end_time", "mode", "place", "link", "cancelled_at")
+
+
+@event.listens_for(Lesson, "before_update")
+def _bump_sequence(mapper, connection, target: Lesson) -> None:
+    state = inspect(target)
+    if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
+        target.sequence = (target.sequence or 0) + 1
 
 
 def lesson_minutes(start: dt.time, end: dt.time) -> int:

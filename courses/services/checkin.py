@@ -19,7 +19,7 @@ from courses.models import (
     Enrolment,
     Lesson,
 )
-from courses.permissions import can_check_in, can_run_checkin
+from courses.permissions import can_check_in, can_run_checkin, is_published_course
 from courses.services.common import ensure_not_closed
 from courses.services.registers import (
     OPENS_BEFORE,
@@ -144,10 +144,10 @@ def check_in(
             Enrolment.course_id == lesson.course_id, Enrolment.user_id == user.id
         )
     )
-    if enrolment is None or not enrolment.counts_on(lesson.date):
+    course = db.session.get(Course, lesson.course_id)
+    if enrolment is None or not enrolment.counts_on(lesson.date) or not is_published_course(course):
         msg = _("You are not enrolled in the course of this lesson, so you cannot check in.")
         raise NotEligible(msg, {"code": [msg]})
-    course = db.session.get(Course, lesson.course_id)
     reg = get_register(lesson)
     ensure_not_closed(course)
     if reg.is_signed:

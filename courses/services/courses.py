@@ -326,16 +326,22 @@ def readable_courses(actor: User):
     if is_referent(actor):
         ids.append(courses_with_employees_of(actor.organisation_id))
     if is_trainee(actor):
-        ids.append(select(Enrolment.course_id).where(Enrolment.user_id == actor.id))
+        ids.append(
+            select(Enrolment.course_id)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(Enrolment.user_id == actor.id, Course.status != CourseStatus.DRAFT)
+        )
     if not ids:
         return q.where(False)
     return q.where(Course.id.in_(ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]))
 
 
 def courses_with_employees_of(organisation_id: int):
-    """A select of the ids of courses with an enrolment from an organisation."""
+    """A select of the ids of courses out of draft with an enrolment from an organisation
+    (a draft is not shown to referents)."""
     return (
         select(Enrolment.course_id)
         .join(User, User.id == Enrolment.user_id)
-        .where(User.organisation_id == organisation_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(User.organisation_id == organisation_id, Course.status != CourseStatus.DRAFT)
     )

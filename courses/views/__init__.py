@@ -5,6 +5,8 @@ from courses.views import (  # noqa: F401
     courses,
     enrolments,
     lessons,
+    materials,
     registers,
     reports,
+    trainee,
 )

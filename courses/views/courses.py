@@ -17,10 +17,12 @@ from courses.permissions import (
     can_view_course,
     can_view_course_report,
     can_view_module,
+    can_view_trainee_course,
 )
 from courses.services import courses as course_services
 from courses.views.common import course_or_404, module_or_404
 from lms.accounts.models import User
+from lms.accounts.permissions import is_trainee
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.security import allowed_if, login_required
@@ -57,6 +59,13 @@ def course(course_id: int):
     c = course_or_404(course_id)
     u = acting_user()
     if not can_view_course(u, c):
+        from courses.services.trainee_course import own_enrolment
+        from courses.views.trainee import render_trainee_course
+
+        # An enrolled trainee follows the course on their own page (never a draft's).
+        mine = own_enrolment(u, c) if is_trainee(u) else None
+        if mine is not None and can_view_trainee_course(u, mine):
+            return render_trainee_course(mine)
         # Referents go to their company's report; others must not learn the course exists.
         require_visible(can_view_course_report(u, c))
         return redirect(url_for("courses.course_report", course_id=c.id))

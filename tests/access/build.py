@@ -62,6 +62,22 @@ def build_world(make) -> World:
     l_in = make.lesson(c_in, trainer=trainer, date=day, start="00:00", end="23:59")
     l_out = make.lesson(c_out, trainer=trainer2, date=day, start="00:00", end="23:59")
 
+    from courses.services.calendar import reset_feed
+    from courses.services.materials import MaterialUpload, add_material
+
+    def material(course, module):
+        return add_material(
+            coordinator,
+            course,
+            title="Dispensa dello sweep",
+            module_id=module.id,
+            upload=MaterialUpload("dispensa.pdf", PDF),
+        )
+
+    mat_in, mat_out = material(c_in, m_in), material(c_out, m_out)
+    feed_token = reset_feed(trainer2)  # nobody the sweep logs in as resets it
+    db.session.commit()
+
     def assessment(course, kind=AssessmentKind.ASSIGNMENT, **kw):
         return make.assessment(course, kind, actor=coordinator, **kw)
 
@@ -163,6 +179,15 @@ def build_world(make) -> World:
             ("lesson in", Obj({"lesson_id": l_in.id}, course=c_in.id)),
             ("lesson out", Obj({"lesson_id": l_out.id}, course=c_out.id)),
             missing("lesson_id"),
+        ],
+        "material": [
+            ("material in", Obj({"material_id": mat_in.id}, course=c_in.id)),
+            ("material out", Obj({"material_id": mat_out.id}, course=c_out.id)),
+            missing("material_id"),
+        ],
+        "calendar_token": [
+            ("a user's feed", Obj({"token": feed_token})),
+            ("unknown token", Obj({"token": "sconosciuto"}, invalid=True)),
         ],
         "enrolment": [
             ("own", Obj({"enrolment_id": e_own.id}, **person(trainee, course=c_in.id))),
@@ -394,8 +419,20 @@ def build_world(make) -> World:
 
         return build
 
+    def new_material(course, module):
+        def build(_user):
+            m = material(course, module)
+            db.session.commit()
+            return Obj({"material_id": m.id}, course=course.id)
+
+        return build
+
     w.fresh = {
         "module": [("unused module", new_module)],
+        "material": [
+            ("material in", new_material(c_in, m_in)),
+            ("material out", new_material(c_out, m_out)),
+        ],
         "notification": [
             ("own", new_notification(lambda u: u or outsider)),
             ("someone else's", new_notification(lambda u: outsider)),

@@ -34,7 +34,9 @@ class GradebookRow:
     complete: bool
     passed: bool | None  # None while some assessment has no grade yet
     eligible: bool
-    attendance_pct: float | None
+    attendance_pct: float | None  # over the hours held so far
+    planned_pct: float = 0.0  # over the hours planned: what admission counts
+    threshold_pct: int = 0  # the course's threshold for admission to the final assessment
 
 
 @dataclass
@@ -110,6 +112,8 @@ def gradebook(
                 passed=ok,
                 eligible=r.eligibility.assessment.met,
                 attendance_pct=r.summary.percentage,
+                planned_pct=r.summary.planned_percentage,
+                threshold_pct=r.eligibility.assessment.pct,
             )
         )
     return Gradebook(course=course, assessments=assessments, rows=rows, released_only=released_only)

@@ -23,7 +23,7 @@ from assessments.permissions import (
     can_view_worklist,
     sees_all_assessment_work,
 )
-from courses.models import Course, CourseTrainer, Enrolment, EnrolmentStatus
+from courses.models import Course, CourseStatus, CourseTrainer, Enrolment, EnrolmentStatus
 from lms.accounts.models import User
 from lms.db import db
 from lms.permissions import require, require_actor
@@ -176,7 +176,11 @@ def my_assessments(user) -> list[MyAssessment]:
         select(Assessment, Course)
         .join(Course, Course.id == Assessment.course_id)
         .join(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == user.id))
-        .where(Enrolment.status == EnrolmentStatus.ACTIVE, Assessment.published.is_(True))
+        .where(
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            Assessment.published.is_(True),
+            Course.status != CourseStatus.DRAFT,
+        )
         .order_by(Course.start_date.desc(), Assessment.closes_at, Assessment.id)
     ).all()
     grades = {}
@@ -208,7 +212,11 @@ def my_results(user) -> list[tuple[Grade, Assessment, Course]]:
             select(Grade, Assessment, Course)
             .join(Assessment, Assessment.id == Grade.assessment_id)
             .join(Course, Course.id == Assessment.course_id)
-            .where(Grade.trainee_id == user.id, Grade.status == GradeStatus.RELEASED)
+            .where(
+                Grade.trainee_id == user.id,
+                Grade.status == GradeStatus.RELEASED,
+                Course.status != CourseStatus.DRAFT,
+            )
             .order_by(Grade.released_at.desc(), Grade.id.desc())
         ).all()
     )
