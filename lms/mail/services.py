@@ -16,10 +16,10 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from lms.db import db, utcnow
+from lms.db import after_commit, db, utcnow
 from lms.mail.models import MailStatus, OutgoingMail
 
-# Key in Session.info: ids of the rows queued in the current transaction.
+# After-commit key (lms.db.after_commit): ids of the rows queued in the current transaction.
 QUEUED_KEY = "lms_mail_queued"
 
 
@@ -96,7 +96,7 @@ def queue(
     )
     db.session.add(mail)
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).append(mail.id)
+    after_commit(QUEUED_KEY, mail.id)
     return mail
 
 
