@@ -45,6 +45,10 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     RATELIMIT_PASSWORD_RESET = "5 per 15 minutes"  # noqa: S105 - a rate limit
     PASSWORD_RESET_INTERVAL_MINUTES = 5  # at most one self-service link per account in this time
+    JOBS_QUEUE = "lms-jobs"  # the RQ queue of background jobs (when REDIS_URL is set)
+    JOBS_MAX_ATTEMPTS = 3  # attempts per item of a background job before it is marked failed
+    JOBS_RETRY_DELAY = 2.0  # seconds before the second attempt, doubled after each failure
+    JOBS_TIMEOUT = 3600  # seconds an RQ worker gives one job (all its items) before stopping it
     DEBUG = False
     TESTING = False
 
@@ -78,6 +82,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    JOBS_RETRY_DELAY = 0.0  # tests never wait between attempts
 
 
 class ProductionConfig(Config):
@@ -110,6 +115,9 @@ ENV_SETTINGS: dict[str, type] = {
     "MAIL_FROM": str,
     "MAIL_OUTBOX": str,
     "RATELIMIT_PASSWORD_RESET": str,
+    "JOBS_QUEUE": str,
+    "JOBS_MAX_ATTEMPTS": int,
+    "JOBS_TIMEOUT": int,
 }
 
 

@@ -1,0 +1,55 @@
+"""A job kind for tests only (the app registers none of its own): each item adds one
+in-app notice for the job's creator, then may fail as the job's params say.
+
+params: {"flaky": {key: n}} fails the first n attempts of that item, {"broken": [key, ...]}
+fails every attempt; a failure happens AFTER the notice was added (and flushed), so a
+rolled-back attempt that left its row behind would show.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from lms.db import db
+from lms.errors import Conflict
+
+KIND = "test.notices"
+NOTICE_KIND = "test.job-item"
+ATTEMPTS: Counter = Counter()  # item key -> attempts the handler saw (reset by register)
+THREADS: list[str] = []  # the name of the thread each attempt ran in
+
+
+def handler(actor, item_key: str, *, flaky=None, broken=(), crash=()):
+    from lms.notifications.services import notify_in_app
+
+    ATTEMPTS[item_key] += 1
+    THREADS.append(threading.current_thread().name)
+    row = notify_in_app(actor, NOTICE_KIND, _l("Notifications"), text=item_key, email=False)
+    if item_key in broken:
+        raise Conflict(f"{item_key} cannot be processed")
+    if item_key in crash:
+        raise RuntimeError("secret internal detail")
+    if ATTEMPTS[item_key] <= (flaky or {}).get(item_key, 0):
+        raise Conflict(f"{item_key} is not ready yet")
+    return {"notification_id": row.id}
+
+
+def register(app) -> None:
+    from lms.jobs.registry import register_job_kind
+
+    ATTEMPTS.clear()
+    THREADS.clear()
+    register_job_kind(app, KIND, handler, label=_l("Test job for %(what)s"))
+
+
+def notices_for(key: str) -> int:
+    """How many notices an item's handler left in the database."""
+    from lms.notifications.models import Notification
+
+    return db.session.scalar(
+        select(func.count()).where(Notification.kind == NOTICE_KIND, Notification.text == key)
+    )
