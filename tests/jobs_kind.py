@@ -8,14 +8,19 @@ rolled-back attempt that left its row behind would show.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections import Counter
 
+import pytest
+import redis
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.db import db
 from lms.errors import Conflict
+from tests.conftest import make_test_app
 
 KIND = "test.notices"
 NOTICE_KIND = "test.job-item"
@@ -53,3 +58,41 @@ def notices_for(key: str) -> int:
     return db.session.scalar(
         select(func.count()).where(Notification.kind == NOTICE_KIND, Notification.text == key)
     )
+
+
+# --- the RQ path, against the real local Redis -----------------------------------------------
+
+# A Redis database of its own, emptied before and after each test.
+REDIS_URL = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+QUEUE = "lms-jobs-test"
+
+
+@pytest.fixture
+def connection():
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def rq_app(database_url, tmp_path, connection):
+    """A test app whose jobs go to RQ on the test Redis (run them with make_worker)."""
+    app = make_test_app(database_url, tmp_path, REDIS_URL=REDIS_URL, JOBS_QUEUE=QUEUE)
+    register(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+def work(app, connection) -> None:
+    """Run the queue with an RQ worker in this process; pytest's signal handlers come back."""
+    from lms.jobs.cli import make_worker
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        assert make_worker(app, connection).work(burst=True)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
