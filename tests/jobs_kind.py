@@ -2,7 +2,8 @@
 in-app notice for the job's creator, then may fail as the job's params say.
 
 params: {"flaky": {key: n}} fails the first n attempts of that item, {"broken": [key, ...]}
-fails every attempt; a failure happens AFTER the notice was added (and flushed), so a
+fails every attempt, {"crash": [...]} raises an unexpected error, {"wait": [...]} waits for
+GATE to open first; a failure happens AFTER the notice was added (and flushed), so a
 rolled-back attempt that left its row behind would show.
 """
 
@@ -26,11 +27,14 @@ KIND = "test.notices"
 NOTICE_KIND = "test.job-item"
 ATTEMPTS: Counter = Counter()  # item key -> attempts the handler saw (reset by register)
 THREADS: list[str] = []  # the name of the thread each attempt ran in
+GATE = threading.Event()  # items listed in params["wait"] wait for it (browser tests)
 
 
-def handler(actor, item_key: str, *, flaky=None, broken=(), crash=()):
+def handler(actor, item_key: str, *, flaky=None, broken=(), crash=(), wait=()):
     from lms.notifications.services import notify_in_app
 
+    if item_key in wait and not GATE.wait(timeout=60):
+        raise RuntimeError("the test never opened the gate")
     ATTEMPTS[item_key] += 1
     THREADS.append(threading.current_thread().name)
     row = notify_in_app(actor, NOTICE_KIND, _l("Notifications"), text=item_key, email=False)
@@ -48,6 +52,7 @@ def register(app) -> None:
 
     ATTEMPTS.clear()
     THREADS.clear()
+    GATE.clear()
     register_job_kind(app, KIND, handler, label=_l("Test job for %(what)s"))
 
 
