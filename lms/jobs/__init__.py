@@ -13,7 +13,7 @@ bp = Blueprint("jobs", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the tables, the start-after-commit action, the pages, the API routes, the
-    predicates, the navigation entry and `flask lms worker`."""
+    predicates, the navigation entry, `flask lms worker` and `flask lms jobs`."""
     from flask_babel import lazy_gettext as _l
 
     from lms.cli import lms_cli
@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     from lms.jobs import api as _api  # noqa: F401 - routes on the API blueprint
     from lms.jobs import models as _models  # noqa: F401 - the tables in the metadata
     from lms.jobs import permissions, views  # noqa: F401 - views: routes on bp
-    from lms.jobs.cli import worker_command
+    from lms.jobs.cli import jobs_group, worker_command
     from lms.jobs.runner import dispatch
     from lms.jobs.services import DISPATCH_KEY
     from lms.navigation import NavItem, add_nav
@@ -40,3 +40,4 @@ def init_app(app: Flask) -> None:
         ),
     )
     lms_cli.add_command(worker_command)
+    lms_cli.add_command(jobs_group)

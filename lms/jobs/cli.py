@@ -1,4 +1,4 @@
-"""`flask lms worker`: an RQ worker for the background jobs of this app."""
+"""`flask lms worker` (an RQ worker for the background jobs of this app) and `flask lms jobs`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from rq import SimpleWorker
 
 
@@ -48,3 +49,55 @@ def worker_command(burst: bool):
         make_worker(app, connection).work(burst=burst)
     finally:
         connection.close()
+
+
+jobs_group = AppGroup("jobs", help="Background jobs.")
+
+
+@jobs_group.command("list")
+def list_command():
+    """List the jobs still queued or running."""
+    from lms.accounts.services import system_actor
+    from lms.jobs.services import unfinished_jobs
+
+    rows = unfinished_jobs(system_actor())
+    for job in rows:
+        started = f"{job.started_at:%Y-%m-%d %H:%M} UTC" if job.started_at else "-"
+        click.echo(
+            f"{job.id}\t{job.kind}\t{job.state.value}\t{job.done + job.failed}/{job.total}"
+            f"\tstarted {started}"
+        )
+    if not rows:
+        click.echo("No job is queued or running.")
+
+
+@jobs_group.command("resume")
+@click.argument("job_ids", nargs=-1, type=int, required=True)
+def resume_command(job_ids: tuple[int, ...]):
+    """Start again jobs whose worker died half-way (see `flask lms jobs list`)."""
+    from lms.accounts.services import system_actor
+    from lms.audit.context import client_address
+    from lms.db import db
+    from lms.errors import DomainError
+    from lms.jobs.models import Job
+    from lms.jobs.services import resume
+
+    client_address.set("cli")
+    actor = system_actor()
+    failed = False
+    for job_id in job_ids:
+        job = db.session.get(Job, job_id)
+        if job is None:
+            click.echo(f"No job {job_id}.", err=True)
+            failed = True
+            continue
+        try:
+            resume(actor, job)
+        except DomainError as err:
+            click.echo(f"Job {job_id}: {err.message}", err=True)
+            failed = True
+            continue
+        click.echo(f"Job {job_id} queued again.")
+    db.session.commit()
+    if failed:
+        sys.exit(1)

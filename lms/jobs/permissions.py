@@ -31,6 +31,11 @@ def can_retry_job(user, job: Job) -> bool:
     return can_manage_job(user, job) and job.is_finished and job.failed > 0
 
 
+def can_operate_jobs(user) -> bool:
+    """Admins (and the CLI's system account) list every unfinished job and resume them."""
+    return is_admin(user)
+
+
 def can_list_jobs(user) -> bool:
     """Everyone logged in has a list of their own background jobs."""
     return bool(user.is_authenticated)

@@ -14,7 +14,7 @@ from lms.accounts.models import User
 from lms.db import after_commit, db, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.jobs.models import ItemState, Job, JobItem, JobState
-from lms.jobs.permissions import can_list_jobs, can_manage_job, can_view_job
+from lms.jobs.permissions import can_list_jobs, can_manage_job, can_operate_jobs, can_view_job
 from lms.jobs.registry import job_kind
 from lms.permissions import require, require_actor
 
@@ -28,18 +28,18 @@ LABEL_LENGTH = 300
 def enqueue(
     actor: User,
     kind: str,
-    items: Iterable[tuple[str, str]],
+    items: Iterable[tuple[str, str] | str],
     params: dict | None = None,
     *,
     title_params: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Job:
-    """Create a job of a registered kind with one item per (key, label); add and flush only.
+    """Create a job of a registered kind with one item per (key, label) or key; add and flush only.
     It starts after the caller commits (RQ when REDIS_URL is set, otherwise in-process)."""
     require_actor(actor)
     if job_kind(kind) is None:
         raise ValueError(f"no job kind {kind!r} is registered")
-    rows = list(items)
+    rows = [(item, item) if isinstance(item, str) else tuple(item) for item in items]
     if not rows:
         raise ValidationFailed(gettext("There is nothing to process."))
     keys = [str(key) for key, _label in rows]
@@ -153,3 +153,33 @@ def state_label(state: JobState | ItemState) -> str:
     """The state of a job or of an item, in words of the current language."""
     labels = STATE_LABELS if isinstance(state, JobState) else ITEM_STATE_LABELS
     return str(labels[state])
+
+
+def resume(actor: User, job: Job) -> None:
+    """Start again a job whose runner died half-way (a worker killed, a server restarted):
+    the item it was on and the waiting ones run again, after the commit. Only for a job no
+    runner works on any more; a job that was never taken simply runs (once: it is claimed)."""
+    require_actor(actor)
+    require(can_manage_job(actor, job))
+    if job.is_finished:
+        raise Conflict(gettext("This job has already finished."))
+    db.session.execute(
+        update(JobItem)
+        .where(JobItem.job_id == job.id, JobItem.state == ItemState.RUNNING)
+        .values(state=ItemState.PENDING)
+        .execution_options(synchronize_session="fetch")
+    )
+    job.state = JobState.QUEUED
+    db.session.flush()
+    after_commit(DISPATCH_KEY, job.id)
+
+
+def unfinished_jobs(actor: User) -> list[Job]:
+    """Every job still queued or running, oldest first (for the operator's `flask lms jobs`)."""
+    require_actor(actor)
+    require(can_operate_jobs(actor))
+    return list(
+        db.session.scalars(
+            select(Job).where(Job.state.in_([JobState.QUEUED, JobState.RUNNING])).order_by(Job.id)
+        )
+    )

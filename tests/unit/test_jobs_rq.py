@@ -88,3 +88,29 @@ def test_flask_lms_worker_needs_redis(app):
     result = app.test_cli_runner().invoke(args=["lms", "worker", "--burst"])
     assert result.exit_code == 1
     assert "LMS_REDIS_URL is not set" in result.output
+
+
+def test_a_job_whose_worker_died_is_resumed_from_the_cli(rq_app, connection, make):
+    from lms.jobs.runner import _claim
+
+    coordinator = make.user(Role.COORDINATOR)
+    job_id = services.enqueue(coordinator, KIND, ["item:1", "item:2"]).id
+    db.session.commit()
+    connection.delete(f"rq:queue:{QUEUE}")  # the queue lost it (Redis restarted) ...
+    assert _claim(job_id)  # ... and a runner took it, then died before its first item
+    cli = rq_app.test_cli_runner()
+    assert (
+        f"{job_id}\ttest.notices\trunning\t0/2" in cli.invoke(args=["lms", "jobs", "list"]).output
+    )
+
+    result = cli.invoke(args=["lms", "jobs", "resume", str(job_id)])
+
+    assert result.exit_code == 0, result.output
+    assert _job(job_id).state == JobState.QUEUED
+    work(rq_app, connection)
+    assert _job(job_id).state == JobState.DONE
+    assert _states(job_id) == [ItemState.DONE, ItemState.DONE]
+    assert "No job is queued or running." in cli.invoke(args=["lms", "jobs", "list"]).output
+    again = cli.invoke(args=["lms", "jobs", "resume", str(job_id), "999999"])
+    assert again.exit_code == 1
+    assert "Questa attività è già terminata." in again.output and "No job 999999." in again.output
