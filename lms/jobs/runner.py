@@ -137,8 +137,10 @@ def _run(job_id: int, sleep: Callable[[float], None]) -> None:
     item_ids = list(
         db.session.scalars(
             select(JobItem.id)
-            .where(JobItem.job_id == job_id, JobItem.state != ItemState.DONE)
-            .where(JobItem.state != ItemState.FAILED)
+            .where(
+                JobItem.job_id == job_id,
+                JobItem.state.in_([ItemState.PENDING, ItemState.RUNNING]),
+            )
             .order_by(JobItem.position)
         )
     )

@@ -62,8 +62,8 @@ def enqueue(
     db.session.add(job)
     db.session.flush()
     db.session.add_all(
-        JobItem(job_id=job.id, position=i, key=key, label=str(label)[:LABEL_LENGTH])
-        for i, (key, label) in enumerate(zip(keys, (label for _k, label in rows), strict=True), 1)
+        JobItem(job_id=job.id, position=position, key=key, label=str(label)[:LABEL_LENGTH])
+        for position, (key, (_key, label)) in enumerate(zip(keys, rows, strict=True), 1)
     )
     db.session.flush()
     after_commit(DISPATCH_KEY, job.id)
