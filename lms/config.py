@@ -219,7 +219,10 @@ def problems(app) -> list[str]:
     if not on_one_machine and sqlite and not app.config["CONFIG_ERRORS"]:
         found.append("SQLite is in use: set LMS_DATABASE_URL to PostgreSQL for a real deployment.")
     if not on_one_machine and not app.config.get("REDIS_URL"):
-        found.append("LMS_REDIS_URL is not set: login rate limits are kept in memory, per process.")
+        found.append(
+            "LMS_REDIS_URL is not set: login rate limits are kept in memory, per process, and "
+            "background jobs run in threads of the app process (no `flask lms worker`)."
+        )
     if not on_one_machine:
         if app.config["TRAINING_BODY_ACCREDITATION"] == Config.TRAINING_BODY_ACCREDITATION:
             found.append(
