@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from lms.db import register_after_commit
     from lms.jobs import api as _api  # noqa: F401 - routes on the API blueprint
     from lms.jobs import models as _models  # noqa: F401 - the tables in the metadata
-    from lms.jobs import permissions, views  # noqa: F401 - views: routes on bp
+    from lms.jobs import permissions, services, views  # noqa: F401 - views: routes on bp
     from lms.jobs.cli import jobs_group, worker_command
     from lms.jobs.runner import dispatch
     from lms.jobs.services import DISPATCH_KEY
@@ -30,6 +30,11 @@ def init_app(app: Flask) -> None:
     register_after_commit(DISPATCH_KEY, dispatch)
     app.register_blueprint(bp)
     expose(app, permissions)
+    app.jinja_env.globals.update(
+        job_title=services.title_of,
+        job_progress_text=services.progress_text,
+        job_state_label=services.state_label,
+    )
     add_nav(
         app,
         NavItem(

@@ -21,7 +21,7 @@ def index():
     pager = db.paginate(
         services.jobs_of(acting_user()), per_page=PER_PAGE, max_per_page=100, error_out=False
     )
-    return render_template("jobs/index.html", pager=pager, services=services)
+    return render_template("jobs/index.html", pager=pager)
 
 
 @bp.get("/lavori/<int:job_id>")
@@ -29,7 +29,7 @@ def index():
 def detail(job_id: int):
     job = get_or_404(Job, job_id, visible=can_view_job)
     items = services.items_of(acting_user(), job)
-    return render_template("jobs/detail.html", job=job, items=items, services=services)
+    return render_template("jobs/detail.html", job=job, items=items)
 
 
 @bp.post("/lavori/<int:job_id>/riprova")
