@@ -114,3 +114,48 @@ def test_a_job_whose_worker_died_is_resumed_from_the_cli(rq_app, connection, mak
     again = cli.invoke(args=["lms", "jobs", "resume", str(job_id), "999999"])
     assert again.exit_code == 1
     assert "Questa attività è già terminata." in again.output and "No job 999999." in again.output
+
+
+WORKER_PROCESS = """
+import sys
+from lms.db import db
+from tests import jobs_kind
+from tests.conftest import make_test_app
+from tests.jobs_kind import REDIS_URL, QUEUE, work
+import pathlib, redis
+
+database_url, tmp = sys.argv[1], pathlib.Path(sys.argv[2])
+app = make_test_app(database_url, tmp, REDIS_URL=REDIS_URL, JOBS_QUEUE=QUEUE)
+jobs_kind.register(app)
+connection = redis.Redis.from_url(REDIS_URL)
+with app.app_context():
+    work(app, connection)
+    db.engine.dispose()
+connection.close()
+"""
+
+
+def test_a_worker_in_another_process_runs_the_job(rq_app, connection, make, database_url, tmp_path):
+    """As a worker on another host would: it shares only the database and Redis."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    coordinator = make.user(Role.COORDINATOR)
+    job_id = services.enqueue(coordinator, KIND, ITEMS, {"broken": ["item:2"]}).id
+    db.session.commit()
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_PROCESS, database_url, str(tmp_path / "worker")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    job = _job(job_id)
+    assert (job.state, job.done, job.failed) == (JobState.PARTLY_FAILED, 2, 1)
+    assert [notices_for(k) for k, _ in ITEMS] == [1, 0, 1]
+    assert jobs_kind.ATTEMPTS == {}  # none of it ran in this process
