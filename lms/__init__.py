@@ -88,6 +88,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     from lms.notifications import views as notifications_views
 
     notifications_views.init_app(app)
+    from lms import jobs
+
+    jobs.init_app(app)
 
     from lms import panels
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes

@@ -59,6 +59,10 @@ class Config:
     CHECKIN_ATTEMPTS_PER_TRAINEE = "5 per minute; 20 per hour"
     CHECKIN_ATTEMPTS_PER_LESSON = "60 per minute"
     LESSON_LINK_LEAD_MINUTES = 30  # a trainee sees an online lesson's link from this long before
+    JOBS_QUEUE = "lms-jobs"  # the RQ queue of background jobs (when REDIS_URL is set)
+    JOBS_MAX_ATTEMPTS = 3  # attempts per item of a background job before it is marked failed
+    JOBS_RETRY_DELAY = 2.0  # seconds before the second attempt, doubled after each failure
+    JOBS_TIMEOUT = 3600  # seconds an RQ worker gives one job (all its items) before stopping it
     DEBUG = False
     TESTING = False
 
@@ -92,6 +96,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    JOBS_RETRY_DELAY = 0.0  # tests never wait between attempts
 
 
 class ProductionConfig(Config):
@@ -132,6 +137,9 @@ ENV_SETTINGS: dict[str, type] = {
     "CHECKIN_ATTEMPTS_PER_TRAINEE": str,
     "CHECKIN_ATTEMPTS_PER_LESSON": str,
     "LESSON_LINK_LEAD_MINUTES": int,
+    "JOBS_QUEUE": str,
+    "JOBS_MAX_ATTEMPTS": int,
+    "JOBS_TIMEOUT": int,
 }
 
 
@@ -250,7 +258,10 @@ def problems(app) -> list[str]:
     if not on_one_machine and sqlite and not app.config["CONFIG_ERRORS"]:
         found.append("SQLite is in use: set LMS_DATABASE_URL to PostgreSQL for a real deployment.")
     if not on_one_machine and not app.config.get("REDIS_URL"):
-        found.append("LMS_REDIS_URL is not set: login rate limits are kept in memory, per process.")
+        found.append(
+            "LMS_REDIS_URL is not set: login rate limits are kept in memory, per process, and "
+            "background jobs run in threads of the app process (no `flask lms worker`)."
+        )
     if not on_one_machine:
         if app.config["TRAINING_BODY_ACCREDITATION"] == Config.TRAINING_BODY_ACCREDITATION:
             found.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
 NAMING_CONVENTION = {
@@ -196,3 +197,43 @@ def execute_aside(statement) -> None:
 def next_position(column, *where) -> int:
     """The position after the last one of the rows matching where (1 for the first row)."""
     return db.session.scalar(select(func.coalesce(func.max(column), 0)).where(*where)) + 1
+
+
+# --- work that runs once the transaction has committed -------------------------------------
+
+# Key in Session.info: {action key: [values queued in the current transaction]}.
+_AFTER_COMMIT_KEY = "lms_after_commit"
+# Action key -> what to do with the values once their transaction has committed.
+_AFTER_COMMIT: dict[str, Callable[[list], None]] = {}
+
+_log = logging.getLogger(__name__)
+
+
+def register_after_commit(key: str, action: Callable[[list], None]) -> None:
+    """Declare what runs after a commit for the values queued under key (action(values),
+    once per commit, values in the order they were queued); installs the session hooks."""
+    _AFTER_COMMIT[key] = action
+    if not event.contains(Session, "after_commit", _run_after_commit):
+        event.listen(Session, "after_commit", _run_after_commit)
+        event.listen(Session, "after_rollback", _forget_after_rollback)
+
+
+def after_commit(key: str, value) -> None:
+    """Queue value for key's action, to run once the current transaction commits (never
+    inside it, never after a rollback)."""
+    if key not in _AFTER_COMMIT:
+        raise KeyError(f"no after-commit action registered for {key!r}")
+    db.session.info.setdefault(_AFTER_COMMIT_KEY, {}).setdefault(key, []).append(value)
+
+
+def _run_after_commit(session: Session) -> None:
+    pending = session.info.pop(_AFTER_COMMIT_KEY, None)
+    for key, values in (pending or {}).items():
+        try:
+            _AFTER_COMMIT[key](values)
+        except Exception:  # the change is committed; each action has its own way to retry
+            _log.exception("after-commit action %s failed", key)
+
+
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT_KEY, None)

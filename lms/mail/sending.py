@@ -16,10 +16,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
-from lms.db import db, utcnow
+from lms.db import db, register_after_commit, utcnow
 from lms.mail.models import MailStatus, OutgoingMail
 from lms.mail.services import QUEUED_KEY
 from lms.mail.transport import Transport, transport_for
@@ -150,22 +149,13 @@ def send_pending(
     return sent, len(rows) - sent
 
 
-def _after_commit(session: Session) -> None:
-    ids = session.info.pop(QUEUED_KEY, None)
-    if not ids:
-        return
+def _dispatch_committed(ids: list[int]) -> None:
     try:
         dispatch(ids)
     except Exception:  # the change is committed; the rows stay queued for send-pending
         log.exception("e-mail dispatch after commit failed; send-pending will retry")
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(QUEUED_KEY, None)
-
-
 def install_hooks() -> None:
     """Send after every commit what its transaction queued; forget it on rollback."""
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
+    register_after_commit(QUEUED_KEY, _dispatch_committed)

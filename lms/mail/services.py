@@ -15,11 +15,11 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from lms.db import db, utcnow
+from lms.db import after_commit, db, utcnow
 from lms.mail.models import MailStatus, OutgoingMail
 from lms.routing import absolute_url, base_url  # noqa: F401 - re-exported for callers
 
-# Key in Session.info: ids of the rows queued in the current transaction.
+# After-commit key (lms.db.after_commit): ids of the rows queued in the current transaction.
 QUEUED_KEY = "lms_mail_queued"
 
 
@@ -79,7 +79,7 @@ def queue(
     )
     db.session.add(mail)
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).append(mail.id)
+    after_commit(QUEUED_KEY, mail.id)
     return mail
 
 

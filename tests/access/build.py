@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lms.accounts.models import Role
 from lms.db import db, utcnow
 from tests.access.build_certificates import dossier_kinds
+from tests.access.build_jobs import job_kinds
 from tests.access.world import MISSING, PDF, Obj, Person, World, missing
 
 
@@ -329,6 +330,7 @@ def build_world(make) -> World:
         "static_certificates": [("file", Obj({"filename": "certificates.css"}))],
     }
     w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
+    w.kinds.update(job_kinds(w.users, outsider))
 
     # --- fresh objects for the calls that destroy theirs ---------------------------------
     n = iter(range(1, 10**6))

@@ -10,7 +10,7 @@ anonymous visitor. A role may reach an endpoint on an object when one of its sco
 
 * ``any``     every object (or the endpoint has no object);
 * ``own``     the object belongs to the user: their enrolment, attempt, submission, grade,
-              token, notification; for course content (a course, its assessments) the user's own active
+              token, notification, background job; for course content (a course, its assessments) the user's own active
               enrolment in the course, and an assessment must also be published;
 * ``course``  the user teaches the object's course (trainer of that course);
 * ``org``     the object concerns an employee of the user's company (a referent): an
@@ -106,6 +106,7 @@ DOSSIER_LISTS = {**STAFF, "trainer": "any", "assessor": "any", "trainee": "any"}
 DOSSIER_VIEWERS = {**STAFF, "trainee": "own", "trainer": "assigned", "assessor": "assigned"}
 DOSSIER_BUILDERS = {"trainee": "own", "trainer": "assigned"}  # candidate and accompagnatore
 DOSSIER_EXPERTS = {"assessor": "assigned"}
+JOB_OWNERS = {**{role: "own" for role in ROLES}, "admin": "any"}
 
 
 TABLE: dict[str, Entry] = {
@@ -141,6 +142,14 @@ TABLE: dict[str, Entry] = {
     "api.notifications_list": rule("GET", note="the caller's own", **EVERYONE),
     "api.notifications_read": rule("POST", "notification", fresh=True, **{r: "own" for r in ROLES}),
     "api.my_results": rule("GET", **TRAINEE),
+    # --- background jobs: their creator follows and retries them, admins any (the kinds'
+    # own can_view rules are the feature packages' to list) ---------------------------------
+    "jobs.index": rule("GET", note="the caller's own", **EVERYONE),
+    "jobs.detail": rule("GET", "job", **JOB_OWNERS),
+    "jobs.retry": rule("POST", "job", **JOB_OWNERS),
+    "api.jobs_list": rule("GET", note="the caller's own", **EVERYONE),
+    "api.jobs_detail": rule("GET", "job", **JOB_OWNERS),
+    "api.jobs_retry": rule("POST", "job", **JOB_OWNERS),
     # --- accounts, organisations, audit (admin pages) ------------------------------------
     "users.index": rule("GET", **ADMIN),
     "users.new": rule("GET POST", **ADMIN),

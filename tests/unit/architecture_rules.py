@@ -28,6 +28,9 @@ REQUEST_BOUND: dict[str, set[str]] = {
 VIEW_PARTS = {"views"}  # a views module or folder (also `admin_views`: see kind)
 API_PARTS = {"api"}  # an api module or folder, e.g. lms/api/, courses/api.py
 CLI_NAMES = {"cli"}  # lms/cli.py: the `flask lms` commands, the demo entry among them
+# Background runners own their transactions as a CLI command does (lms/jobs/runner.py commits
+# after each item of a job); they stay pure otherwise: no request to read in a worker.
+RUNNER_NAMES = {"runner"}
 # Web helpers, by file name in any package: lms/web.py (views' helpers), security.py (route
 # decorators, headers), errors.py (handlers; its exception classes stay importable: only
 # the request-bound functions are), navigation.py and panels.py (menus and dashboard panels),
@@ -48,7 +51,7 @@ class Module:
 
     @property
     def kind(self) -> str:
-        """views, api, cli, web (other web-layer helpers) or pure."""
+        """views, api, cli, runner, web (other web-layer helpers) or pure."""
         parts = self.name.split(".")
         if any(p in VIEW_PARTS or p.endswith("_views") for p in parts[1:]):
             return "views"
@@ -56,17 +59,19 @@ class Module:
             return "api"
         if len(parts) > 1 and parts[-1] in CLI_NAMES:
             return "cli"
+        if len(parts) > 1 and parts[-1] in RUNNER_NAMES:
+            return "runner"
         if (len(parts) == 1 and self.is_package) or parts[-1] in WEB_HELPER_NAMES:
             return "web"
         return "pure"
 
     @property
     def is_pure(self) -> bool:
-        return self.kind == "pure"
+        return self.kind in {"pure", "runner"}
 
     @property
     def may_commit(self) -> bool:
-        return self.kind in {"views", "api", "cli"}
+        return self.kind in {"views", "api", "cli", "runner"}
 
 
 def project_modules(root: Path = PROJECT_ROOT) -> list[Module]:
