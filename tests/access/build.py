@@ -11,6 +11,7 @@ import datetime as dt
 from lms.accounts.models import Role
 from lms.db import db, utcnow
 from tests.access.build_certificates import dossier_kinds
+from tests.access.build_standards import standards_kinds
 from tests.access.world import MISSING, PDF, Obj, Person, World, missing
 
 
@@ -397,6 +398,9 @@ def build_world(make) -> World:
             ("someone else's", new_token(lambda u: outsider)),
         ],
     }
+    standards, standards_fresh = standards_kinds(make, admin)
+    w.kinds.update(standards)
+    w.fresh.update(standards_fresh)
     w.kinds.setdefault("question", [missing("question_id")])
     w.kinds.setdefault("criterion", [missing("criterion_id")])
     w.kinds.setdefault("notification", [missing("notification_id")])
