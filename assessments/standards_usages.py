@@ -3,7 +3,6 @@ pages (lms.standards.usages): one query each, linked for who may open them."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,9 +15,9 @@ from lms.db import db
 from lms.standards.usages import Usage
 
 
-def _assessment_url(actor, assessment: Assessment | None) -> str | None:
+def _assessment_link(actor, assessment: Assessment | None) -> tuple[str, dict] | None:
     if assessment is not None and can_edit_assessment(actor, assessment):
-        return url_for("assessments.edit_assessment", assessment_id=assessment.id)
+        return ("assessments.edit_assessment", {"assessment_id": assessment.id})
     return None
 
 
@@ -42,7 +41,7 @@ def question_usages(actor, item_ids: list[int]) -> list[Usage]:
         if can_view_questions(actor, assessment):
             title = f"{assessment.title}: {question.prompt[:120]}"
             out.append(
-                Usage(item_id, _("Quiz question"), title, _assessment_url(actor, assessment))
+                Usage(item_id, _("Quiz question"), title, _assessment_link(actor, assessment))
             )
         else:
             out.append(Usage(item_id, _("Quiz question"), "", None))
@@ -71,10 +70,12 @@ def criterion_usages(actor, item_ids: list[int]) -> list[Usage]:
             out.append(Usage(item_id, _("Rubric criterion"), "", None))
             continue
         if rubric.assessment_id is None:
-            url = url_for("assessments.template", rubric_id=rubric.id)
+            link = ("assessments.template", {"rubric_id": rubric.id})
         else:
-            url = _assessment_url(actor, assessment)
-        out.append(Usage(item_id, _("Rubric criterion"), f"{rubric.title}: {criterion.title}", url))
+            link = _assessment_link(actor, assessment)
+        out.append(
+            Usage(item_id, _("Rubric criterion"), f"{rubric.title}: {criterion.title}", link)
+        )
     return out
 
 

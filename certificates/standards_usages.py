@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,9 +23,9 @@ def evidence_usages(actor, item_ids: list[int]) -> list[Usage]:
     out = []
     for item_id, evidence, dossier in rows:
         if can_view_dossier(actor, dossier):
-            url = url_for("certificates.dossier", dossier_id=dossier.id)
+            link = ("certificates.dossier", {"dossier_id": dossier.id})
             title = _("Dossier %(n)d: %(title)s", n=dossier.id, title=evidence.title)
-            out.append(Usage(item_id, _("Evidence"), title, url))
+            out.append(Usage(item_id, _("Evidence"), title, link))
         else:
             out.append(Usage(item_id, _("Evidence"), "", None))
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,12 +23,12 @@ def module_usages(actor, item_ids: list[int]) -> list[Usage]:
     out = []
     for item_id, module in rows:
         if can_edit_module(actor, module):
-            url = url_for("courses.edit_module", module_id=module.id)
+            link = ("courses.edit_module", {"module_id": module.id})
         elif can_view_module(actor, module):
-            url = url_for("courses.modules")
+            link = ("courses.modules", {})
         else:
-            url = None
-        out.append(Usage(item_id, _("Module"), f"{module.code} {module.title}", url))
+            link = None
+        out.append(Usage(item_id, _("Module"), f"{module.code} {module.title}", link))
     return out
 
 

@@ -2,7 +2,7 @@
 
 courses, assessments and certificates each register a provider from their init_app; a
 provider answers, for a batch of item ids, the modules, questions, rubric criteria or evidence
-that point at them, each with a link when the viewer may open it (the package's own
+that point at them, each with a link (endpoint and values) when the viewer may open it (the package's own
 predicates decide). One query per provider whatever the number of items.
 """
 
@@ -24,8 +24,10 @@ class Usage:
 
     item_id: int
     kind: str  # translated label, e.g. "Module"
-    title: str
-    url: str | None = None  # None when the viewer may not open it
+    title: str  # empty when the viewer may not see what it is (another person's dossier)
+    # (endpoint, values) of the page that opens it, None when the viewer may not open it;
+    # the page builds the URL (providers never read the request).
+    link: tuple[str, dict] | None = None
 
 
 Provider = Callable[[object, list[int]], list[Usage]]

@@ -9,17 +9,23 @@ change) answers the newest version that holds it.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, jsonify
+from flask import Blueprint, Flask, jsonify
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.services import system_actor
 from lms.db import db
+from lms.errors import NotFound
 from lms.security import public
 from lms.standards.exchange.case import document_identifier, export_case
 from lms.standards.models import Framework, FrameworkItem, FrameworkStatus
 
 bp = Blueprint("case", __name__, url_prefix="/ims/case/v1p1")
 UUID = "<string(length=36):identifier>"
+
+
+def _unknown() -> NotFound:
+    return NotFound(_("No published framework has this identifier."))
 
 
 def _public_frameworks():
@@ -30,7 +36,7 @@ def _package_of_document(identifier: str) -> dict:
     for fw in db.session.scalars(_public_frameworks()):
         if document_identifier(fw) == identifier:
             return export_case(system_actor(), fw)
-    abort(404)
+    raise _unknown()
 
 
 def _package_of_item(identifier: str) -> dict:
@@ -42,7 +48,7 @@ def _package_of_item(identifier: str) -> dict:
         .limit(1)
     )
     if fw is None:
-        abort(404)
+        raise _unknown()
     return export_case(system_actor(), fw)
 
 
@@ -79,7 +85,7 @@ def cf_association(identifier: str):
         for assoc in export_case(system_actor(), fw)["CFAssociations"]:
             if assoc["identifier"] == identifier:
                 return _json(assoc)
-    abort(404)
+    raise _unknown()
 
 
 def init_app(app: Flask) -> None:
