@@ -70,7 +70,20 @@ def test_admin_publishes_a_framework_and_a_trainee_browses_it(page, login, visit
 
     switch_language(page, "en")
     assert "Illustrative framework." in page.locator("main").inner_text()
-    visit(page, "/quadri/")
-    visit(page, framework_path)
-    visit(page, competence_path)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no horizontal scroll
+    for path in ("/quadri/", framework_path, competence_path):
+        visit(page, path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert "Abilities" in page.locator("main").inner_text()
+    log_out(page, submit)
+
+    # The admin pages in English.
+    login(page, DEMO_ACCOUNTS["admin"], locale="en")
+    visit(page, "/quadri/nuovo")
+    assert page.locator("h1").inner_text() == "New framework"
+    visit(page, framework_path)
+    submit(page, page.locator("main a[href$='/nuova-versione']"))
+    submit(page, page.locator("main form button[type=submit]"))
+    assert "Draft" in page.locator("main").inner_text()
+    submit(page, page.locator("main a[href*='/voci/nuova']").first)
+    submit(page, page.locator("main form button[type=submit]"), status=422)
