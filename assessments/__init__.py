@@ -27,3 +27,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     expose(app, permissions)
     register(app)
+    from assessments import standards_usages  # what points at framework items
+
+    standards_usages.register(app)

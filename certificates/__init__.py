@@ -28,3 +28,6 @@ def init_app(app: Flask) -> None:
     expose(app, permissions)
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
     register(app)
+    from certificates import standards_usages  # what points at framework items
+
+    standards_usages.register(app)

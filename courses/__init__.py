@@ -26,3 +26,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     expose(app, permissions)
     register(app)
+    from courses import standards_usages  # what points at framework items
+
+    standards_usages.register(app)

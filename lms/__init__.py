@@ -97,7 +97,13 @@ def create_app(config: dict | str | None = None) -> Flask:
     from lms.api import openapi as _openapi  # noqa: F401 - GET /api/v1/openapi.json
     from lms.audit import api as _audit_api  # noqa: F401
     from lms.organisations import api as _organisations_api  # noqa: F401
+    from lms.standards import api as _standards_api  # noqa: F401 - framework editing
+    from lms.standards import views as standards_views
     from lms.standards.exchange import api as _exchange_api  # noqa: F401
+    from lms.standards.exchange import case_api
+
+    standards_views.init_app(app)
+    case_api.init_app(app)
 
     panels.init_app(app)
     _expose_permissions(app)

@@ -32,3 +32,15 @@ def can_retire_framework(user, framework: Framework) -> bool:
 def can_version_framework(user, framework: Framework) -> bool:
     """A new version is copied from a published (or retired) framework."""
     return can_manage_standards(user) and framework.status != FrameworkStatus.DRAFT
+
+
+def sees_draft_frameworks(user) -> bool:
+    """Drafts are the admins' work: only they see them in lists and pages."""
+    return can_manage_standards(user)
+
+
+def can_view_framework(user, framework: Framework) -> bool:
+    """Published and retired frameworks: everyone logged in; drafts: the admins."""
+    if not can_view_standards(user):
+        return False
+    return framework.status != FrameworkStatus.DRAFT or sees_draft_frameworks(user)

@@ -14,6 +14,7 @@ from lms.accounts.models import Role
 from lms.db import db, utcnow
 from tests.access.build_certificates import dossier_kinds
 from tests.access.build_jobs import job_kinds
+from tests.access.build_standards import standards_kinds
 from tests.access.world import MISSING, PDF, Obj, Person, World, missing
 
 
@@ -461,6 +462,9 @@ def build_world(make) -> World:
             ("someone else's", new_login_session(lambda u: outsider)),
         ],
     }
+    standards, standards_fresh = standards_kinds(make, admin)
+    w.kinds.update(standards)
+    w.fresh.update(standards_fresh)
     w.kinds.setdefault("question", [missing("question_id")])
     w.kinds.setdefault("criterion", [missing("criterion_id")])
     w.kinds.setdefault("notification", [missing("notification_id")])

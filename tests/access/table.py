@@ -18,7 +18,9 @@ anonymous visitor. A role may reach an endpoint on an object when one of its sco
 * ``shared``  an object shared by everyone who builds assessments (rubric templates);
 * ``assigned`` a certification dossier (or its evidence, decisions, files) the user works on
               by assignment: as its accompagnatore (a trainer in the sweep) or as one of its
-              two experts (an assessor); the candidate's own dossier is ``own``.
+              two experts (an assessor); the candidate's own dossier is ``own``;
+* ``published`` a published or retired competence framework (or its profiles and items):
+              everyone logged in reads those; drafts are the admins' work.
 
 ``PUBLIC`` endpoints are reached by everybody, anonymous included; ``EVERYONE`` means every
 logged-in role on ``any``. Anybody else is refused: 403 or 404 when the role has no access to
@@ -50,7 +52,7 @@ from dataclasses import dataclass, field
 
 ROLES = ("admin", "coordinator", "trainer", "assessor", "trainee", "referent")
 ANONYMOUS = "anonymous"
-SCOPES = frozenset({"any", "own", "course", "org", "shared", "assigned"})
+SCOPES = frozenset({"any", "own", "course", "org", "shared", "assigned", "published"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ DOSSIER_VIEWERS = {**STAFF, "trainee": "own", "trainer": "assigned", "assessor":
 DOSSIER_BUILDERS = {"trainee": "own", "trainer": "assigned"}  # candidate and accompagnatore
 DOSSIER_EXPERTS = {"assessor": "assigned"}
 JOB_OWNERS = {**{role: "own" for role in ROLES}, "admin": "any"}
+STANDARDS_READERS = {"admin": "any", **{r: "published" for r in ROLES if r != "admin"}}
 
 
 TABLE: dict[str, Entry] = {
@@ -325,6 +328,34 @@ TABLE: dict[str, Entry] = {
     "api.frameworks_get": rule("GET", "framework", **EVERYONE),
     "api.frameworks_export": rule("GET", "framework_any", **ADMIN),
     "api.frameworks_import": rule("POST", **ADMIN),
+    # --- competence frameworks: browsing, editing (admins), CASE URIs (public) ---------------
+    "standards.index": rule("GET", **EVERYONE),
+    "standards.framework": rule("GET", "framework_view", **STANDARDS_READERS),
+    "standards.profile": rule("GET", "profile_view", **STANDARDS_READERS),
+    "standards.competence": rule("GET", "competence_view", **STANDARDS_READERS),
+    "standards.new_framework": rule("GET POST", **ADMIN),
+    "standards.edit_framework": rule("GET POST", "framework_any", **ADMIN),
+    "standards.new_profile": rule("GET POST", "framework_any", **ADMIN),
+    "standards.edit_profile": rule("GET POST", "profile_any", **ADMIN),
+    "standards.new_item": rule("GET POST", "framework_any", **ADMIN),
+    "standards.edit_item": rule("GET POST", "item_any", **ADMIN),
+    "standards.publish": rule("GET POST", "framework_fresh", fresh=True, **ADMIN),
+    "standards.retire": rule("GET POST", "framework_fresh", fresh=True, **ADMIN),
+    "standards.new_version": rule("GET POST", "framework_fresh", fresh=True, **ADMIN),
+    "standards.delete_profile": rule("GET POST", "profile_fresh", fresh=True, **ADMIN),
+    "standards.delete_item": rule("GET POST", "item_fresh", fresh=True, **ADMIN),
+    "api.frameworks_create": rule("POST", **ADMIN),
+    "api.frameworks_update": rule("PATCH", "framework_any", **ADMIN),
+    "api.frameworks_add_item": rule("POST", "framework_any", **ADMIN),
+    "api.framework_items_update": rule("PATCH", "item_any", **ADMIN),
+    "api.framework_items_delete": rule("DELETE", "item_fresh", fresh=True, **ADMIN),
+    "api.frameworks_publish": rule("POST", "framework_fresh", fresh=True, **ADMIN),
+    "api.frameworks_retire": rule("POST", "framework_fresh", fresh=True, **ADMIN),
+    "api.frameworks_new_version": rule("POST", "framework_fresh", fresh=True, **ADMIN),
+    "case.cf_package": rule("GET", "case_document", public=True),
+    "case.cf_document": rule("GET", "case_document", public=True),
+    "case.cf_item": rule("GET", "case_item", public=True),
+    "case.cf_association": rule("GET", "case_association", public=True),
     "api.dossiers_list": rule("GET", note="the list adapts to the user", **DOSSIER_LISTS),
     "api.dossiers_get": rule("GET", "dossier", **DOSSIER_VIEWERS),
     "api.dossiers_matrix": rule("GET", "dossier", **DOSSIER_VIEWERS),

@@ -25,7 +25,7 @@ class Obj:
     person: int | None = None  # the user the object belongs to
     org: int | None = None  # the company concerned (the person's, or the organisation)
     course: int | None = None  # the course the object belongs to
-    published: bool = True  # assessments: trainees see published ones only
+    published: bool = True  # assessments and frameworks: published ones only, for most
     shared: bool = False  # shared by everyone who builds assessments (rubric templates)
     invalid: bool = False  # missing ids, or ids that do not belong together: nobody reaches
     assigned: frozenset[int] = frozenset()  # dossiers: its accompagnatore and two experts
@@ -70,6 +70,8 @@ class World:
         rel = {"any"}
         if obj.shared:
             rel.add("shared")
+        if obj.published:
+            rel.add("published")
         if who.id in obj.assigned:
             rel.add("assigned")
         if obj.person is not None:

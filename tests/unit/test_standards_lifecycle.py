@@ -151,11 +151,27 @@ def test_the_database_refuses_changes_to_a_published_framework(app, make, statem
         conn.execute(text(statement), {"fw": fw_id})
 
 
-def test_the_database_refuses_new_items_in_a_published_framework(app, make):
+def test_new_items_in_a_published_framework_are_refused_by_the_service_and_the_database(app, make):
     fw = _fw(make.profile(competences=1))
-    with pytest.raises(DBAPIError, match="never changes"):
+    with pytest.raises(Conflict, match="non cambia mai"):
         create_competence(make.admin(), fw, code="C9", title="Aggiunta abusiva")
     db.session.rollback()
+    fw_id = fw.id
+    db.session.close()
+    with (
+        db.engine.connect() as conn,
+        pytest.raises(DBAPIError, match="never changes"),
+        conn.begin(),
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO framework_items (framework_id, kind, code, uuid, title, description,"
+                " position, created_at, updated_at) VALUES (:fw, 'competence', 'C9',"
+                " '00000000-0000-0000-0000-000000000009', 'Aggiunta abusiva', '', 0,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"fw": fw_id},
+        )
 
 
 def test_retired_stays_retired_and_drafts_change_freely(app, make):
