@@ -28,3 +28,8 @@ def init_app(app: Flask) -> None:
     expose(app, permissions)
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
     register(app)
+    # --- credentials (creds) ---
+    from certificates.credentials import init_app as init_credentials
+
+    init_credentials(app)
+    # --- end credentials (creds) ---

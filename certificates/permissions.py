@@ -131,3 +131,23 @@ def can_view_decisions(user, dossier: Dossier) -> bool:
         return True
     closed = dossier.state in (DossierState.DECIDED, DossierState.ISSUED, DossierState.REVOKED)
     return closed and can_view_dossier(user, dossier)
+
+
+# --- credentials (creds) ---
+def can_issue_credentials(user, document) -> bool:
+    """Open Badges credentials come with a certificate or validation document, issued by the
+    staff who issue it (the system account of the CLI and background jobs included)."""
+    from certificates.models import DocumentKind
+
+    kinds = (DocumentKind.CERTIFICATE, DocumentKind.VALIDATION)
+    return is_staff(user) and document.kind in kinds
+
+
+def can_view_credentials(user, document) -> bool:
+    """The holder downloads their credentials; staff see them too."""
+    if not user.is_authenticated:
+        return False
+    return document.holder_id == user.id or is_staff(user)
+
+
+# --- end credentials (creds) ---
