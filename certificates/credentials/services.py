@@ -123,9 +123,11 @@ def _inputs(document, competences, holder, *, first_index: int, now: dt.datetime
         fw = frameworks[competence.framework_id]
         number, position = status.list_position(first_index + offset)
         criteria = _(
-            "Competence of the framework %(framework)s (%(issuer)s), validated by two "
-            "independent experts in a certification procedure under D.Lgs. 13/2013.",
-            framework=f"{fw.title}, {fw.version}",
+            "Competence of the framework %(framework)s, version %(version)s (%(issuer)s), "
+            "validated by two independent experts in a certification procedure under "
+            "D.Lgs. 13/2013.",
+            framework=fw.title,
+            version=fw.version,
             issuer=fw.issuer,
         )
         if fw.illustrative:
