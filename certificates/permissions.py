@@ -134,13 +134,10 @@ def can_view_decisions(user, dossier: Dossier) -> bool:
 
 
 # --- credentials (creds) ---
-def can_issue_credentials(user, document) -> bool:
-    """Open Badges credentials come with a certificate or validation document, issued by the
-    staff who issue it (the system account of the CLI and background jobs included)."""
-    from certificates.models import DocumentKind
-
-    kinds = (DocumentKind.CERTIFICATE, DocumentKind.VALIDATION)
-    return is_staff(user) and document.kind in kinds
+def can_issue_credentials(user, dossier: Dossier) -> bool:
+    """Open Badges credentials come with a dossier's certificate, issued by the staff who
+    issue it (the system account of the CLI and of background jobs included)."""
+    return is_staff(user)
 
 
 def can_view_credentials(user, document) -> bool:

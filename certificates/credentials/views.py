@@ -8,7 +8,7 @@ import json
 
 from flask import Response, abort, current_app, render_template
 
-from certificates.credentials import bp, services
+from certificates.credentials import bp, publishing, services
 from certificates.credentials.jwt import MEDIA_TYPE, credential_of
 from certificates.models import IssuedDocument
 from certificates.permissions import can_view_credentials
@@ -35,7 +35,7 @@ def _json(data: dict, mimetype: str = "application/json", cache: str = PUBLIC_CA
 @public
 def issuer():
     """The issuer Profile, with its public key."""
-    return _json(services.issuer_profile(), "application/ld+json")
+    return _json(publishing.issuer_profile(), "application/ld+json")
 
 
 @bp.get("/.well-known/jwks.json")
@@ -48,10 +48,10 @@ def jwks():
 @public
 def status_list(number: int):
     """The revocation status list, as a signed VC-JWT (short cache: revocations show soon)."""
-    if not 1 <= number <= services.list_count():
+    if not 1 <= number <= publishing.list_count():
         abort(404)
-    token = services.status_list_token(number, now=dt.datetime.now(dt.UTC))
-    return _public(token, MEDIA_TYPE, f"public, max-age={services.STATUS_TTL_SECONDS}")
+    token = publishing.status_list_token(number, now=dt.datetime.now(dt.UTC))
+    return _public(token, MEDIA_TYPE, f"public, max-age={publishing.STATUS_TTL_SECONDS}")
 
 
 @bp.get("/documenti/<int:document_id>/credenziali")

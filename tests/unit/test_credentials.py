@@ -154,13 +154,13 @@ def test_status_indexes_continue_and_a_taken_index_is_retried(app, make, monkeyp
     from certificates.credentials import services
 
     calls = []
-    real = services._next_index
+    real = services.next_index
 
     def stale():  # the first allocation reads a stale maximum, as a racing issuer would
         calls.append(1)
         return real() - 1 if len(calls) == 1 else real()
 
-    monkeypatch.setattr(services, "_next_index", stale)
+    monkeypatch.setattr(services, "next_index", stale)
     _, second = issue_for(make)
     assert len(calls) == 2
     indexes = sorted(r.status_index for r in first + second)
@@ -176,3 +176,74 @@ def test_status_list_encoding_round_trip():
     assert status.list_position(131073) == (2, 1)
     with pytest.raises(ValueError):
         status.encode_list([131072])
+
+
+def test_prepared_credentials_travel_signed_inside_the_certificate_pdf(app, client, make):
+    """The issuing pipeline: prepare, embed in the PDF, sign, store, then write the rows."""
+    import io
+    import uuid
+
+    from pypdf import PdfReader
+
+    from certificates.codes import new_code
+    from certificates.credentials.services import (
+        embedded_files,
+        prepare_credentials,
+        store_credentials,
+    )
+    from certificates.models import DocumentKind, DossierState, IssuedDocument
+    from certificates.services.common import target_competence_ids
+    from certificates.signing import embed_files, sign_pdf
+    from lms.files.services import store_generated
+    from lms.pdf import render_pdf
+
+    dossier = make.dossier(state=DossierState.DECIDED)
+    coordinator = make.coordinator()
+    competences = [db.session.get(FrameworkItem, i) for i in target_competence_ids(dossier)]
+    code = new_code()
+    prepared = prepare_credentials(
+        coordinator,
+        dossier,
+        kind=DocumentKind.CERTIFICATE,
+        code=code,
+        competences=competences,
+        now=NOW,
+    )
+    pdf = sign_pdf(embed_files(render_pdf("<p>Certificato</p>"), embedded_files(prepared)), now=NOW)
+    stored = store_generated(coordinator, f"certificate-{code}.pdf", pdf)
+    doc = IssuedDocument(
+        dossier_id=dossier.id,
+        holder_id=dossier.candidate_id,
+        kind=DocumentKind.CERTIFICATE,
+        code=code,
+        file_id=stored.id,
+        sha256=stored.sha256,
+        issued_on=NOW.date(),
+        issued_by_id=coordinator.id,
+        issue_batch=uuid.uuid4().hex,
+    )
+    db.session.add(doc)
+    db.session.flush()
+    rows = store_credentials(coordinator, doc, prepared, now=NOW)
+    db.session.commit()
+    attachments = PdfReader(io.BytesIO(pdf)).attachments
+    assert sorted(attachments) == ["credenziale-C1.jwt", "credenziale-C2.jwt"]
+    token = attachments["credenziale-C1.jwt"][0].decode()
+    assert token == rows[0].token
+    assert doc.code in Verifier(client).decode(token)["evidence"][0]["narrative"]
+
+
+def test_credentials_come_only_with_a_certificate(app, make):
+    from certificates.credentials.services import prepare_credentials
+    from certificates.models import DocumentKind, DossierState
+
+    dossier = make.dossier(state=DossierState.DECIDED)
+    with pytest.raises(Conflict):
+        prepare_credentials(
+            make.coordinator(),
+            dossier,
+            kind=DocumentKind.DOSSIER,
+            code="X",
+            competences=[],
+            now=NOW,
+        )
