@@ -17,5 +17,8 @@ def init_app(app: Flask) -> None:
     """Register the public routes, the holder's pages and the API route."""
     from certificates.credentials import api as _api  # noqa: F401 - routes on the api blueprint
     from certificates.credentials import views as _views  # noqa: F401 - routes on bp
+    from certificates.credentials.demo import load_demo_credentials
+    from lms.navigation import add_demo_step
 
     app.register_blueprint(bp)
+    add_demo_step(app, load_demo_credentials, order=90)  # after the documents are issued

@@ -264,3 +264,21 @@ def credentials_of(actor: User, document: IssuedDocument) -> list[IssuedCredenti
             .order_by(IssuedCredential.id)
         )
     )
+
+
+def certified_competences(dossier: Dossier) -> list[FrameworkItem]:
+    """The dossier's competences both experts validated: those a certificate certifies."""
+    from certificates.models import DecisionOutcome
+    from certificates.services.decisions import competence_statuses
+
+    ids = [
+        s.competence_id
+        for s in competence_statuses(dossier)
+        if s.outcome is DecisionOutcome.VALIDATED
+    ]
+    if not ids:
+        return []
+    items = {
+        i.id: i for i in db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(ids)))
+    }
+    return [items[i] for i in ids]

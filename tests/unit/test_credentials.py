@@ -247,3 +247,18 @@ def test_credentials_come_only_with_a_certificate(app, make):
             competences=[],
             now=NOW,
         )
+
+
+def test_demo_step_completes_certificates_without_credentials_once(app, make):
+    from certificates.credentials.demo import load_demo_credentials
+    from certificates.models import DocumentKind
+
+    cert = make.issued_document()
+    make.issued_document(kind=DocumentKind.VERBALE)
+    load_demo_credentials()
+    db.session.commit()
+    count = select(db.func.count()).select_from(IssuedCredential)
+    assert db.session.scalar(count) == 2
+    assert {r.document_id for r in db.session.scalars(select(IssuedCredential))} == {cert.id}
+    load_demo_credentials()
+    assert db.session.scalar(count) == 2
