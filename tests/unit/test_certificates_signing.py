@@ -115,3 +115,35 @@ def test_pdfsig_shows_the_signature_as_valid(app, moment, tmp_path):
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     assert "Signature is Valid" in out, out
     assert pdf_signing_material(app).signer_name in out
+
+
+def test_a_configured_certificate_with_an_encrypted_key_signs(database_url, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from lms.keys.files import self_signed_certificate
+    from tests.conftest import make_test_app
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    when = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    cert = self_signed_certificate(key, "Ente Accreditato", when)
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"segreta"),
+        )
+    )
+    app = make_test_app(
+        database_url,
+        tmp_path,
+        SIGNING_CERT=str(tmp_path / "cert.pem"),
+        SIGNING_KEY=str(tmp_path / "key.pem"),
+        SIGNING_KEY_PASSWORD="segreta",
+    )
+    with app.app_context():
+        signed = sign_pdf(_pdf(), now=when)
+        _, status = _status(app, signed, when)
+    assert status.intact and status.trusted
+    assert status.signing_cert.subject.native["common_name"] == "Ente Accreditato"
