@@ -31,3 +31,8 @@ def init_app(app: Flask) -> None:
     from certificates import standards_usages  # what points at framework items
 
     standards_usages.register(app)
+    # --- credentials (creds) ---
+    from certificates.credentials import init_app as init_credentials
+
+    init_credentials(app)
+    # --- end credentials (creds) ---

@@ -331,3 +331,18 @@ def fatal_problems(app) -> list[str]:
     if app.debug or app.testing:
         return found
     return found + [p for p in problems(app) if p.startswith("LMS_SECRET_KEY")]
+
+
+# --- keys and signing (creds) ---
+# KEYS_DIR: the training body's key files (default <instance>/keys, see lms.keys);
+# SIGNING_CERT / SIGNING_KEY / SIGNING_KEY_PASSWORD: a real PDF signing certificate (PEM) and
+# its key instead of the self-signed one. Read with app.config.get(...): unset means default.
+ENV_SETTINGS.update(
+    {
+        "KEYS_DIR": str,
+        "SIGNING_CERT": str,
+        "SIGNING_KEY": str,
+        "SIGNING_KEY_PASSWORD": str,
+    }
+)
+# --- end keys and signing (creds) ---

@@ -332,6 +332,11 @@ def build_world(make) -> World:
     }
     w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
     w.kinds.update(job_kinds(w.users, outsider))
+    # --- credentials (creds) ---
+    from tests.access.build_credentials import credential_kinds
+
+    w.kinds.update(credential_kinds(make, trainee, classmate))
+    # --- end credentials (creds) ---
 
     # --- fresh objects for the calls that destroy theirs ---------------------------------
     n = iter(range(1, 10**6))
