@@ -14,7 +14,7 @@ from lms.db import db
 from lms.errors import ValidationFailed
 from lms.security import allowed_if
 from lms.standards import editing, lifecycle, services
-from lms.standards.models import Framework, FrameworkItem, ItemKind
+from lms.standards.models import FRAMEWORK_FIELDS, Framework, FrameworkItem, ItemKind
 from lms.standards.permissions import can_manage_standards, can_view_framework
 from lms.standards.schemas import (
     FrameworkCreateSchema,
@@ -25,17 +25,6 @@ from lms.standards.schemas import (
     ItemUpdateSchema,
 )
 from lms.web import acting_user, get_or_404, require_visible
-
-FRAMEWORK_FIELDS = (
-    "code",
-    "title",
-    "issuer",
-    "legal_act",
-    "valid_from",
-    "valid_until",
-    "description",
-    "illustrative",
-)
 
 
 def _framework(framework_id: int) -> Framework:

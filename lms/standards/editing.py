@@ -18,6 +18,7 @@ from lms.db import db
 from lms.errors import Conflict, ValidationFailed
 from lms.standards.lifecycle import edit_draft_item
 from lms.standards.models import (
+    FRAMEWORK_FIELDS,
     Framework,
     FrameworkItem,
     ItemKind,
@@ -35,16 +36,6 @@ from lms.standards.services import (
 from lms.standards.usages import usages_of
 from lms.validation import optional_text, required_text
 
-FRAMEWORK_FIELDS = [
-    "code",
-    "title",
-    "issuer",
-    "legal_act",
-    "valid_from",
-    "valid_until",
-    "description",
-    "illustrative",
-]
 PROFILE_FIELDS = ["code", "title", "description", "eqf_level", "ateco_code", "cp_istat_code"]
 
 

@@ -18,6 +18,7 @@ from lms.db import db, utcnow
 from lms.errors import Conflict
 from lms.permissions import require, require_actor
 from lms.standards.models import (
+    FRAMEWORK_FIELDS,
     Ability,
     Competence,
     Framework,
@@ -42,16 +43,6 @@ ITEM_CLASSES = {
     ItemKind.ABILITY: Ability,
     ItemKind.KNOWLEDGE: KnowledgeItem,
 }
-FRAMEWORK_COPY_FIELDS = [
-    "code",
-    "title",
-    "issuer",
-    "legal_act",
-    "valid_from",
-    "valid_until",
-    "description",
-    "illustrative",
-]
 PROFILE_COPY_FIELDS = [
     "code",
     "title",
@@ -125,7 +116,7 @@ def new_version(actor, framework: Framework) -> Framework:
         raise Conflict(_("A draft is edited directly: publish it before making a new version."))
     require(can_version_framework(actor, framework))
     copy = Framework(
-        **{f: getattr(framework, f) for f in FRAMEWORK_COPY_FIELDS},
+        **{f: getattr(framework, f) for f in FRAMEWORK_FIELDS},
         version=next_version(framework.code),
         status=FrameworkStatus.DRAFT,
         based_on_id=framework.id,

@@ -40,6 +40,19 @@ FRAMEWORK_STATUS_LABELS = {
 }
 
 
+# A framework's own content: what is copied into a new version, edited on a draft, audited.
+FRAMEWORK_FIELDS = (
+    "code",
+    "title",
+    "issuer",
+    "legal_act",
+    "valid_from",
+    "valid_until",
+    "description",
+    "illustrative",
+)
+
+
 def new_uuid() -> str:
     """A fresh item identifier (also its CASE identifier)."""
     return str(uuid.uuid4())

@@ -13,22 +13,12 @@ from lms.errors import ValidationFailed
 from lms.security import allowed_if
 from lms.standards import editing, lifecycle, reads, services
 from lms.standards.forms import ConfirmForm, FrameworkForm, ItemEditForm, ItemForm, ProfileForm
-from lms.standards.models import Framework, FrameworkItem, ItemKind
+from lms.standards.models import FRAMEWORK_FIELDS, Framework, FrameworkItem, ItemKind
 from lms.standards.permissions import can_manage_standards
 from lms.standards.views import bp
 from lms.standards.views.common import crumbs, framework_or_404, item_or_404, profile_or_404
 from lms.web import acting_user, apply_field_errors
 
-FRAMEWORK_FIELDS = (
-    "code",
-    "title",
-    "issuer",
-    "legal_act",
-    "valid_from",
-    "valid_until",
-    "description",
-    "illustrative",
-)
 PROFILE_FIELDS = (
     "code",
     "title",
