@@ -157,3 +157,8 @@ def can_view_document(user, document) -> bool:
     if not user.is_authenticated:
         return False
     return is_staff(user) or document.holder_id == user.id
+
+
+def sees_my_documents(user) -> bool:
+    """The navigation entry "My documents" is for trainees (the holders)."""
+    return is_trainee(user)

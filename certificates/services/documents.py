@@ -3,9 +3,12 @@ document's bytes. Nothing here changes a document (issuing.py writes them, once)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, exists, select
 
 from certificates.models import (
+    DOCUMENT_STATUS_LABELS,
     DocumentRevocation,
     DocumentStatus,
     IssuedDocument,
@@ -69,3 +72,22 @@ def document_bytes(actor: User, doc: IssuedDocument) -> bytes:
     require_actor(actor)
     require(can_view_document(actor, doc), private=True)
     return read_bytes(doc.file)
+
+
+@dataclass
+class DocumentRow:
+    """An issued document with its derived status, for lists."""
+
+    document: IssuedDocument
+    status: DocumentStatus
+
+    @property
+    def status_label(self) -> str:
+        return str(DOCUMENT_STATUS_LABELS[self.status])
+
+
+def document_rows(actor: User, dossier_id: int | None = None) -> list[DocumentRow]:
+    """The documents the actor may see with their status (two queries whatever their number)."""
+    docs = list(db.session.scalars(visible_documents_query(actor, dossier_id)))
+    statuses = status_of_many([d.id for d in docs])
+    return [DocumentRow(d, statuses[d.id]) for d in docs]

@@ -50,6 +50,12 @@ FILE_NAMES = {
 }
 
 
+class RenderFailed(Conflict):
+    """A document could not be rendered (time or memory limit, bad markup): nothing issued."""
+
+    code = "render_failed"
+
+
 def verification_url(code: str) -> str:
     """The public verification page of a code, on the configured base URL."""
     return f"{base_url()}/verify/{code}"
@@ -95,7 +101,12 @@ def issue_document(
     competence_ids = [b.item.id for b in context.validated] if kind in CERTIFICATE_KINDS else []
     if kind in CERTIFICATE_KINDS and not competence_ids:
         raise Conflict(_("No competence was validated: there is nothing to certify."))
-    pdf = render_document(kind, context)
+    try:
+        pdf = render_document(kind, context)
+    except PdfError as err:
+        raise RenderFailed(
+            _("The PDF could not be produced, so nothing was issued: try again later.")
+        ) from err
     snap = latest_snapshot(dossier)
     doc = IssuedDocument(
         dossier_id=dossier.id,
@@ -181,7 +192,7 @@ def issue_transparency(actor: User, dossier: Dossier, *, now: dt.datetime) -> Is
 
 
 __all__ = [
-    "PdfError",
+    "RenderFailed",
     "check_issuable",
     "finalise_pdf",
     "issue_document",

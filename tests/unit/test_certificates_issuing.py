@@ -17,11 +17,12 @@ from certificates.models import (
     IssuedDocument,
 )
 from certificates.services import documents, issuing
+from certificates.services.common import target_competence_ids
 from lms.audit.models import AuditEntry
 from lms.db import db
 from lms.errors import AlreadyIssued, Conflict, Forbidden
 from lms.files.services import read_bytes
-from lms.standards.models import Framework, Profile
+from lms.standards.models import Framework, FrameworkItem, Profile
 from tests.unit.certificates_helpers import people
 
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
@@ -98,8 +99,11 @@ def test_the_certificate_holds_every_art_6_field(app, make):
         "Certificato",
     ):
         assert expected in text, expected
-    for comp in d.competences if False else []:
-        pass
+    for comp_id in target_competence_ids(d):
+        comp = db.session.get(FrameworkItem, comp_id)
+        assert comp.title in text
+    if profile.eqf_level:
+        assert f"EQF {profile.eqf_level}" in text or str(profile.eqf_level) in text
 
 
 def test_issuing_is_refused_twice(app, make):
