@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.server
 import subprocess
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -18,12 +20,13 @@ from certificates.models import (
 )
 from certificates.services import documents, issuing
 from certificates.services.common import target_competence_ids
+from certificates.services.evidence import add_evidence
 from lms.audit.models import AuditEntry
 from lms.db import db
 from lms.errors import AlreadyIssued, Conflict, Forbidden
 from lms.files.services import read_bytes
 from lms.standards.models import Framework, FrameworkItem, Profile
-from tests.unit.certificates_helpers import people
+from tests.unit.certificates_helpers import document, people
 
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 
@@ -129,3 +132,53 @@ def test_only_coordinators_issue(app, make):
     expert = people(d).method
     with pytest.raises(Forbidden):
         issuing.issue_dossier(expert, d, certificate_kind=DocumentKind.CERTIFICATE, now=NOW)
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):
+        _Counter.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def counting_server():
+    _Counter.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_hostile_evidence_fetches_nothing_and_shows_as_text(app, make, counting_server):
+    port = counting_server.server_address[1]
+    hostile = [
+        f'<img src="http://127.0.0.1:{port}/spia.png">',
+        '<img src="file:///etc/passwd">',
+        '<img src="/etc/passwd"><b>grassetto</b>',
+    ]
+    d = make.dossier(state=DossierState.IDENTIFICATION)
+    add_evidence(
+        people(d).candidate,
+        d,
+        document(
+            title=hostile[0],
+            description=hostile[1] + " " + hostile[2],
+            issuer=f"http://127.0.0.1:{port}/fonte",
+            links=[(target_competence_ids(d)[0], hostile[2])],
+        ),
+    )
+    db.session.commit()
+    transparency = issuing.issue_transparency(people(d).candidate, d, now=NOW)
+    db.session.commit()
+    text = _text(read_bytes(transparency.file))
+    for snippet in ("spia.png", "file:///etc/passwd", "<b>grassetto</b>"):
+        assert snippet in text
+    assert _Counter.hits == []
