@@ -23,7 +23,7 @@ FONT_FACES = {
     ("bold", "normal"): "titillium-web-v10-latin-ext_latin-700.ttf",
     ("normal", "italic"): "titillium-web-v10-latin-ext_latin-italic.ttf",
 }
-DEFAULT_TIMEOUT_SECONDS = 30
+DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MEMORY_MB = 1024
 
 _CONTEXT_LOCK = threading.Lock()
