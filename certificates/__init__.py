@@ -29,3 +29,8 @@ def init_app(app: Flask) -> None:
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
     add_demo_step(app, load_issued_demo, order=45)  # issue 9: issued documents
     register(app)
+    # --- credentials (creds) ---
+    from certificates.credentials import init_app as init_credentials
+
+    init_credentials(app)
+    # --- end credentials (creds) ---
