@@ -1,7 +1,7 @@
 """api tokens expire: expires_at (existing tokens: 90 days after their creation)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 12:35:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 import lms.db
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import Role
 from lms.db import db, utcnow
-from tests.access.build_certificates import dossier_kinds
+from tests.access.build_certificates import dossier_kinds, issued_document_kinds
 from tests.access.build_jobs import job_kinds
 from tests.access.build_standards import standards_kinds
 from tests.access.world import MISSING, PDF, Obj, Person, World, missing
@@ -332,6 +332,7 @@ def build_world(make) -> World:
     }
     w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
     w.kinds.update(job_kinds(w.users, outsider))
+    w.kinds.update(issued_document_kinds(make, w.kinds))  # issue
     # --- credentials (creds) ---
     from tests.access.build_credentials import credential_kinds
 
