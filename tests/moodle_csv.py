@@ -45,13 +45,45 @@ def rows(doc: dict, *, layout: str = "groups", taxonomy: str | None = None) -> l
     "Abilità"/"Conoscenze" groups at 2, items at 3; "flat": items directly at depth 2."""
     fw = doc["framework"]
     tax = taxonomy or ("competency,competency,skill" if layout == "groups" else "competency,skill")
-    out = [["", fw["code"], fw["title"], html(fw["description"]), "1", SCALE, SCALE_CONFIG,
-            "", "", "", "", "", "1", tax]]  # fmt: skip
+    out = [
+        [
+            "",
+            fw["code"],
+            fw["title"],
+            html(fw["description"]),
+            "1",
+            SCALE,
+            SCALE_CONFIG,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            tax,
+        ]
+    ]
     ids = iter(range(101, 10_000))
 
     def row(parent: str, code: str, title: str, description: str, related: str = "") -> None:
-        out.append([parent, code, title, html(description), "1", "", "", "", "0", "null",
-                    related, str(next(ids)), "", ""])  # fmt: skip
+        out.append(
+            [
+                parent,
+                code,
+                title,
+                html(description),
+                "1",
+                "",
+                "",
+                "",
+                "0",
+                "null",
+                related,
+                str(next(ids)),
+                "",
+                "",
+            ]
+        )
 
     for c in doc["competences"]:
         row("", c["code"], c["title"], c["description"])

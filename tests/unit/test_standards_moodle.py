@@ -35,10 +35,13 @@ def _content(doc: dict) -> dict:
         "framework": {k: fw[k] for k in ("code", "title", "description")},
         "competences": [
             leaf(c)
-            | {"abilities": list(map(leaf, c["abilities"])), "knowledge": list(map(leaf, c["knowledge"]))}
+            | {
+                "abilities": list(map(leaf, c["abilities"])),
+                "knowledge": list(map(leaf, c["knowledge"])),
+            }
             for c in doc["competences"]
         ],
-    }  # fmt: skip
+    }
 
 
 def _moodle(admin, raw: bytes, mapping=None) -> dict:
@@ -104,8 +107,11 @@ def test_rows_in_any_order_and_a_domain_level_ignored(app, make):
     assert ins.ok, ins.problems
     assert ins.preview["mapping_text"] == "1=ignore,2=competence,3=group"
     assert [(lv["depth"], lv["count"], lv["taxonomy"]) for lv in ins.preview["levels"]] == [
-        (1, 1, "domain"), (2, 6, "competency"), (3, 12, "competency"), (4, 36, "skill")
-    ]  # fmt: skip
+        (1, 1, "domain"),
+        (2, 6, "competency"),
+        (3, 12, "competency"),
+        (4, 36, "skill"),
+    ]
     got = _content(_moodle(admin, raw))
     expected = _content(illustrative())
     # Reversed rows: siblings come in the file's order.

@@ -7,10 +7,34 @@ import re
 from html.parser import HTMLParser
 
 BLOCKS = {
-    "address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption", "footer",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
-    "table", "td", "th", "tr", "ul",
-}  # fmt: skip
+    "address",
+    "article",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+}
 SKIPPED = {"script", "style", "head", "template", "noscript", "iframe", "object", "svg"}
 TAG = re.compile(r"<[a-zA-Z/!]")
 

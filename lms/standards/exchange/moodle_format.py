@@ -222,8 +222,10 @@ def read_moodle(raw: bytes) -> tuple[MoodleFile | None, list[Problem]]:
                 problems.append(at(line, columns[key], msg))
         if flag in TRUE:
             if framework is not None:
-                msg = _("A second framework row: the framework is at line %(line)d.",
-                        line=framework["line"])  # fmt: skip
+                msg = _(
+                    "A second framework row: the framework is at line %(line)d.",
+                    line=framework["line"],
+                )
                 problems.append(at(line, columns["isframework"], msg))
                 continue
             taxonomies = (
@@ -241,8 +243,9 @@ def read_moodle(raw: bytes) -> tuple[MoodleFile | None, list[Problem]]:
             ignored[key] += any(cell(c) for c in cols)
         code = cell("idnumber")
         if code and code in first:
-            msg = _("ID number %(code)s already used at line %(line)d.", code=code,
-                    line=first[code])  # fmt: skip
+            msg = _(
+                "ID number %(code)s already used at line %(line)d.", code=code, line=first[code]
+            )
             problems.append(at(line, columns["idnumber"], msg))
             continue
         if code:

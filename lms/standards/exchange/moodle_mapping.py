@@ -140,12 +140,16 @@ def parse_mapping(value) -> tuple[dict[int, str] | None, list[Problem]]:
         if depth < 1:
             problems.append(_mapping_problem(_("%(key)s is not a level number.", key=key)))
         elif choice not in CHOICES:
-            msg = _("Level %(depth)d: unknown choice %(choice)s; use one of %(choices)s.",
-                    depth=depth, choice=choice, choices=", ".join(CHOICES))  # fmt: skip
+            msg = _(
+                "Level %(depth)d: unknown choice %(choice)s; use one of %(choices)s.",
+                depth=depth,
+                choice=choice,
+                choices=", ".join(CHOICES),
+            )
             problems.append(_mapping_problem(msg))
         else:
             mapping[depth] = choice
-    return (None if problems else mapping), problems
+    return mapping, problems  # with problems: the valid choices, to show them again
 
 
 def check_mapping(mf: MoodleFile, mapping: dict[int, str]) -> list[Problem]:
@@ -160,8 +164,13 @@ def check_mapping(mf: MoodleFile, mapping: dict[int, str]) -> list[Problem]:
 
     for d in sorted(mapping):
         if d > deepest:
-            add(_("The file has no level %(depth)d (its deepest is %(deepest)d).",
-                  depth=d, deepest=deepest))  # fmt: skip
+            add(
+                _(
+                    "The file has no level %(depth)d (its deepest is %(deepest)d).",
+                    depth=d,
+                    deepest=deepest,
+                )
+            )
     tops = [d for d, v in mapping.items() if v == "competence"]
     if len(tops) != 1:
         return [*problems, _mapping_problem(_("Exactly one level must become competences."))]
@@ -174,21 +183,36 @@ def check_mapping(mf: MoodleFile, mapping: dict[int, str]) -> list[Problem]:
         choice = mapping.get(d)
         if state == "group":
             if choice is not None:
-                add(_("Level %(depth)d is decided by the groups of level %(group)d: leave it "
-                      "out.", depth=d, group=d - 1))  # fmt: skip
+                add(
+                    _(
+                        "Level %(depth)d is decided by the groups of level %(group)d: leave it "
+                        "out.",
+                        depth=d,
+                        group=d - 1,
+                    )
+                )
             state = "items"
         elif choice is None:
             add(_("Choose what level %(depth)d becomes.", depth=d))
         elif state == "items" and choice != "ignore":
-            add(_("Level %(depth)d is below abilities and knowledge items, which hold "
-                  "nothing: it can only be ignored.", depth=d))  # fmt: skip
+            add(
+                _(
+                    "Level %(depth)d is below abilities and knowledge items, which hold "
+                    "nothing: it can only be ignored.",
+                    depth=d,
+                )
+            )
         elif choice in ("ability", "knowledge"):
             state = "items"
         elif choice == "group":
             state = "group"
     if state != "items":
-        add(_("With this mapping nothing becomes an ability or a knowledge item: map a level "
-              "below the competences to abilities, knowledge or groups."))  # fmt: skip
+        add(
+            _(
+                "With this mapping nothing becomes an ability or a knowledge item: map a level "
+                "below the competences to abilities, knowledge or groups."
+            )
+        )
     return problems
 
 
@@ -241,9 +265,13 @@ def _document(mf: MoodleFile, mapping: dict[int, str], issuer: str):
         if choice == "group":
             kind = group_kind(node.shortname)
             if kind is None:
-                msg = _('Level %(depth)d holds groups, but "%(name)s" names neither abilities '
-                        "nor knowledge: call it e.g. Abilità or Conoscenze, or map the level "
-                        "differently.", depth=node.depth, name=node.shortname)  # fmt: skip
+                msg = _(
+                    'Level %(depth)d holds groups, but "%(name)s" names neither abilities '
+                    "nor knowledge: call it e.g. Abilità or Conoscenze, or map the level "
+                    "differently.",
+                    depth=node.depth,
+                    name=node.shortname,
+                )
                 problems.append(at(node.line, mf.col("shortname"), msg))
                 return None
             for child in node.children:
@@ -272,8 +300,9 @@ def _document(mf: MoodleFile, mapping: dict[int, str], issuer: str):
 def _locate(problem: Problem, mf: MoodleFile, where: dict[str, Node | None]) -> Problem:
     """A problem of the JSON checks (a pointer into the document) placed at its line."""
     pointer = problem.location
-    best = max((p for p in where if pointer == p or pointer.startswith(p + "/")), key=len,
-               default=None)  # fmt: skip
+    best = max(
+        (p for p in where if pointer == p or pointer.startswith(p + "/")), key=len, default=None
+    )
     if best is None:
         return problem
     node = where[best]
