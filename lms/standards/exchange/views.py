@@ -52,9 +52,11 @@ def _breadcrumbs(*extra):
     return [(_("Import a framework"), url_for("standards_import.upload")), *extra]
 
 
-def _form_mapping() -> dict[str, str]:
-    """The level choices of the preview form, as sent."""
-    return {m.group(1): v for k, v in request.form.items() if (m := LEVEL_FIELD.match(k))}
+def _form_mapping() -> dict[int, str]:
+    """The level choices of the preview form; a level under one just turned into groups
+    still has its select on the page, but the groups decide it."""
+    sent = {int(m.group(1)): v for k, v in request.form.items() if (m := LEVEL_FIELD.match(k))}
+    return {d: v for d, v in sent.items() if sent.get(d - 1) != "group"}
 
 
 def _preview(raw: bytes, state: dict, *, notice: str | None = None, status: int | None = None):
@@ -126,7 +128,7 @@ def confirm():
         return _again(_("The import data was altered. Upload the file again."))
     state = signed | {"issuer": (form.issuer.data or "").strip()}
     if state["format"] == "moodle":
-        state["mapping"] = mapping_text({int(k): v for k, v in _form_mapping().items()})
+        state["mapping"] = mapping_text(_form_mapping())
     changed = (state["issuer"], state["mapping"]) != (signed["issuer"], signed["mapping"])
     if request.form.get("action") != "import" or changed:
         notice = _("Preview updated with your choices: check it, then import.") if changed else None
