@@ -256,3 +256,26 @@ def test_parse_mapping_forms(app):
         [],
     )
     assert parse_mapping("") == (None, [])
+
+
+@pytest.mark.parametrize(
+    ("taxonomy", "group_names", "proposed"),
+    [
+        ("competency,competency,competency", ("Abilità", "Conoscenze"), "1=competence,2=group"),
+        ("competency,domain,skill", ("Skills", "Knowledge"), "1=competence,2=group"),
+        ("competency,competency,skill", ("Capacità", "Saperi"), "1=competence,2=group"),
+        ("competency,concept,indicator", ("Pratiche", "Temi"), "1=competence,2=knowledge,3=ignore"),
+        (
+            "competency,behaviour,indicator",
+            ("Abilità", "Abilità e conoscenze"),
+            "1=competence,2=ability,3=ignore",
+        ),
+    ],
+)
+def test_the_proposal_reads_taxonomy_and_group_names(app, make, taxonomy, group_names, proposed):
+    table = rows(illustrative(), taxonomy=taxonomy)
+    for r in table:
+        if r[2] in ("Abilità", "Conoscenze"):
+            r[2] = group_names[r[2] == "Conoscenze"]
+    ins = inspect_file(make.admin(), write(table), "moodle", issuer=ISSUER)
+    assert ins.preview["mapping_text"] == proposed
