@@ -279,3 +279,16 @@ def test_the_proposal_reads_taxonomy_and_group_names(app, make, taxonomy, group_
             r[2] = group_names[r[2] == "Conoscenze"]
     ins = inspect_file(make.admin(), write(table), "moodle", issuer=ISSUER)
     assert ins.preview["mapping_text"] == proposed
+
+
+def test_a_line_that_is_not_csv(app, make):
+    raw = moodle_csv().replace(b"\n,C1,", b'\n,"C1' + b"x" * 200_000 + b",", 1)
+    ins = inspect_file(make.admin(), raw, "moodle", issuer=ISSUER)
+    assert len(ins.problems) == 1 and ins.problems[0].line is not None
+    assert "CSV" in ins.problems[0].message
+
+
+@pytest.mark.parametrize("value", ["²=competence", "{" * 3000, "[1, 2]", '{"1": ["x"]}', "=,=;"])
+def test_odd_mappings_are_problems_not_errors(app, value):
+    mapping, problems = parse_mapping(value)
+    assert problems or mapping == {}

@@ -181,6 +181,14 @@ def read_moodle(raw: bytes) -> tuple[MoodleFile | None, list[Problem]]:
     if not text.strip():
         return None, [at(1, None, _("The file is empty."))]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.splitlines()[0]))
+    try:
+        return _read_rows(reader)
+    except csv.Error as err:
+        msg = _("This line cannot be read as CSV: %(error)s.", error=str(err))
+        return None, [at(reader.line_num, None, msg)]
+
+
+def _read_rows(reader) -> tuple[MoodleFile | None, list[Problem]]:
     columns, by_position, problems = _columns(next(reader))
     if problems:
         return None, problems

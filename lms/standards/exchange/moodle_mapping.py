@@ -125,7 +125,7 @@ def parse_mapping(value) -> tuple[dict[int, str] | None, list[Problem]]:
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return None, [_mapping_problem(_("The mapping is not valid JSON."))]
     if isinstance(value, str):
         pairs = [p.split("=", 1) if "=" in p else [p, ""] for p in re.split(r"[,;\s]+", value)]
@@ -134,7 +134,7 @@ def parse_mapping(value) -> tuple[dict[int, str] | None, list[Problem]]:
         return None, [_mapping_problem(_('Write the mapping as "1=competence,2=group".'))]
     mapping, problems = {}, []
     for key, choice in value.items():
-        depth = int(key) if str(key).strip().isdigit() else 0
+        depth = int(key) if re.fullmatch(r"[0-9]{1,3}", str(key).strip()) else 0
         choice = fold(str(choice).strip())
         choice = ALIASES.get(choice, choice)
         if depth < 1:
