@@ -77,6 +77,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from lms.accounts.views import bp as accounts_bp
     from lms.audit.views import bp as audit_bp
     from lms.organisations.views import bp as organisations_bp
+    from lms.standards.exchange.views import bp as standards_import_bp
     from lms.views import bp as core_bp
 
     app.register_blueprint(core_bp)
@@ -84,6 +85,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(users_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(standards_import_bp)
     mail.init_app(app)
     from lms.notifications import views as notifications_views
 

@@ -323,6 +323,9 @@ TABLE: dict[str, Entry] = {
     "certificates.new_observation": rule("GET POST", "dossier", **DOSSIER_EXPERTS),
     "certificates.decision": rule("GET", "dossier_competence", **STAFF, **DOSSIER_EXPERTS),
     "certificates.save_decision": rule("POST", "dossier_competence", **DOSSIER_EXPERTS),
+    # --- frameworks: the import page (admins manage standards) ------------------------------
+    "standards_import.upload": rule("GET POST", **ADMIN),
+    "standards_import.confirm": rule("POST", **ADMIN),
     # --- frameworks and dossiers (API) ----------------------------------------------------
     "api.frameworks_list": rule("GET", **EVERYONE),
     "api.frameworks_get": rule("GET", "framework", **EVERYONE),

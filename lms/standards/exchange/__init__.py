@@ -1,4 +1,5 @@
-"""Framework exchange: our JSON format (json_format), 1EdTech CASE 1.1 export (case)."""
+"""Framework exchange: our JSON format (json_format), a simple CSV (csv_format), Moodle's
+competency framework CSV (moodle_format), 1EdTech CASE 1.1 export (case)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ class Problem:
 
     location: str
     message: str
+    # Where known (CSV files): the line and column, for a table of problems.
+    line: int | None = None
+    column: int | None = None
+    # The form or API field the problem belongs to: the file, or the Moodle level mapping.
+    field: str = "file"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
@@ -23,11 +29,16 @@ class Problem:
 class ImportRejected(ValidationFailed):
     """A file with problems: nothing was imported; every problem is listed."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, preview: dict | None = None):
         self.problems = problems
+        # What could still be read (a Moodle file's levels), for a form that corrects the mapping.
+        self.preview = preview
+        fields: dict[str, list[str]] = {}
+        for p in problems:
+            fields.setdefault(p.field, []).append(str(p))
         super().__init__(
             _("The file was not imported: %(count)d problems found.", count=len(problems)),
-            {"file": [str(p) for p in problems]},
+            fields,
         )
 
 
@@ -45,3 +56,11 @@ def decode_text(raw: bytes) -> tuple[str | None, list[Problem]]:
                 _("The file is not UTF-8 text."),
             )
         ]
+
+
+def at(line: int, column: int | None, message: str, *, field: str = "file") -> Problem:
+    """A problem at a line (and column) of a text file."""
+    if column is None:
+        return Problem(_("line %(line)d", line=line), message, line=line, field=field)
+    where = _("line %(line)d, column %(column)d", line=line, column=column)
+    return Problem(where, message, line=line, column=column, field=field)

@@ -1,5 +1,5 @@
 """Framework import and export in the API (admins only): GET /frameworks/<id>/export and
-POST /frameworks/import (multipart: file, format, dry_run)."""
+POST /frameworks/import (multipart: file, format, issuer, mapping, dry_run)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,19 @@ from lms.standards.permissions import can_manage_standards
 from lms.web import acting_user, get_or_404
 
 MULTIPART = {
-    "file": "The framework file (UTF-8, with or without BOM)",
-    "format": "The file's format: json or csv",
-    "issuer": "The framework's issuer (csv only: the file does not name it)",
-    "dry_run": "1 to check the file and get its problems or a preview, importing nothing",
+    "file": "The framework file (UTF-8 with or without BOM; csv and moodle also Windows-1252)",
+    "format": "The file's format: json, csv, or moodle (Moodle's tool_lpimportcsv CSV)",
+    "issuer": "The framework's issuer (csv and moodle: the file does not name it)",
+    "mapping": (
+        "moodle only: what each level becomes, e.g. 1=competence,2=group or "
+        '{"1": "competence", "2": "ability"}; choices competence, ability, knowledge, '
+        "group (its children are abilities or knowledge by the group's name), ignore; "
+        "the proposed mapping when empty"
+    ),
+    "dry_run": (
+        "1 to check the file and get its problems or a preview (for moodle: the levels with "
+        "counts, examples, taxonomy and the proposed mapping), importing nothing"
+    ),
 }
 
 
@@ -39,6 +48,7 @@ class ImportFormSchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(IMPORT_FORMATS))
     dry_run = fields.Boolean(load_default=False)
     issuer = fields.String(load_default="", validate=validate.Length(max=200))
+    mapping = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
 @api.get("/frameworks/<int:framework_id>/export")
@@ -50,7 +60,12 @@ def frameworks_export(framework_id: int, args):
 
 
 def _problems(err: ImportRejected) -> list[dict]:
-    return [{"location": p.location, "message": p.message} for p in err.problems]
+    return [
+        {"location": p.location, "message": p.message}
+        | ({"line": p.line, "column": p.column} if p.line is not None else {})
+        | ({"field": p.field} if p.field != "file" else {})
+        for p in err.problems
+    ]
 
 
 @api.post("/frameworks/import")
@@ -65,13 +80,14 @@ def frameworks_import():
         raise ValidationFailed(msg, {"file": [msg]})
     raw = upload.read()
     me = acting_user()
+    options = {"issuer": data["issuer"], "mapping": data["mapping"]}
     if data["dry_run"]:
         try:
-            preview = import_framework(me, raw, data["format"], dry_run=True, issuer=data["issuer"])
+            preview = import_framework(me, raw, data["format"], dry_run=True, **options)
         except ImportRejected as err:
-            return {"valid": False, "problems": _problems(err), "preview": None}, 200
+            return {"valid": False, "problems": _problems(err), "preview": err.preview}, 200
         return {"valid": True, "problems": [], "preview": preview}, 200
-    fw = import_framework(me, raw, data["format"], issuer=data["issuer"])
+    fw = import_framework(me, raw, data["format"], **options)
     db.session.commit()
     body = {"id": fw.id, "code": fw.code, "version": fw.version, "status": fw.status.value}
     return body, 201, {"Location": url_for("api.frameworks_export", framework_id=fw.id)}

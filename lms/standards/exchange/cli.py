@@ -14,11 +14,24 @@ standards_group = AppGroup("standards", help="Competence frameworks: import and 
 @standards_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option(
-    "--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "csv"])
+    "--format",
+    "fmt",
+    default="json",
+    show_default=True,
+    type=click.Choice(["json", "csv", "moodle"]),
+    help="moodle: Moodle's competency framework CSV (tool_lpimportcsv).",
 )
-@click.option("--issuer", default="", help="The framework's issuer (CSV files do not name it).")
+@click.option(
+    "--issuer", default="", help="The framework's issuer (CSV and Moodle files do not name it)."
+)
+@click.option(
+    "--mapping",
+    default=None,
+    help="Moodle files: what each level becomes, e.g. 1=competence,2=group "
+    "(competence, ability, knowledge, group, ignore); --dry-run shows the proposal.",
+)
 @click.option("--dry-run", is_flag=True, help="Check the file and print what it would create.")
-def import_command(path: str, fmt: str, issuer: str, dry_run: bool):
+def import_command(path: str, fmt: str, issuer: str, mapping: str | None, dry_run: bool):
     """Import a framework file as a draft; print every problem of a bad file."""
     from lms.accounts.services import system_actor
     from lms.audit.context import client_address
@@ -30,12 +43,16 @@ def import_command(path: str, fmt: str, issuer: str, dry_run: bool):
     with open(path, "rb") as fh:
         raw = fh.read()
     try:
-        result = import_framework(system_actor(), raw, fmt, dry_run=dry_run, issuer=issuer)
+        result = import_framework(
+            system_actor(), raw, fmt, dry_run=dry_run, issuer=issuer, mapping=mapping
+        )
     except ImportRejected as err:
         db.session.rollback()
         click.echo(err.message, err=True)
         for problem in err.problems:
             click.echo(f"- {problem}", err=True)
+        if err.preview and "levels" in err.preview:
+            click.echo(json.dumps(err.preview, ensure_ascii=False, indent=2), err=True)
         sys.exit(1)
     if dry_run:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

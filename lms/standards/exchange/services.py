@@ -1,16 +1,21 @@
-"""One entry point per direction, by format name: used by the CLI and the API."""
+"""One entry point per direction, by format name: used by the CLI, the API and the pages."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
 from lms.errors import ValidationFailed
-from lms.standards.exchange import case, csv_format, json_format
+from lms.permissions import require, require_actor
+from lms.standards.exchange import ImportRejected, Problem, case, csv_format, json_format
+from lms.standards.exchange.moodle_format import inspect_moodle
 from lms.standards.models import Framework
+from lms.standards.permissions import can_manage_standards
 
 EXPORT_FORMATS = ("json", "case")
-IMPORT_FORMATS = ("json", "csv")
+IMPORT_FORMATS = ("json", "csv", "moodle")
 
 
 def _unknown(fmt: str, allowed: tuple[str, ...]) -> ValidationFailed:
@@ -27,13 +32,52 @@ def export_framework(actor: User, framework: Framework, fmt: str = "json") -> di
     raise _unknown(fmt, EXPORT_FORMATS)
 
 
-def import_framework(
-    actor: User, raw: bytes, fmt: str = "json", *, dry_run: bool = False, issuer: str = ""
-) -> Framework | dict:
-    """Import a whole file as a draft framework (or, with dry_run, its preview); a CSV file
-    does not name the framework's issuer, so it is given."""
+@dataclass
+class Inspection:
+    """A file read and checked: the document it gives, its problems and its preview (for a
+    Moodle file, the levels and their mapping even when the mapping has problems)."""
+
+    doc: dict | None
+    problems: list[Problem]
+    preview: dict | None
+
+    @property
+    def ok(self) -> bool:
+        return self.doc is not None and not self.problems
+
+
+def inspect_file(
+    actor: User, raw: bytes, fmt: str = "json", *, issuer: str = "", mapping=None
+) -> Inspection:
+    """Read a whole file and check everything an import would, changing nothing."""
+    require_actor(actor)
+    require(can_manage_standards(actor))
+    if fmt == "moodle":
+        return Inspection(*inspect_moodle(raw, issuer=issuer, mapping=mapping))
     if fmt == "json":
-        return json_format.import_json(actor, raw, dry_run=dry_run)
-    if fmt == "csv":
-        return csv_format.import_csv(actor, raw, issuer=issuer, dry_run=dry_run)
-    raise _unknown(fmt, IMPORT_FORMATS)
+        doc, problems = json_format.parse_json(raw)
+    elif fmt == "csv":
+        doc, problems = csv_format.parse_csv(raw, issuer=issuer)
+    else:
+        raise _unknown(fmt, IMPORT_FORMATS)
+    if problems:
+        return Inspection(None, problems, None)
+    return Inspection(doc, [], json_format.preview(doc))
+
+
+def import_framework(
+    actor: User,
+    raw: bytes,
+    fmt: str = "json",
+    *,
+    dry_run: bool = False,
+    issuer: str = "",
+    mapping=None,
+) -> Framework | dict:
+    """Import a whole file as a draft framework (or, with dry_run, its preview). A CSV or
+    Moodle file does not name the framework's issuer, so it is given; a Moodle file's levels
+    follow `mapping` (see moodle_mapping), or the proposed mapping when none is given."""
+    ins = inspect_file(actor, raw, fmt, issuer=issuer, mapping=mapping)
+    if not ins.ok:
+        raise ImportRejected(ins.problems, preview=ins.preview)
+    return ins.preview if dry_run else json_format.import_document(actor, ins.doc)
