@@ -28,3 +28,8 @@ def init_app(app: Flask) -> None:
     expose(app, permissions)
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
     register(app)
+    # --- verification and revocation (verify) ---
+    from certificates.verification import api as _verification_api  # noqa: F401
+    from certificates.verification.views import bp as verification_bp
+
+    app.register_blueprint(verification_bp)

@@ -131,3 +131,18 @@ def can_view_decisions(user, dossier: Dossier) -> bool:
         return True
     closed = dossier.state in (DossierState.DECIDED, DossierState.ISSUED, DossierState.REVOKED)
     return closed and can_view_dossier(user, dossier)
+
+
+# --- verification and revocation (verify) ---
+# Anyone may verify a document by its code (the public pages say only what the document
+# certifies); revoking and reissuing an issued document is the coordinators' (and admins') work.
+
+
+def can_revoke_document(user, document) -> bool:
+    """Coordinators and admins revoke an issued document (with a reason)."""
+    return is_staff(user)
+
+
+def can_reissue_document(user, document) -> bool:
+    """Coordinators and admins reissue a document after a correction."""
+    return is_staff(user)

@@ -281,3 +281,12 @@ def fatal_problems(app) -> list[str]:
     if app.debug or app.testing:
         return found
     return found + [p for p in problems(app) if p.startswith("LMS_SECRET_KEY")]
+
+
+# --- verification and revocation (verify) ---
+# The public verification pages and API (/verify, /api/v1/verify): per address, pages and API
+# together; an uploaded PDF to compare is at most VERIFY_MAX_BYTES (hashed, never stored).
+Config.RATELIMIT_VERIFY = "30 per minute"
+Config.VERIFY_MAX_BYTES = 20 * 1024 * 1024
+ENV_SETTINGS["RATELIMIT_VERIFY"] = str
+ENV_SETTINGS["VERIFY_MAX_BYTES"] = int
