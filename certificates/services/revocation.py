@@ -130,8 +130,6 @@ def reissue(
     """A corrected document of the same kind for the same dossier, with its own new code,
     that supersedes the old one (which is never touched); audited, the holder notified.
     A revoked or already superseded document is not reissued."""
-    from certificates.services import issuing  # the issue helper's pipeline (render, sign)
-
     require_actor(actor)
     require(can_reissue_document(actor, document))
     note = required_reason(note, "note", REASON_MAX)
@@ -142,6 +140,8 @@ def reissue(
         raise Conflict(_("This document was already reissued: reissue the newest one."))
     now = now or utcnow()
     dossier = db.session.get(Dossier, document.dossier_id)
+    from certificates.services import issuing  # the issuing pipeline: render, sign, store
+
     new = issuing.issue_document(
         actor, dossier, document.kind, now=now, supersedes=document, correction_note=note
     )

@@ -298,4 +298,15 @@ TABLE: dict[str, Entry] = {
     "api.dossiers_transition": rule("POST", "dossier", **DOSSIER_VIEWERS),
     "api.dossiers_put_decision": rule("PUT", "dossier_competence", **DOSSIER_EXPERTS),
     "api.dossiers_file": rule("GET", "dossier_file", **DOSSIER_VIEWERS),
+    # --- verification and revocation (verify) ----------------------------------------------
+    # Anyone verifies a document by its code (the code is the key); an unknown or mistyped
+    # code is a plain 404. Coordinators and admins revoke and reissue.
+    "verification.verify": rule("GET", public=True),
+    "verification.document": rule("GET POST", "document_code", public=True),
+    "api.verify_get": rule("GET", "document_code", public=True),
+    "api.verify_file": rule("POST", "document_code", public=True),
+    "certificates.revoke_document": rule("GET POST", "issued_document", **STAFF),
+    "certificates.reissue_document": rule("GET POST", "issued_document", **STAFF),
+    "api.documents_revoke": rule("POST", "issued_document", **STAFF),
+    "api.documents_reissue": rule("POST", "issued_document", **STAFF),
 }
