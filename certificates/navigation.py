@@ -16,7 +16,7 @@ from certificates.models import (
     EvidenceType,
     EvidenceValue,
 )
-from certificates.permissions import can_list_dossiers
+from certificates.permissions import can_list_dossiers, sees_my_documents
 from lms.navigation import NavItem, add_nav
 from lms.standards.models import ITEM_KIND_LABELS, ItemKind
 
@@ -52,4 +52,13 @@ def register(app: Flask) -> None:
     add_nav(
         app,
         NavItem("certificates.worklist", lambda: str(_l("Dossiers")), can_list_dossiers, order=40),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "certificates.my_documents",
+            lambda: str(_l("My documents")),
+            sees_my_documents,
+            order=41,
+        ),
     )

@@ -133,6 +133,37 @@ def can_view_decisions(user, dossier: Dossier) -> bool:
     return closed and can_view_dossier(user, dossier)
 
 
+# --- issued documents (issue) ---
+
+
+def can_issue_dossier(user, dossier: Dossier) -> bool:
+    """Coordinators (and admins) issue the certificate, the dossier and the verbale."""
+    return is_staff(user)
+
+
+def can_request_transparency(user, dossier: Dossier) -> bool:
+    """The Documento di trasparenza closes identification: staff, the candidate or the
+    accompagnatore ask for it."""
+    return is_staff(user) or can_work_on_evidence(user, dossier)
+
+
+def can_list_documents(user) -> bool:
+    """Reach "my documents" at all (which ones: documents.visible_documents)."""
+    return bool(user.is_authenticated)
+
+
+def can_view_document(user, document) -> bool:
+    """The holder and staff see an issued document (and download it)."""
+    if not user.is_authenticated:
+        return False
+    return is_staff(user) or document.holder_id == user.id
+
+
+def sees_my_documents(user) -> bool:
+    """The navigation entry "My documents" is for trainees (the holders)."""
+    return is_trainee(user)
+
+
 # --- verification and revocation (verify) ---
 # Anyone may verify a document by its code (the public pages say only what the document
 # certifies); revoking and reissuing an issued document is the coordinators' (and admins') work.

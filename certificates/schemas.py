@@ -206,3 +206,28 @@ class DecisionSchema(Schema):
     reasons = fields.String()
     signed_at = fields.AwareDateTime(allow_none=True)
     version = fields.Integer(attribute="version_id")
+
+
+# --- issued documents (issue) ---
+
+
+class DocumentSchema(Schema):
+    """An issued document as the API lists it (rows built by certificates.api.documents)."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    code = fields.String()
+    status = fields.String()
+    sha256 = fields.String()
+    issued_on = fields.Date()
+    dossier_id = fields.Integer()
+    supersedes_id = fields.Integer(allow_none=True)
+    download_url = fields.String(metadata={"description": "The PDF from the API"})
+    page_url = fields.String(metadata={"description": "The PDF from the holder's page"})
+    verification_url = fields.String()
+
+
+class IssueInSchema(Schema):
+    certificate_kind = fields.String(
+        required=True, validate=validate.OneOf(["certificate", "validation"])
+    )

@@ -283,6 +283,27 @@ def fatal_problems(app) -> list[str]:
     return found + [p for p in problems(app) if p.startswith("LMS_SECRET_KEY")]
 
 
+# --- issued documents (issue) ---
+# The training body that issues certificates, as printed on them and shown by verification
+# (LMS_ISSUER_NAME, LMS_ISSUER_ACCREDITATION, LMS_ISSUER_ADDRESS, LMS_ISSUER_URL), and the
+# limits of one PDF rendering process (LMS_PDF_TIMEOUT_SECONDS, LMS_PDF_MEMORY_MB).
+Config.ISSUER_NAME = Config.TRAINING_BODY_NAME
+Config.ISSUER_ACCREDITATION = Config.TRAINING_BODY_ACCREDITATION
+Config.ISSUER_ADDRESS = "Via dell'Esempio 1, 20100 Milano (MI) (indirizzo dimostrativo)"
+Config.ISSUER_URL = "https://ente.example"
+Config.PDF_TIMEOUT_SECONDS = 30
+Config.PDF_MEMORY_MB = 1024
+ENV_SETTINGS.update(
+    {
+        "ISSUER_NAME": str,
+        "ISSUER_ACCREDITATION": str,
+        "ISSUER_ADDRESS": str,
+        "ISSUER_URL": str,
+        "PDF_TIMEOUT_SECONDS": int,
+        "PDF_MEMORY_MB": int,
+    }
+)
+
 # --- verification and revocation (verify) ---
 # The public verification pages and API (/verify, /api/v1/verify): per address, pages and API
 # together; an uploaded PDF to compare is at most VERIFY_MAX_BYTES (hashed, never stored).

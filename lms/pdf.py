@@ -1,19 +1,21 @@
 """Render HTML to PDF with xhtml2pdf, fetching nothing from the network.
 
 Resources (fonts, images) resolve only to files under the app's static folder; the font is
-embedded so accented Italian text prints the same everywhere. xhtml2pdf converts one document
-at a time per process, hence the lock.
+embedded so accented Italian text prints the same everywhere. Each document is converted in a
+separate process (forked from a forkserver that has xhtml2pdf loaded already, so a render
+costs a fork, not an import), with a time limit and an address-space limit: a pathological
+document is killed and reported as a PdfError instead of blocking or exhausting a web worker.
 """
 
 from __future__ import annotations
 
 import io
+import multiprocessing
+import resource
 import threading
 from pathlib import Path
 
 from flask import current_app
-
-_LOCK = threading.Lock()
 
 FONT_DIR = "vendor/bootstrap-italia/fonts/Titillium_Web"
 FONT_FACES = {
@@ -21,6 +23,11 @@ FONT_FACES = {
     ("bold", "normal"): "titillium-web-v10-latin-ext_latin-700.ttf",
     ("normal", "italic"): "titillium-web-v10-latin-ext_latin-italic.ttf",
 }
+DEFAULT_TIMEOUT_SECONDS = 30
+DEFAULT_MEMORY_MB = 1024
+
+_CONTEXT_LOCK = threading.Lock()
+_CONTEXT = None
 
 
 class PdfError(RuntimeError):
@@ -42,28 +49,101 @@ def _roots() -> list[Path]:
     return [Path(current_app.static_folder).resolve()]
 
 
-def link_callback(uri: str, rel: str | None = None) -> str:
-    """Map 'static:<path>' (or a /static/ URL) to a file under the static folder; refuse the rest."""
+def resolve_resource(uri: str, roots: list[Path]) -> str:
+    """Map 'static:<path>' (or a /static/ URL) to a file under one of `roots`; an inline PNG
+    (a QR code the application drew) is kept as it is; refuse the rest."""
+    if uri.startswith("data:image/png;base64,"):
+        return uri
     if uri.startswith("static:"):
         rel_path = uri[len("static:") :]
     elif uri.startswith("/static/"):
         rel_path = uri[len("/static/") :]
     else:
         raise PdfError(f"resource not allowed in a PDF: {uri}")
-    for root in _roots():
+    for root in roots:
         candidate = (root / rel_path).resolve()
         if candidate.is_relative_to(root) and candidate.is_file():
             return str(candidate)
     raise PdfError(f"resource not found for a PDF: {uri}")
 
 
-def render_pdf(html: str) -> bytes:
-    """Turn an HTML document into PDF bytes."""
+def link_callback(uri: str, rel: str | None = None) -> str:
+    """Resolve a resource against the app's static folder (see resolve_resource)."""
+    return resolve_resource(uri, _roots())
+
+
+def _convert(html: str, roots: list[Path]) -> bytes:
+    """The conversion itself (in the worker process)."""
     from xhtml2pdf import pisa
 
+    refused: list[str] = []
+
+    def callback(uri: str, rel: str | None = None) -> str:
+        try:
+            return resolve_resource(uri, roots)
+        except PdfError as err:
+            refused.append(str(err))
+            raise
+
     out = io.BytesIO()
-    with _LOCK:
-        result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback)
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=callback)
+    if refused:
+        raise PdfError(refused[0])
     if result.err:
         raise PdfError(f"PDF rendering failed with {result.err} error(s)")
     return out.getvalue()
+
+
+def _worker(conn, html: str, roots: list[str], memory_mb: int) -> None:
+    """Entry point of the rendering process: limit memory, convert, send bytes or an error."""
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        data = _convert(html, [Path(r) for r in roots])
+    except MemoryError:
+        conn.send(("error", "the document needs more memory than PDF rendering may use"))
+    except Exception as err:
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+    else:
+        conn.send(("ok", data))
+    finally:
+        conn.close()
+
+
+def _context():
+    global _CONTEXT
+    with _CONTEXT_LOCK:
+        if _CONTEXT is None:
+            ctx = multiprocessing.get_context("forkserver")
+            # Only what rendering needs is loaded in the server (never the caller's __main__).
+            ctx.set_forkserver_preload(["lms.pdf", "xhtml2pdf.pisa"])
+            _CONTEXT = ctx
+        return _CONTEXT
+
+
+def render_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> bytes:
+    """Turn an HTML document into PDF bytes, in a separate process with time and memory limits."""
+    config = current_app.config
+    timeout = timeout or config.get("PDF_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT_SECONDS
+    memory_mb = memory_mb or config.get("PDF_MEMORY_MB") or DEFAULT_MEMORY_MB
+    roots = [str(r) for r in _roots()]
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(child, html, roots, memory_mb), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise PdfError(f"PDF rendering took longer than {timeout} seconds and was stopped")
+        try:
+            status, payload = parent.recv()
+        except EOFError:
+            raise PdfError("PDF rendering stopped unexpectedly (out of memory?)") from None
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if status != "ok":
+        raise PdfError(f"PDF rendering failed: {payload}")
+    return payload

@@ -17,6 +17,7 @@ from lms.notifications.services import notify_in_app
 
 # The dossier's page (certificates views); a link that cannot be built is left out.
 DOSSIER_ENDPOINT = "certificates.dossier"
+DOCUMENTS_ENDPOINT = "certificates.my_documents"  # the holder's issued documents
 
 
 def _link(dossier: Dossier) -> dict:
@@ -68,6 +69,17 @@ def after_transition(actor: User, dossier: Dossier, target: DossierState) -> Non
             _l("The assessment of your dossier %(number)d is decided", number=dossier.id),
             _l("The experts have recorded their outcome on each competence: read it."),
             **_link(dossier),
+        )
+    elif target == DossierState.ISSUED and candidate.id != actor.id:
+        notify_in_app(
+            candidate,
+            "dossier.issued",
+            _l("Your documents of dossier %(number)d are issued", number=dossier.id),
+            _l(
+                "Your certificate, the certification dossier and the minutes are ready to download."
+            ),
+            link_endpoint=DOCUMENTS_ENDPOINT,
+            link_args={},
         )
 
 

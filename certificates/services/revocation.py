@@ -31,6 +31,7 @@ from certificates.models import (
     IssuedDocument,
 )
 from certificates.permissions import can_reissue_document, can_revoke_document
+from certificates.services.documents import document_status
 from certificates.services.notify import after_reissue, after_revocation
 from lms.accounts.models import User
 from lms.audit.services import record
@@ -50,17 +51,8 @@ on_violation(
 
 
 def status_of(document: IssuedDocument) -> DocumentStatus:
-    """Valid, revoked (a revocation row) or superseded (another document names it): two
-    existence checks on indexed columns."""
-    revoked = db.session.scalar(
-        select(exists().where(DocumentRevocation.document_id == document.id))
-    )
-    if revoked:
-        return DocumentStatus.REVOKED
-    superseded = db.session.scalar(
-        select(exists().where(IssuedDocument.supersedes_id == document.id))
-    )
-    return DocumentStatus.SUPERSEDED if superseded else DocumentStatus.VALID
+    """The document's derived status (the issuing reads' one rule)."""
+    return document_status(document)
 
 
 def _audit_view(document: IssuedDocument, status: DocumentStatus) -> dict:

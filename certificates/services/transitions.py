@@ -51,8 +51,16 @@ def _state(dossier: Dossier) -> dict:
     return {"state": dossier.state.value}
 
 
-def _move(actor, dossier: Dossier, target: DossierState, reason: str | None = None) -> Dossier:
-    sources, _allowed = TRANSITIONS[target]
+def _move(
+    actor,
+    dossier: Dossier,
+    target: DossierState,
+    reason: str | None = None,
+    *,
+    sources: tuple[DossierState, ...] | None = None,
+) -> Dossier:
+    """Change the state (from `sources`, by default the table's), audit it, notify."""
+    sources = sources or TRANSITIONS[target][0]
     require_state(dossier, *sources)
     before = _state(dossier)
     dossier.state = target

@@ -29,6 +29,7 @@ from certificates.models import (
     IssuedDocument,
 )
 from certificates.services.decisions import competence_statuses
+from certificates.services.documents import document_status
 from lms.accounts.models import User
 from lms.db import db
 from lms.errors import ValidationFailed
@@ -212,12 +213,7 @@ def verification_of(document: IssuedDocument) -> Verification:
         supersedes = db.session.scalar(
             select(IssuedDocument.code).where(IssuedDocument.id == document.supersedes_id)
         )
-    if revocation is not None:
-        status = DocumentStatus.REVOKED
-    elif superseded_by is not None:
-        status = DocumentStatus.SUPERSEDED
-    else:
-        status = DocumentStatus.VALID
+    status = document_status(document)
     dossier = db.session.get(Dossier, document.dossier_id)
     profile = db.session.get(Profile, dossier.profile_id)
     framework = db.session.get(Framework, profile.framework_id)

@@ -20,6 +20,7 @@ from certificates.permissions import (
 from certificates.services import decisions as decision_services
 from certificates.services import dossiers as services
 from certificates.services import reads
+from certificates.services.documents import document_rows
 from certificates.services.matrix import matrix as build_matrix
 from certificates.services.snapshots import dossier_file, evidence_documents
 from certificates.views.common import competence_groups, dossier_or_404
@@ -186,6 +187,7 @@ def dossier(dossier_id: int):
         statuses=statuses,
         competences=names,
         items=items,
+        issued=document_rows(me, d.id),
     )
 
 

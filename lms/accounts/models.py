@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import TimestampMixin, UTCDateTime, db, db_enum
@@ -45,6 +45,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on password change or deactivation: old sessions and remember-me cookies die.
     auth_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The holder's data a certificate prints (D.Lgs. 13/2013 art. 6), where given.
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_place: Mapped[str | None] = mapped_column(String(120))
+    tax_code: Mapped[str | None] = mapped_column(String(16))
 
     organisation = relationship("Organisation", lazy="raise")
     role_rows: Mapped[list[UserRole]] = relationship(

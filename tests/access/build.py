@@ -10,7 +10,7 @@ import datetime as dt
 
 from lms.accounts.models import Role
 from lms.db import db, utcnow
-from tests.access.build_certificates import dossier_kinds
+from tests.access.build_certificates import dossier_kinds, issued_document_kinds
 from tests.access.build_verification import document_kinds  # verification and revocation (verify)
 from tests.access.world import MISSING, PDF, Obj, Person, World, missing
 
@@ -302,6 +302,7 @@ def build_world(make) -> World:
         "static_certificates": [("file", Obj({"filename": "certificates.css"}))],
     }
     w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
+    w.kinds.update(issued_document_kinds(make, w.kinds))  # issue
     w.kinds.update(document_kinds(make, trainee))  # verification and revocation (verify)
 
     # --- fresh objects for the calls that destroy theirs ---------------------------------

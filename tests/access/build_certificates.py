@@ -110,3 +110,26 @@ def dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor) -> dict
             missing("framework_id"),
         ],
     }
+
+
+# --- issued documents (issue) ---
+
+
+def issued_document_kinds(make, kinds: dict) -> dict:
+    """An issued document on each of the two dossiers of dossier_kinds: the trainee's own and
+    the classmate's (the factory's one-page PDF)."""
+    from certificates.models import Dossier
+
+    out = {}
+    for name, obj in kinds["dossier"]:
+        if obj.invalid:
+            continue
+        doc = make.issued_document(db.session.get(Dossier, obj.values["dossier_id"]))
+        out[name.replace(" dossier", "")] = Obj({"document_id": doc.id}, person=obj.person)
+    return {
+        "issued_document": [
+            ("own", out["own"]),
+            ("someone else's", out["someone else's"]),
+            missing("document_id"),
+        ]
+    }

@@ -298,6 +298,17 @@ TABLE: dict[str, Entry] = {
     "api.dossiers_transition": rule("POST", "dossier", **DOSSIER_VIEWERS),
     "api.dossiers_put_decision": rule("PUT", "dossier_competence", **DOSSIER_EXPERTS),
     "api.dossiers_file": rule("GET", "dossier_file", **DOSSIER_VIEWERS),
+    # --- issued documents (issue) -----------------------------------------------------------
+    # Coordinators issue; the holder and staff see and download a document; the transparency
+    # document is asked for by staff or by whoever builds the dossier.
+    "certificates.issue": rule("GET POST", "dossier", **STAFF),
+    "certificates.issue_transparency": rule("POST", "dossier", **STAFF, **DOSSIER_BUILDERS),
+    "certificates.my_documents": rule("GET", note="the list adapts to the user", **EVERYONE),
+    "certificates.document_pdf": rule("GET", "issued_document", **STAFF, trainee="own"),
+    "api.documents_list": rule("GET", note="the list adapts to the user", **EVERYONE),
+    "api.documents_pdf": rule("GET", "issued_document", **STAFF, trainee="own"),
+    "api.dossiers_issue": rule("POST", "dossier", **STAFF),
+    "api.dossiers_transparency": rule("POST", "dossier", **STAFF, **DOSSIER_BUILDERS),
     # --- verification and revocation (verify) ----------------------------------------------
     # Anyone verifies a document by its code (the code is the key); an unknown or mistyped
     # code is a plain 404. Coordinators and admins revoke and reissue.

@@ -37,3 +37,36 @@ def test_link_callback_refuses_files_outside_static(app):
         ):
             with pytest.raises(PdfError):
                 link_callback(uri)
+
+
+def test_a_pathological_document_is_stopped_by_the_time_limit(app):
+    # A single paragraph of a million words takes xhtml2pdf far longer than the limit given.
+    html = "<html><body><p>" + "parola " * 1_000_000 + "</p></body></html>"
+    with app.test_request_context():
+        with pytest.raises(PdfError, match="longer than"):
+            render_pdf(html, timeout=0.5)
+        # The renderer is still usable afterwards: the worker was killed, not the caller.
+        assert render_pdf("<html><body><p>ancora qui</p></body></html>").startswith(b"%PDF")
+
+
+def test_a_document_over_the_memory_limit_is_refused(app):
+    with app.test_request_context(), pytest.raises(PdfError):
+        render_pdf("<html><body><p>poca memoria</p></body></html>", memory_mb=40)
+
+
+def test_remote_and_local_resources_are_refused_in_the_worker(app):
+    with app.test_request_context():
+        for src in ("http://127.0.0.1:9/x.png", "file:///etc/passwd", "/etc/passwd"):
+            with pytest.raises(PdfError, match="not allowed"):
+                render_pdf(f'<html><body><img src="{src}"></body></html>')
+
+
+def test_title_author_and_language_are_set(app):
+    html = """<html lang="it"><head><meta charset="utf-8"><title>Titolo è qui</title>
+    <meta name="author" content="Ente di prova"></head><body><p>testo</p></body></html>"""
+    with app.test_request_context():
+        data = render_pdf(html)
+    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True)
+    out = info.stdout.decode()
+    assert "Titolo è qui" in out and "Ente di prova" in out
+    assert b"/Lang (it)" in data or b"/Lang(it)" in data
