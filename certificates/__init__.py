@@ -33,3 +33,6 @@ def init_app(app: Flask) -> None:
     from certificates.verification.views import bp as verification_bp
 
     app.register_blueprint(verification_bp)
+    from certificates.demo_documents import load_demo_documents
+
+    add_demo_step(app, load_demo_documents, order=47)  # after the issuing demo step (issue)
