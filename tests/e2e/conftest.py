@@ -86,14 +86,16 @@ def live_server(tmp_path_factory):
     app = create_app(live_config(database_url, tmp))
     errors = _ErrorCollector()
     app.logger.addHandler(errors)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    # Links in e-mails and in issued documents (verification URLs, QR codes), from the demo on.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     result = app.test_cli_runner().invoke(args=["lms", "demo"])
     if result.exit_code != 0:
+        server.server_close()
         raise RuntimeError(f"flask lms demo failed:\n{result.output}") from result.exception
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in e-mails
     try:
         yield LiveServer(
             url=f"http://127.0.0.1:{server.server_port}",
