@@ -11,7 +11,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from certificates.models import DocumentKind, Dossier
+from certificates.models import DocumentKind, Dossier, DossierState
 from certificates.services import revocation
 from certificates.services.common import target_items
 from lms.accounts.models import User
@@ -261,3 +261,33 @@ def test_verification_is_rate_limited_per_address(database_url, tmp_path, make):
         assert other.get("/verify", environ_base=other_env).status_code == 200
         limiter.reset()
         db.session.remove()
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def test_an_unknown_code_costs_one_indexed_query(client, make):
+    from certificates.codes import new_code
+    from tests.querycount import statements
+
+    make.issued_document()
+    with statements() as seen:
+        assert client.get(f"/verify/{new_code()}").status_code == 404
+    assert len(seen) == 1 and "issued_documents.code" in seen[0]
+    with statements() as seen:
+        assert client.get("/verify/not-a-code").status_code == 404
+    assert seen == []  # a mistyped code never reaches the database
+
+
+def test_the_page_costs_the_same_whatever_the_number_of_competences(client, make):
+    from tests.querycount import statements
+
+    counts = []
+    for competences in (2, 6):
+        profile = make.profile(competences=competences)
+        doc = make.issued_document(make.dossier(profile, state=DossierState.DECIDED))
+        with statements() as seen:
+            page = client.get(f"/verify/{doc.code}").get_data(as_text=True)
+        assert page.count("<li><strong>") == competences
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= 13, counts
