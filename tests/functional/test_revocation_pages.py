@@ -107,3 +107,13 @@ def test_reissue_through_the_page_and_the_api(login_as, make):
         client.post(f"/api/v1/documents/{full.id}/reissue", json={"note": "ancora"}).status_code
         == 409
     )
+
+
+def test_the_holder_reads_the_notice_in_italian_with_a_link_to_the_page(app, make):
+    doc = make.issued_document()
+    coordinator = _client(app, make.coordinator())
+    coordinator.post(f"/documenti/{doc.id}/revoca", data={"reason": REASON})
+    holder = _client(app, db.session.get(User, doc.holder_id))
+    page = html.unescape(holder.get("/notifiche").get_data(as_text=True))
+    assert f"Il tuo documento {doc.code} è stato revocato" in page
+    assert f"Motivo: {REASON}" in page and f"/verify/{doc.code}" in page

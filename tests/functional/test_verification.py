@@ -82,6 +82,13 @@ def test_a_dossier_document_says_what_it_is(client, make):
     assert "non certifica nulla" in data["description"]
 
 
+def test_a_validation_document_lists_validated_competences(client, make):
+    doc = make.issued_document(kind=DocumentKind.VALIDATION)
+    page = _page(client, doc)
+    assert "Documento di validazione" in page and "Competenze validate" in page
+    assert "Competenze certificate" not in page
+
+
 def test_a_revoked_document_shows_date_and_reason(client, make):
     doc = make.issued_document()
     revocation.revoke(make.coordinator(), doc, reason=REASON, now=NOW)
