@@ -3,11 +3,14 @@ POST /api/v1/documents/<id>/revoke {"reason"} and POST /api/v1/documents/<id>/re
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
-
 from certificates.models import IssuedDocument
 from certificates.permissions import can_reissue_document, can_revoke_document
 from certificates.services import revocation
+from certificates.verification.schemas import (
+    DocumentStateSchema,
+    ReissueInSchema,
+    RevokeInSchema,
+)
 from certificates.verification.services import verification_of
 from lms.api import blueprint as api
 from lms.api.io import endpoint
@@ -15,34 +18,6 @@ from lms.db import db
 from lms.mail.services import absolute_url
 from lms.security import login_required
 from lms.web import acting_user, get_or_404
-
-
-class RevokeInSchema(Schema):
-    reason = fields.String(required=True)
-
-
-class ReissueInSchema(Schema):
-    note = fields.String(required=True)
-
-
-class _Value(fields.Field):
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else getattr(value, "value", value)
-
-
-class DocumentStateSchema(Schema):
-    id = fields.Integer()
-    kind = _Value()
-    code = fields.String()
-    status = _Value(metadata={"description": "valid, revoked or superseded"})
-    issued_on = fields.Date()
-    sha256 = fields.String()
-    dossier_id = fields.Integer()
-    supersedes = fields.String(allow_none=True, metadata={"description": "code"})
-    superseded_by = fields.String(allow_none=True, metadata={"description": "code"})
-    revoked_on = fields.Date(allow_none=True)
-    revocation_reason = fields.String(allow_none=True)
-    verification_url = fields.String()
 
 
 def _state(document: IssuedDocument) -> dict:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import request
 
 from certificates.verification import services
@@ -41,7 +43,7 @@ def answer(v: services.Verification) -> dict:
             "illustrative": v.framework.illustrative,
             "qualification": p,
         },
-        "issuer": v.issuer.__dict__,
+        "issuer": asdict(v.issuer),
         "issued_on": v.issued_on,
         "sha256": v.sha256,
         "superseded_by": _link(v.superseded_by),

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-
-class _Value(fields.Field):
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else getattr(value, "value", value)
+from certificates.schemas import EnumValue
 
 
 class CompetenceSchema(Schema):
@@ -49,10 +46,10 @@ class DocumentLinkSchema(Schema):
 
 class VerificationSchema(Schema):
     code = fields.String()
-    kind = _Value()
+    kind = EnumValue()
     kind_label = fields.String()
     description = fields.String()
-    status = _Value(metadata={"description": "valid, revoked or superseded"})
+    status = EnumValue(metadata={"description": "valid, revoked or superseded"})
     holder = fields.String()
     competences = fields.List(fields.Nested(CompetenceSchema))
     framework = fields.Nested(FrameworkRefSchema)
@@ -69,3 +66,29 @@ class VerificationSchema(Schema):
 class FileCheckSchema(Schema):
     matches = fields.Boolean()
     sha256 = fields.String(metadata={"description": "SHA-256 of the uploaded file"})
+
+
+# --- revocation and reissue (coordinators) -------------------------------------------------
+
+
+class RevokeInSchema(Schema):
+    reason = fields.String(required=True)
+
+
+class ReissueInSchema(Schema):
+    note = fields.String(required=True)
+
+
+class DocumentStateSchema(Schema):
+    id = fields.Integer()
+    kind = EnumValue()
+    code = fields.String()
+    status = EnumValue(metadata={"description": "valid, revoked or superseded"})
+    issued_on = fields.Date()
+    sha256 = fields.String()
+    dossier_id = fields.Integer()
+    supersedes = fields.String(allow_none=True, metadata={"description": "code"})
+    superseded_by = fields.String(allow_none=True, metadata={"description": "code"})
+    revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
+    verification_url = fields.String()
