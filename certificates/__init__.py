@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     from certificates import models as _models  # noqa: F401 - tables in metadata
     from certificates import permissions
     from certificates import views as _views  # noqa: F401 - routes on bp
-    from certificates.demo import load_demo
+    from certificates.demo import load_demo, load_issued_demo
     from certificates.navigation import register
     from lms.navigation import add_demo_step
     from lms.permissions import expose
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     expose(app, permissions)
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
+    add_demo_step(app, load_issued_demo, order=45)  # issue 9: issued documents
     register(app)
     # --- verification and revocation (verify) ---
     from certificates.verification import api as _verification_api  # noqa: F401

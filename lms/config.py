@@ -291,7 +291,7 @@ Config.ISSUER_NAME = Config.TRAINING_BODY_NAME
 Config.ISSUER_ACCREDITATION = Config.TRAINING_BODY_ACCREDITATION
 Config.ISSUER_ADDRESS = "Via dell'Esempio 1, 20100 Milano (MI) (indirizzo dimostrativo)"
 Config.ISSUER_URL = "https://ente.example"
-Config.PDF_TIMEOUT_SECONDS = 30
+Config.PDF_TIMEOUT_SECONDS = 60
 Config.PDF_MEMORY_MB = 1024
 ENV_SETTINGS.update(
     {

@@ -23,7 +23,7 @@ FONT_FACES = {
     ("bold", "normal"): "titillium-web-v10-latin-ext_latin-700.ttf",
     ("normal", "italic"): "titillium-web-v10-latin-ext_latin-italic.ttf",
 }
-DEFAULT_TIMEOUT_SECONDS = 30
+DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MEMORY_MB = 1024
 
 _CONTEXT_LOCK = threading.Lock()
@@ -94,9 +94,19 @@ def _convert(html: str, roots: list[Path]) -> bytes:
     return out.getvalue()
 
 
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (Linux), 0 when unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _worker(conn, html: str, roots: list[str], memory_mb: int) -> None:
     """Entry point of the rendering process: limit memory, convert, send bytes or an error."""
-    limit = memory_mb * 1024 * 1024
+    # The process starts as a copy of the warm server: the limit is what it may add to that.
+    limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         data = _convert(html, [Path(r) for r in roots])
@@ -115,8 +125,9 @@ def _context():
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
-            # Only what rendering needs is loaded in the server (never the caller's __main__).
-            ctx.set_forkserver_preload(["lms.pdf", "xhtml2pdf.pisa"])
+            # Only what rendering needs is loaded in the server (never the caller's __main__),
+            # warmed up once (lms.pdf_worker) so that each forked render starts warm.
+            ctx.set_forkserver_preload(["lms.pdf", "xhtml2pdf.pisa", "lms.pdf_worker"])
             _CONTEXT = ctx
         return _CONTEXT
 

@@ -133,12 +133,16 @@ def _blocks(dossier: Dossier, evidence: list[dict]) -> list[CompetenceBlock]:
             target = blocks[i.competence_id]
             (target.abilities if i.kind == ItemKind.ABILITY else target.knowledge).append(i)
     for doc in evidence:
-        seen = set()
+        notes: dict[int, list[str]] = {}
         for link in doc["links"]:
             comp = owner.get(link["item_id"])
-            if comp is not None and comp not in seen:
-                seen.add(comp)
-                blocks[comp].evidence.append(doc)
+            if comp is not None:
+                notes.setdefault(comp, [])
+                if link["note"]:
+                    notes[comp].append(link["note"])
+        for comp, its_notes in notes.items():
+            # a copy: the snapshot's content is never changed, even in memory
+            blocks[comp].evidence.append({**doc, "notes": its_notes})
     return list(blocks.values())
 
 
@@ -161,11 +165,12 @@ def _pathway(dossier: Dossier, now: dt.datetime) -> Pathway | None:
     summary = attendance_summary(enrolment, now) if enrolment is not None else None
     per_module: dict[int, int] = defaultdict(int)
     if summary is not None:
-        lesson_module = dict(
-            db.session.execute(
+        lesson_module = {
+            lesson_id: module_id
+            for lesson_id, module_id in db.session.execute(
                 select(Lesson.id, Lesson.module_id).where(Lesson.course_id == course.id)
             )
-        )
+        }
         for lesson_id, (_status, minutes) in summary.cells.items():
             per_module[lesson_module.get(lesson_id)] += minutes
     rows = [

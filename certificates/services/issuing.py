@@ -14,6 +14,7 @@ import datetime as dt
 import importlib.util
 import uuid
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -57,8 +58,13 @@ class RenderFailed(Conflict):
 
 
 def verification_url(code: str) -> str:
-    """The public verification page of a code, on the configured base URL."""
+    """The public verification page of a code, on the configured base URL (LMS_BASE_URL)."""
     return f"{base_url()}/verify/{code}"
+
+
+def can_print_verification() -> bool:
+    """Documents print their verification address: without LMS_BASE_URL nothing is issued."""
+    return bool(current_app.config.get("BASE_URL"))
 
 
 def finalise_pdf(
@@ -95,6 +101,12 @@ def issue_document(
         require_state(dossier, *allowed)
     if supersedes is not None and supersedes.dossier_id != dossier.id:
         raise Conflict(_("A document can only be replaced by one of the same dossier."))
+    if not can_print_verification():
+        raise Conflict(
+            _(
+                "LMS_BASE_URL is not set: the verification address cannot be printed, so nothing is issued."
+            )
+        )
     code = new_code()
     issued_on = local_date(now)
     context = build_context(dossier, kind.value, code, issued_on, verification_url(code), now)

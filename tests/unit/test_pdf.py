@@ -50,8 +50,10 @@ def test_a_pathological_document_is_stopped_by_the_time_limit(app):
 
 
 def test_a_document_over_the_memory_limit_is_refused(app):
-    with app.test_request_context(), pytest.raises(PdfError):
-        render_pdf("<html><body><p>poca memoria</p></body></html>", memory_mb=40)
+    # Fifty thousand paragraphs need far more than 10 MB more than the warm worker holds.
+    html = "<html><body>" + "<p>memoria</p>" * 50_000 + "</body></html>"
+    with app.test_request_context(), pytest.raises(PdfError, match="memory"):
+        render_pdf(html, memory_mb=10)
 
 
 def test_remote_and_local_resources_are_refused_in_the_worker(app):
