@@ -11,7 +11,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _demo_documents(app) -> dict:
-    """The demo's certificates: corsista10's reissued one (and the one it replaced), corsista9's
+    """The demo's certificates: corsista11's reissued one (and the one it replaced), corsista4's
     revoked one; with the bytes of the valid one."""
     from sqlalchemy import select
 
@@ -33,8 +33,8 @@ def _demo_documents(app) -> dict:
                 .order_by(IssuedDocument.id)
             ).all()
 
-        old, new = certificates("corsista10@demo.example")
-        (revoked,) = certificates("corsista9@demo.example")
+        old, new = certificates("corsista11@demo.example")
+        (revoked,) = certificates("corsista4@demo.example")
         return {
             "old": old.code,
             "new": new.code,

@@ -1,4 +1,4 @@
-"""The demo of revocation and reissue: corsista9's certificate revoked, corsista10's reissued."""
+"""The demo of revocation and reissue: corsista4's certificate revoked, corsista11's reissued."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ def _certificates(email):
 def test_the_demo_has_a_revoked_and_a_reissued_certificate(app):
     output = _run_demo(app)
     db.session.remove()
-    (revoked,) = _certificates("corsista9@demo.example")
+    (revoked,) = _certificates("corsista4@demo.example")
     assert document_status(revoked) == DocumentStatus.REVOKED
     assert db.session.get(Dossier, revoked.dossier_id).state == DossierState.REVOKED
-    old, new = _certificates("corsista10@demo.example")
+    old, new = _certificates("corsista11@demo.example")
     assert document_status(old) == DocumentStatus.SUPERSEDED
     assert document_status(new) == DocumentStatus.VALID and new.supersedes_id == old.id
     assert new.correction_note
