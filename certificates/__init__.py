@@ -37,3 +37,8 @@ def init_app(app: Flask) -> None:
     from certificates.demo_documents import load_demo_documents
 
     add_demo_step(app, load_demo_documents, order=47)  # after the issuing demo step (issue)
+    # --- credentials (creds) ---
+    from certificates.credentials import init_app as init_credentials
+
+    init_credentials(app)
+    # --- end credentials (creds) ---

@@ -177,3 +177,20 @@ def can_revoke_document(user, document) -> bool:
 def can_reissue_document(user, document) -> bool:
     """Coordinators and admins reissue a document after a correction."""
     return is_staff(user)
+
+
+# --- credentials (creds) ---
+def can_issue_credentials(user, dossier: Dossier) -> bool:
+    """Open Badges credentials come with a dossier's certificate, issued by the staff who
+    issue it (the system account of the CLI and of background jobs included)."""
+    return is_staff(user)
+
+
+def can_view_credentials(user, document) -> bool:
+    """The holder downloads their credentials; staff see them too."""
+    if not user.is_authenticated:
+        return False
+    return document.holder_id == user.id or is_staff(user)
+
+
+# --- end credentials (creds) ---

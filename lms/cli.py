@@ -116,7 +116,13 @@ def init_app(app: Flask) -> None:
     from lms.standards.exchange.cli import standards_group
 
     lms_cli.add_command(standards_group)
+    # --- keys (creds) ---
+    from lms.keys.cli import demo_keys, keys_group
+
+    lms_cli.add_command(keys_group)
+    # --- end keys (creds) ---
     app.cli.add_command(lms_cli)
     from lms.navigation import add_demo_step
 
     add_demo_step(app, load_platform, order=10)
+    add_demo_step(app, demo_keys, order=5)  # creds: before anything is issued

@@ -311,3 +311,17 @@ Config.RATELIMIT_VERIFY = "30 per minute"
 Config.VERIFY_MAX_BYTES = 20 * 1024 * 1024
 ENV_SETTINGS["RATELIMIT_VERIFY"] = str
 ENV_SETTINGS["VERIFY_MAX_BYTES"] = int
+
+# --- keys and signing (creds) ---
+# KEYS_DIR: the training body's key files (default <instance>/keys, see lms.keys);
+# SIGNING_CERT / SIGNING_KEY / SIGNING_KEY_PASSWORD: a real PDF signing certificate (PEM) and
+# its key instead of the self-signed one. Read with app.config.get(...): unset means default.
+ENV_SETTINGS.update(
+    {
+        "KEYS_DIR": str,
+        "SIGNING_CERT": str,
+        "SIGNING_KEY": str,
+        "SIGNING_KEY_PASSWORD": str,
+    }
+)
+# --- end keys and signing (creds) ---

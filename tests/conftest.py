@@ -180,3 +180,26 @@ def login_as(client):
         return client
 
     return _login
+
+
+# --- keys (creds) ---
+@pytest.fixture(scope="session", autouse=True)
+def test_keys_dir(tmp_path_factory):
+    """The training body's keys for the whole run, in a temporary KEYS_DIR (never the
+    instance folder): every test app reads LMS_KEYS_DIR; a test may set KEYS_DIR itself."""
+    from types import SimpleNamespace
+
+    from lms.keys import create_keys
+
+    folder = tmp_path_factory.mktemp("keys") / "keys"
+    create_keys(SimpleNamespace(config={"KEYS_DIR": str(folder)}, instance_path="", extensions={}))
+    previous = os.environ.get("LMS_KEYS_DIR")
+    os.environ["LMS_KEYS_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("LMS_KEYS_DIR", None)
+    else:
+        os.environ["LMS_KEYS_DIR"] = previous
+
+
+# --- end keys (creds) ---

@@ -19,16 +19,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from certificates.codes import ALPHABET, CodeError, normalise
+from certificates.credentials.services import certified_competences
 from certificates.models import (
     DOCUMENT_STATUS_LABELS,
-    DecisionOutcome,
     DocumentKind,
     DocumentRevocation,
     DocumentStatus,
     Dossier,
     IssuedDocument,
 )
-from certificates.services.decisions import competence_statuses
 from certificates.services.documents import document_status
 from lms.accounts.models import User
 from lms.db import db
@@ -182,22 +181,6 @@ def canonical(typed: str) -> str:
 def find_document(code: str) -> IssuedDocument | None:
     """The document with this (canonical) code: one query on the unique index."""
     return db.session.scalar(select(IssuedDocument).where(IssuedDocument.code == code))
-
-
-def certified_competences(dossier: Dossier) -> list[FrameworkItem]:
-    """The competences both experts signed as validated, in framework order."""
-    validated = [
-        s.competence_id
-        for s in competence_statuses(dossier)
-        if s.outcome == DecisionOutcome.VALIDATED
-    ]
-    if not validated:
-        return []
-    items = {
-        i.id: i
-        for i in db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(validated)))
-    }
-    return [items[i] for i in validated if i in items]
 
 
 def verification_of(document: IssuedDocument) -> Verification:

@@ -304,6 +304,11 @@ def build_world(make) -> World:
     w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
     w.kinds.update(issued_document_kinds(make, w.kinds))  # issue
     w.kinds.update(document_kinds(make, trainee))  # verification and revocation (verify)
+    # --- credentials (creds) ---
+    from tests.access.build_credentials import credential_kinds
+
+    w.kinds.update(credential_kinds(make, trainee, classmate))
+    # --- end credentials (creds) ---
 
     # --- fresh objects for the calls that destroy theirs ---------------------------------
     n = iter(range(1, 10**6))

@@ -321,3 +321,22 @@ TABLE: dict[str, Entry] = {
     "api.documents_revoke": rule("POST", "issued_document", **STAFF),
     "api.documents_reissue": rule("POST", "issued_document", **STAFF),
 }
+
+
+# --- credentials (creds) ---
+# The issuer profile, its public key and the revocation lists are public (any verifier reads
+# them); a certificate's credentials are its holder's, and staff see them.
+CREDENTIAL_VIEWERS = {**STAFF, "trainee": "own"}
+TABLE.update(
+    {
+        "credentials.issuer": rule("GET", public=True),
+        "credentials.jwks": rule("GET", public=True),
+        "credentials.status_list": rule("GET", "status_list", public=True),
+        "credentials.document_credentials": rule(
+            "GET", "credential_document", **CREDENTIAL_VIEWERS
+        ),
+        "credentials.credential_download": rule("GET", "credential", **CREDENTIAL_VIEWERS),
+        "api.documents_credentials": rule("GET", "credential_document", **CREDENTIAL_VIEWERS),
+    }
+)
+# --- end credentials (creds) ---

@@ -14,6 +14,7 @@ from certificates.models import (
     DocumentStatus,
     Dossier,
     DossierState,
+    IssuedCredential,
 )
 from certificates.services import revocation
 from lms.accounts.models import Role, User
@@ -134,3 +135,30 @@ def test_a_decided_dossier_is_not_moved(app, make):
     doc = make.issued_document()
     revocation.revoke(make.coordinator(), doc, reason=REASON, now=NOW)
     assert db.session.get(Dossier, doc.dossier_id).state == DossierState.DECIDED
+
+
+def test_the_credentials_status_follows_revocation_and_reissue(app, make):
+    from certificates.credentials.publishing import revoked_positions
+    from certificates.credentials.services import certified_competences, issue_credentials
+
+    coordinator = make.coordinator()
+    docs = []
+    for _ in range(2):
+        doc = make.issued_document()
+        dossier = db.session.get(Dossier, doc.dossier_id)
+        issue_credentials(coordinator, doc, certified_competences(dossier), now=NOW)
+        docs.append(doc)
+    db.session.commit()
+    indexes = {
+        d.id: set(
+            db.session.scalars(
+                select(IssuedCredential.status_index).where(IssuedCredential.document_id == d.id)
+            )
+        )
+        for d in docs
+    }
+    assert revoked_positions(1) == []
+    revocation.revoke(coordinator, docs[0], reason=REASON, now=NOW)
+    assert set(revoked_positions(1)) == indexes[docs[0].id]
+    make.issued_document(db.session.get(Dossier, docs[1].dossier_id), supersedes=docs[1])
+    assert set(revoked_positions(1)) == indexes[docs[0].id] | indexes[docs[1].id]

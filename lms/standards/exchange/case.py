@@ -110,3 +110,12 @@ def export_case(actor: User, framework: Framework) -> dict:
             }
         )
     return {"CFDocument": document, "CFItems": cf_items, "CFAssociations": associations}
+
+
+# --- credentials (creds) ---
+def cf_item_uri(identifier: str) -> str:
+    """The CASE URI of a framework item (its uuid), as the CASE export publishes it."""
+    return _uri("CFItems", identifier)
+
+
+# --- end credentials (creds) ---
