@@ -136,8 +136,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser context (Italian) and tab; fails if a page escaped the axe check."""
+def page(live_server, browser, request):
+    """A fresh browser context (Italian) and tab; fails if a page escaped the axe check.
+
+    The live server (and its demo) comes first: Playwright's sync API runs an event loop in
+    this thread, and the demo's PDF signing (pyHanko) calls asyncio.run()."""
     live_server.take_errors()
     pg = new_page(browser, live_server)
     yield pg
