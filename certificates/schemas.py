@@ -225,6 +225,7 @@ class DocumentSchema(Schema):
     download_url = fields.String(metadata={"description": "The PDF from the API"})
     page_url = fields.String(metadata={"description": "The PDF from the holder's page"})
     verification_url = fields.String()
+    credentials_url = fields.String(allow_none=True, metadata={"description": "Open Badges 3.0"})
 
 
 class IssueInSchema(Schema):

@@ -35,6 +35,9 @@ def _row(doc: IssuedDocument, status) -> dict:
         "download_url": url_for("api.documents_pdf", document_id=doc.id),
         "page_url": url_for("certificates.document_pdf", document_id=doc.id),
         "verification_url": issuing.verification_url(doc.code),
+        "credentials_url": url_for("api.documents_credentials", document_id=doc.id)
+        if doc.kind in issuing.CERTIFICATE_KINDS
+        else None,
     }
 
 

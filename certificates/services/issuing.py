@@ -11,7 +11,6 @@ caller commits, and the dossier stays decided.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import uuid
 
 from flask import current_app
@@ -19,6 +18,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from certificates.codes import new_code
+from certificates.credentials.services import (
+    PreparedCredential,
+    embedded_files,
+    prepare_credentials,
+    store_credentials,
+)
 from certificates.models import (
     DocumentKind,
     Dossier,
@@ -31,6 +36,7 @@ from certificates.services.common import require_on, require_state
 from certificates.services.decisions import competence_statuses
 from certificates.services.snapshots import latest_snapshot
 from certificates.services.transitions import _move
+from certificates.signing import embed_files, sign_pdf
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.db import db
@@ -38,6 +44,7 @@ from lms.errors import AlreadyIssued, Conflict
 from lms.files.services import store_generated
 from lms.mail.services import base_url
 from lms.pdf import PdfError
+from lms.standards.models import FrameworkItem
 from lms.timezone import local_date
 
 CERTIFICATE_KINDS = (DocumentKind.CERTIFICATE, DocumentKind.VALIDATION)
@@ -68,16 +75,25 @@ def can_print_verification() -> bool:
 
 
 def finalise_pdf(
-    actor: User, document: IssuedDocument, pdf: bytes, competence_ids: list[int], now: dt.datetime
-) -> bytes:
-    """The seam between rendering and storing: the Open Badges credentials of a certificate are
-    embedded and the PDF is signed (PAdES) by the training body when the signing module
-    (certificates.signing, "creds") is installed; otherwise the rendered bytes go unchanged."""
-    if importlib.util.find_spec("certificates.signing") is None:
-        return pdf
-    from certificates import signing
-
-    return signing.sign_pdf(pdf, now=now)
+    actor: User,
+    dossier: Dossier,
+    kind: DocumentKind,
+    code: str,
+    pdf: bytes,
+    competences: list[FrameworkItem],
+    now: dt.datetime,
+) -> tuple[bytes, list[PreparedCredential]]:
+    """The bytes to store: a certificate carries one signed Open Badges credential per
+    certified competence as embedded files; every document is then signed by the training
+    body (PAdES), so the signature covers the credentials. The prepared credentials are
+    written once the document row exists (store_credentials)."""
+    prepared: list[PreparedCredential] = []
+    if kind in CERTIFICATE_KINDS:
+        prepared = prepare_credentials(
+            actor, dossier, kind=kind, code=code, competences=competences, now=now
+        )
+        pdf = embed_files(pdf, embedded_files(prepared))
+    return sign_pdf(pdf, now=now), prepared
 
 
 def issue_document(
@@ -110,8 +126,8 @@ def issue_document(
     code = new_code()
     issued_on = local_date(now)
     context = build_context(dossier, kind.value, code, issued_on, verification_url(code), now)
-    competence_ids = [b.item.id for b in context.validated] if kind in CERTIFICATE_KINDS else []
-    if kind in CERTIFICATE_KINDS and not competence_ids:
+    competences = [b.item for b in context.validated] if kind in CERTIFICATE_KINDS else []
+    if kind in CERTIFICATE_KINDS and not competences:
         raise Conflict(_("No competence was validated: there is nothing to certify."))
     try:
         pdf = render_document(kind, context)
@@ -133,7 +149,7 @@ def issue_document(
         issue_batch=batch or uuid.uuid4().hex,
         correction_note=correction_note or "",
     )
-    pdf = finalise_pdf(actor, doc, pdf, competence_ids, now)
+    pdf, prepared = finalise_pdf(actor, dossier, kind, code, pdf, competences, now)
     stored = store_generated(actor, f"{FILE_NAMES[kind]}-{code}.pdf", pdf)
     doc.file_id = stored.id
     doc.sha256 = stored.sha256
@@ -156,6 +172,8 @@ def issue_document(
         },
         correction_note or None,
     )
+    if prepared:
+        store_credentials(actor, doc, prepared, now=now)
     return doc
 
 

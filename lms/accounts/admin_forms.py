@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     Form,
     HiddenField,
@@ -14,7 +15,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from lms.accounts.labels import role_label
 from lms.accounts.models import Role
@@ -71,6 +72,15 @@ class UserEditForm(UserForm):
     active = BooleanField(
         _l("Active account"),
         description=_l("A deactivated person cannot log in; their data is kept."),
+    )
+    # The holder's data a certificate prints (D.Lgs. 13/2013 art. 6), where given.
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    birth_place = StringField(_l("Place of birth"), validators=[Optional(), Length(max=120)])
+    tax_code = StringField(
+        _l("Tax code"),
+        validators=[Optional(), Length(max=16)],
+        description=_l("Printed on certificates, where given."),
+        render_kw={"autocomplete": "off"},
     )
 
 

@@ -31,6 +31,7 @@ from lms.accounts.permissions import (
     can_manage_users,
     can_view_user,
 )
+from lms.accounts.services.users import set_holder_data
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
 from lms.organisations.models import Organisation
@@ -156,6 +157,9 @@ def edit(user_id: int):
         form.organisation_id.data = user.organisation_id
         form.locale.data = user.locale
         form.active.data = user.active
+        form.birth_date.data = user.birth_date
+        form.birth_place.data = user.birth_place
+        form.tax_code.data = user.tax_code
     elif form.validate_on_submit():
         try:
             services.update_user(
@@ -167,6 +171,13 @@ def edit(user_id: int):
                 locale=form.locale.data,
                 organisation_id=form.organisation_id.data,
                 active=form.active.data,
+            )
+            set_holder_data(
+                acting_user(),
+                user,
+                birth_date=form.birth_date.data,
+                birth_place=form.birth_place.data,
+                tax_code=form.tax_code.data,
             )
         except (ValidationFailed, Conflict) as err:
             db.session.rollback()

@@ -16,14 +16,14 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("birth_date", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("birth_place", sa.String(length=120), nullable=True))
-        batch_op.add_column(sa.Column("tax_code", sa.String(length=16), nullable=True))
+    # Plain ADD/DROP COLUMN (SQLite 3.35+ too): a batch copy of "users" would lose its
+    # expression indexes.
+    op.add_column("users", sa.Column("birth_date", sa.Date(), nullable=True))
+    op.add_column("users", sa.Column("birth_place", sa.String(length=120), nullable=True))
+    op.add_column("users", sa.Column("tax_code", sa.String(length=16), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("tax_code")
-        batch_op.drop_column("birth_place")
-        batch_op.drop_column("birth_date")
+    op.drop_column("users", "tax_code")
+    op.drop_column("users", "birth_place")
+    op.drop_column("users", "birth_date")

@@ -182,3 +182,30 @@ def test_hostile_evidence_fetches_nothing_and_shows_as_text(app, make, counting_
     for snippet in ("spia.png", "file:///etc/passwd", "<b>grassetto</b>"):
         assert snippet in text
     assert _Counter.hits == []
+
+
+def test_the_certificate_is_signed_and_carries_its_credentials(app, make, tmp_path):
+    from certificates.models import IssuedCredential
+    from lms.keys import pdf_signing_material
+    from tests.unit.test_certificates_signing import _status
+
+    d = make.dossier(state=DossierState.DECIDED)
+    docs = issuing.issue_dossier(
+        make.coordinator(), d, certificate_kind=DocumentKind.CERTIFICATE, now=NOW
+    )
+    db.session.commit()
+    cert = docs[0]
+    data = read_bytes(cert.file)
+    path = tmp_path / "certificato.pdf"
+    path.write_bytes(data)
+    listed = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, check=True)
+    names = listed.stdout.decode()
+    creds = db.session.scalars(
+        select(IssuedCredential).where(IssuedCredential.document_id == cert.id)
+    ).all()
+    assert len(creds) == len(target_competence_ids(d))
+    assert names.count(".jwt") == len(creds)
+    moment = pdf_signing_material(app).certificate.not_valid_before_utc + dt.timedelta(days=3)
+    for doc in docs:
+        _signature, status = _status(app, read_bytes(doc.file), moment)
+        assert status.intact and status.valid

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -253,3 +255,36 @@ class ImportReport:
     @property
     def bad_rows(self) -> list[ImportRow]:
         return [r for r in self.rows if r.errors]
+
+
+# --- the holder's data printed on certificates (issue) ---
+TAX_CODE = re.compile(r"^[A-Z0-9]{16}$")
+
+
+def set_holder_data(
+    actor: User,
+    user: User,
+    *,
+    birth_date: dt.date | None,
+    birth_place: str | None,
+    tax_code: str | None,
+) -> User:
+    """Date and place of birth and tax code (codice fiscale), each optional, audited."""
+    require_actor(actor)
+    require(can_edit_user(actor, user))
+    fields = ["birth_date", "birth_place", "tax_code"]
+    before = snapshot(user, fields)
+    place = (birth_place or "").strip() or None
+    code = (tax_code or "").strip().upper() or None
+    if place is not None and len(place) > 120:
+        msg = _("The place of birth is at most 120 characters.")
+        raise ValidationFailed(msg, {"birth_place": [msg]})
+    if code is not None and not TAX_CODE.match(code):
+        msg = _("The tax code has 16 letters and digits.")
+        raise ValidationFailed(msg, {"tax_code": [msg]})
+    user.birth_date, user.birth_place, user.tax_code = birth_date, place, code
+    db.session.flush()
+    b, a = changed(before, snapshot(user, fields))
+    if a:
+        record(actor, "user.holder_data", "user", user.id, b, a)
+    return user
