@@ -32,6 +32,14 @@ def init_app(app: Flask) -> None:
     from certificates import standards_usages  # what points at framework items
 
     standards_usages.register(app)
+    # --- verification and revocation (verify) ---
+    from certificates.verification import api as _verification_api  # noqa: F401
+    from certificates.verification.views import bp as verification_bp
+
+    app.register_blueprint(verification_bp)
+    from certificates.demo_documents import load_demo_documents
+
+    add_demo_step(app, load_demo_documents, order=47)  # after the issuing demo step (issue)
     # --- credentials (creds) ---
     from certificates.credentials import init_app as init_credentials
 

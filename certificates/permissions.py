@@ -164,6 +164,21 @@ def sees_my_documents(user) -> bool:
     return is_trainee(user)
 
 
+# --- verification and revocation (verify) ---
+# Anyone may verify a document by its code (the public pages say only what the document
+# certifies); revoking and reissuing an issued document is the coordinators' (and admins') work.
+
+
+def can_revoke_document(user, document) -> bool:
+    """Coordinators and admins revoke an issued document (with a reason)."""
+    return is_staff(user)
+
+
+def can_reissue_document(user, document) -> bool:
+    """Coordinators and admins reissue a document after a correction."""
+    return is_staff(user)
+
+
 # --- credentials (creds) ---
 def can_issue_credentials(user, dossier: Dossier) -> bool:
     """Open Badges credentials come with a dossier's certificate, issued by the staff who

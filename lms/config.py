@@ -354,6 +354,13 @@ ENV_SETTINGS.update(
     }
 )
 
+# --- verification and revocation (verify) ---
+# The public verification pages and API (/verify, /api/v1/verify): per address, pages and API
+# together; an uploaded PDF to compare is at most VERIFY_MAX_BYTES (hashed, never stored).
+Config.RATELIMIT_VERIFY = "30 per minute"
+Config.VERIFY_MAX_BYTES = 20 * 1024 * 1024
+ENV_SETTINGS["RATELIMIT_VERIFY"] = str
+ENV_SETTINGS["VERIFY_MAX_BYTES"] = int
 
 # --- keys and signing (creds) ---
 # KEYS_DIR: the training body's key files (default <instance>/keys, see lms.keys);

@@ -2,4 +2,4 @@
 routes on lms's api blueprint (frameworks.py, dossiers.py). Same rules as the pages: scoped
 loaders (404), the services check again with the acting user, schemas in and out."""
 
-from certificates.api import documents, dossiers, frameworks  # noqa: F401
+from certificates.api import documents, dossiers, frameworks, revocation  # noqa: F401

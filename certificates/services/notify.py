@@ -81,3 +81,43 @@ def after_transition(actor: User, dossier: Dossier, target: DossierState) -> Non
             link_endpoint=DOCUMENTS_ENDPOINT,
             link_args={},
         )
+
+
+# --- verification and revocation (verify) ---
+# The holder is told when one of their issued documents is revoked or reissued; the link is
+# the document's public verification page (what anyone checking it sees).
+VERIFY_ENDPOINT = "verification.document"
+
+
+def after_revocation(actor: User, document, reason: str) -> None:
+    """Tell the holder that their document was revoked, and why (add and flush only)."""
+    holder = db.session.get(User, document.holder_id)
+    if holder is None or holder.id == actor.id:
+        return
+    notify_in_app(
+        holder,
+        "document.revoked",
+        _l("Your document %(code)s was revoked", code=document.code),
+        _l("Reason: %(reason)s", reason=reason[:1500]),
+        link_endpoint=VERIFY_ENDPOINT,
+        link_args={"code": document.code},
+    )
+
+
+def after_reissue(actor: User, old, new) -> None:
+    """Tell the holder that a corrected document replaces the old one (add and flush only)."""
+    holder = db.session.get(User, new.holder_id)
+    if holder is None or holder.id == actor.id:
+        return
+    notify_in_app(
+        holder,
+        "document.reissued",
+        _l("Your document was reissued with the code %(code)s", code=new.code),
+        _l(
+            "It replaces the document %(old)s, which is no longer valid. Correction: %(note)s",
+            old=old.code,
+            note=new.correction_note[:1500],
+        ),
+        link_endpoint=VERIFY_ENDPOINT,
+        link_args={"code": new.code},
+    )

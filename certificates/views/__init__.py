@@ -1,3 +1,3 @@
 """HTML pages of the certificates package; importing this module registers the routes on bp."""
 
-from certificates.views import assessment, documents, dossiers, evidence  # noqa: F401
+from certificates.views import assessment, documents, dossiers, evidence, revocation  # noqa: F401

@@ -15,6 +15,7 @@ from lms.db import db, utcnow
 from tests.access.build_certificates import dossier_kinds, issued_document_kinds
 from tests.access.build_jobs import job_kinds
 from tests.access.build_standards import standards_kinds
+from tests.access.build_verification import document_kinds  # verification and revocation (verify)
 from tests.access.world import MISSING, PDF, Obj, Person, World, missing
 
 
@@ -333,6 +334,7 @@ def build_world(make) -> World:
     w.kinds.update(dossier_kinds(make, trainee, classmate, trainer, trainer2, assessor))
     w.kinds.update(job_kinds(w.users, outsider))
     w.kinds.update(issued_document_kinds(make, w.kinds))  # issue
+    w.kinds.update(document_kinds(make, trainee))  # verification and revocation (verify)
     # --- credentials (creds) ---
     from tests.access.build_credentials import credential_kinds
 

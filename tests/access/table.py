@@ -378,6 +378,17 @@ TABLE: dict[str, Entry] = {
     "api.documents_pdf": rule("GET", "issued_document", **STAFF, trainee="own"),
     "api.dossiers_issue": rule("POST", "dossier", **STAFF),
     "api.dossiers_transparency": rule("POST", "dossier", **STAFF, **DOSSIER_BUILDERS),
+    # --- verification and revocation (verify) ----------------------------------------------
+    # Anyone verifies a document by its code (the code is the key); an unknown or mistyped
+    # code is a plain 404. Coordinators and admins revoke and reissue.
+    "verification.verify": rule("GET", public=True),
+    "verification.document": rule("GET POST", "document_code", public=True),
+    "api.verify_get": rule("GET", "document_code", public=True),
+    "api.verify_file": rule("POST", "document_code", public=True),
+    "certificates.revoke_document": rule("GET POST", "issued_document", **STAFF),
+    "certificates.reissue_document": rule("GET POST", "issued_document", **STAFF),
+    "api.documents_revoke": rule("POST", "issued_document", **STAFF),
+    "api.documents_reissue": rule("POST", "issued_document", **STAFF),
 }
 
 

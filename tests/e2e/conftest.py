@@ -86,14 +86,16 @@ def live_server(tmp_path_factory):
     app = create_app(live_config(database_url, tmp))
     errors = _ErrorCollector()
     app.logger.addHandler(errors)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    # Links in e-mails and in issued documents (verification URLs, QR codes), from the demo on.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     result = app.test_cli_runner().invoke(args=["lms", "demo"])
     if result.exit_code != 0:
+        server.server_close()
         raise RuntimeError(f"flask lms demo failed:\n{result.output}") from result.exception
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in e-mails
     try:
         yield LiveServer(
             url=f"http://127.0.0.1:{server.server_port}",
@@ -134,8 +136,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser context (Italian) and tab; fails if a page escaped the axe check."""
+def page(live_server, browser, request):
+    """A fresh browser context (Italian) and tab; fails if a page escaped the axe check.
+
+    The live server (and its demo) comes first: Playwright's sync API runs an event loop in
+    this thread, and the demo's PDF signing (pyHanko) calls asyncio.run()."""
     live_server.take_errors()
     pg = new_page(browser, live_server)
     yield pg
