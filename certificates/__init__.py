@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     expose(app, permissions)
+    from certificates.services import batch_issuing
+
+    batch_issuing.register(app)  # the background job that issues a course's dossiers
     add_demo_step(app, load_demo, order=40)  # after courses (20) and assessments (30)
     add_demo_step(app, load_issued_demo, order=45)  # issue 9: issued documents
     register(app)

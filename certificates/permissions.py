@@ -194,3 +194,16 @@ def can_view_credentials(user, document) -> bool:
 
 
 # --- end credentials (creds) ---
+
+
+# --- issuing a course's decided dossiers in the background (lead) ---
+
+
+def can_issue_course_dossiers(user) -> bool:
+    """Coordinators (and admins) issue every decided dossier of a course in one action."""
+    return is_staff(user)
+
+
+def can_follow_issuing_job(user, job) -> bool:
+    """Any coordinator may follow (and so take over) a batch of issuing."""
+    return is_staff(user)

@@ -7,19 +7,25 @@ from __future__ import annotations
 from flask import url_for
 
 from certificates.models import DocumentKind, IssuedDocument
-from certificates.permissions import can_issue_dossier, can_list_documents
+from certificates.permissions import (
+    can_issue_course_dossiers,
+    can_issue_dossier,
+    can_list_documents,
+)
 from certificates.schemas import DocumentSchema, IssueInSchema
+from certificates.services import batch_issuing, issuing
 from certificates.services import documents as services
-from certificates.services import issuing
 from certificates.views.common import dossier_or_404
 from certificates.views.documents import document_or_404
+from courses.models import Course
 from lms.api import blueprint as api
 from lms.api.io import endpoint
 from lms.db import db, utcnow
 from lms.files.http import send_stored
+from lms.jobs.api import JobSchema
 from lms.permissions import require
 from lms.security import allowed_if, login_required
-from lms.web import acting_user
+from lms.web import acting_user, get_or_404
 
 
 def _row(doc: IssuedDocument, status) -> dict:
@@ -91,3 +97,20 @@ def dossiers_transparency(dossier_id: int):
     doc = issuing.issue_transparency(acting_user(), d, now=utcnow())
     db.session.commit()
     return _rows([doc])[0]
+
+
+@api.post("/courses/<int:course_id>/issue")
+@allowed_if(can_issue_course_dossiers)
+@endpoint(
+    body=IssueInSchema,
+    response=JobSchema,
+    status=202,
+    summary="Issue every decided dossier of a course in the background (a job to follow)",
+)
+def courses_issue(course_id: int, data):
+    course = get_or_404(Course, course_id)
+    job = batch_issuing.start(
+        acting_user(), course, certificate_kind=DocumentKind(data["certificate_kind"])
+    )
+    db.session.commit()
+    return job

@@ -56,8 +56,11 @@ def worklist():
     rows = reads.worklist(me, state)
     waiting = [r for r in rows if r.waiting]
     missing = reads.missing_items(me, rows)
+    from certificates.services.batch_issuing import courses_waiting
+
     return render_template(
         "certificates/worklist.html",
+        to_issue=courses_waiting(me),
         rows=rows,
         waiting=waiting,
         missing=missing,

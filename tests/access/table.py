@@ -377,6 +377,8 @@ TABLE: dict[str, Entry] = {
     "api.documents_list": rule("GET", note="the list adapts to the user", **EVERYONE),
     "api.documents_pdf": rule("GET", "issued_document", **STAFF, trainee="own"),
     "api.dossiers_issue": rule("POST", "dossier", **STAFF),
+    "api.courses_issue": rule("POST", "course", note="a job for the decided dossiers", **STAFF),
+    "certificates.issue_course_dossiers": rule("GET POST", "course", **STAFF),
     "api.dossiers_transparency": rule("POST", "dossier", **STAFF, **DOSSIER_BUILDERS),
     # --- verification and revocation (verify) ----------------------------------------------
     # Anyone verifies a document by its code (the code is the key); an unknown or mistyped
