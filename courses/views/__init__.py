@@ -7,4 +7,5 @@ from courses.views import (  # noqa: F401
     lessons,
     registers,
     reports,
+    signing,
 )
