@@ -218,7 +218,7 @@ def load_demo() -> None:
         "Cambio di mansione: non può più frequentare",
         on=lessons[4].date + dt.timedelta(days=1),
     )
-    _attendance(course, lessons, enrolments, today)
+    _attendance(actor, course, lessons, enrolments, today)
     db.session.flush()
     _materials(actor, course)
 
@@ -295,7 +295,7 @@ def _materials(actor, course: Course) -> None:
     )
 
 
-def _attendance(course, lessons, enrolments, today) -> None:
+def _attendance(actor, course, lessons, enrolments, today) -> None:
     rnd = random.Random(2024)
     past = [s for s in lessons if s.date < today]
     for k, lesson in enumerate(past):
@@ -329,5 +329,9 @@ def _attendance(course, lessons, enrolments, today) -> None:
                 minutes, note = (length - 30 if late else length), ""
             rows.append(RowInput(e.id, status, minutes, note, 0))
         save_register(trainer, lesson, course, rows, now=lesson.ends_at)
-        if k < len(past) - 1:  # the most recent register is left for the trainer to sign
+        # The most recent register is left unsigned (it shows on the dashboards, with its age);
+        # the one before was signed by the coordinator on the trainer's behalf.
+        if k < len(past) - 2:
             sign_register(trainer, lesson, course, now=lesson.ends_at)
+        elif k == len(past) - 2:
+            sign_register(actor, lesson, course, now=lesson.ends_at + dt.timedelta(days=1))

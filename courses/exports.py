@@ -31,6 +31,7 @@ class Chunk:
 def register_pdf(lesson: Lesson, course: Course) -> bytes:
     """The printable attendance register of one lesson (registro presenze)."""
     rows = register_rows(lesson)
+    reg = get_register(lesson)
     chunks = [
         Chunk(i + 1, min(i + PDF_CHUNK, len(rows)), rows[i : i + PDF_CHUNK])
         for i in range(0, len(rows), PDF_CHUNK)
@@ -41,7 +42,9 @@ def register_pdf(lesson: Lesson, course: Course) -> bytes:
         course=course,
         module=db.session.get(Module, lesson.module_id),
         trainer=db.session.get(User, lesson.trainer_id),
-        register=get_register(lesson),
+        register=reg,
+        signer=db.session.get(User, reg.signed_by_id) if reg.signed_by_id else None,
+        on_behalf_of=db.session.get(User, reg.on_behalf_of_id) if reg.on_behalf_of_id else None,
         chunks=chunks,
         total=len(rows),
         labels=ATTENDANCE_LABELS,

@@ -12,6 +12,7 @@ from courses.permissions import (
     can_list_courses,
     can_manage_catalogue,
     can_view_my_courses,
+    can_view_unsigned_registers,
     is_staff,
 )
 from lms.accounts.permissions import is_referent, is_trainer
@@ -42,6 +43,12 @@ def _coordinator_context(user) -> dict:
         .limit(10)
     ).all()
     return {"courses": courses}
+
+
+def _unsigned_context(user) -> dict:
+    from courses.services.unsigned import unsigned_registers
+
+    return {"list": unsigned_registers(user), "all": is_staff(user)}
 
 
 def _referent_context(user) -> dict:
@@ -123,6 +130,15 @@ def register(app: Flask) -> None:
             is_trainer,
             _trainer_context,
             order=20,
+        ),
+    )
+    add_panel(
+        app,
+        Panel(
+            "courses/panels/unsigned.html",
+            can_view_unsigned_registers,
+            _unsigned_context,
+            order=19,
         ),
     )
     add_panel(

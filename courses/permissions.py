@@ -198,6 +198,19 @@ def can_take_register(user, lesson: Lesson) -> bool:
     return is_staff(user) or _teaches(user, lesson, course)
 
 
+def can_sign_register(user, lesson: Lesson) -> bool:
+    """Sign (and so lock) a register: only the lesson's own trainer, or a coordinator (or
+    admin) signing on the trainer's behalf; the course's other trainers may not."""
+    if _course_of(lesson).is_closed:
+        return False
+    return lesson.trainer_id == getattr(user, "id", None) or is_staff(user)
+
+
+def can_view_unsigned_registers(user) -> bool:
+    """The list of unsigned registers of past lessons (trainers: theirs; staff: all)."""
+    return can_view_lessons(user)
+
+
 def can_reopen_register(user, lesson: Lesson) -> bool:
     """Only coordinators (and admins) reopen a signed register, with a reason."""
     return is_staff(user) and not _course_of(lesson).is_closed

@@ -168,6 +168,8 @@ class CourseAttendanceSchema(Schema):
 
 class RegisterStateSchema(Schema):
     signed_at = fields.AwareDateTime(allow_none=True)
+    signed_by_id = fields.Integer(allow_none=True)
+    on_behalf_of_id = fields.Integer(allow_none=True)
     version = fields.Integer(attribute="version_id")
 
 
@@ -186,6 +188,22 @@ class LessonRegisterSchema(Schema):
 
 class RegisterWriteResultSchema(LessonRegisterSchema):
     changed = fields.Integer()
+
+
+class UnsignedRegisterSchema(Schema):
+    lesson = fields.Nested(LessonSchema)
+    course_id = fields.Integer(attribute="course.id")
+    course_title = fields.String(attribute="course.display_title")
+    module_title = fields.String(attribute="module.title")
+    trainer_name = fields.String(attribute="trainer.full_name")
+    days = fields.Integer()
+
+
+class UnsignedRegistersSchema(Schema):
+    """Unsigned registers of past lessons, oldest first: the first 20 and how many in all."""
+
+    items = fields.List(fields.Nested(UnsignedRegisterSchema))
+    total = fields.Integer()
 
 
 class LessonBatchSchema(Schema):

@@ -11,6 +11,7 @@ from courses.permissions import (
     can_view_course_report,
     can_view_lessons,
     can_view_register,
+    can_view_unsigned_registers,
 )
 from courses.schemas import (
     AttendanceRecordSchema,
@@ -19,8 +20,9 @@ from courses.schemas import (
     CourseAttendanceSchema,
     LessonRegisterSchema,
     RegisterWriteResultSchema,
+    UnsignedRegistersSchema,
 )
-from courses.services import checkin, registers, reports
+from courses.services import checkin, registers, reports, unsigned
 from courses.views.common import course_or_404, lesson_or_404
 from lms.api import blueprint as api
 from lms.api.io import endpoint
@@ -63,6 +65,8 @@ def api_write_attendance(lesson_id: int, data):
     """Bulk write of a lesson's attendance: each line carries the record version it replaces."""
     lesson, course = lesson_or_404(lesson_id, can_view_register)
     u = acting_user()
+    if data["sign"]:
+        registers.check_can_sign(u, lesson)
     rows = [
         registers.RowInput(
             enrolment_id=line["enrolment_id"],
@@ -85,6 +89,14 @@ def api_write_attendance(lesson_id: int, data):
         registers.sign_register(u, lesson, course)
     db.session.commit()
     return _register(lesson, changed=changed)
+
+
+@api.get("/registers/unsigned")
+@allowed_if(can_view_unsigned_registers)
+@endpoint(response=UnsignedRegistersSchema, summary="Unsigned registers of past lessons")
+def api_unsigned_registers():
+    """A trainer's own lessons, or every lesson for coordinators; oldest first, first 20."""
+    return unsigned.unsigned_registers(acting_user())
 
 
 @api.post("/check-in")

@@ -148,6 +148,8 @@ class Register(db.Model):
     )
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # A coordinator signing for the lesson's trainer: the trainer signed for (else None).
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     reopened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     reopen_reason: Mapped[str | None] = mapped_column(String(500))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

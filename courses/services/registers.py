@@ -19,12 +19,17 @@ from courses.models import (
     Lesson,
     Register,
 )
-from courses.permissions import can_reopen_register, can_take_register, can_view_register
+from courses.permissions import (
+    can_reopen_register,
+    can_sign_register,
+    can_take_register,
+    can_view_register,
+)
 from courses.services.common import ensure_not_closed
 from lms.accounts.models import User
 from lms.audit.services import record, snapshot
 from lms.db import db, flush_versioned, utcnow
-from lms.errors import Conflict, StaleEdit, ValidationFailed
+from lms.errors import Conflict, Forbidden, StaleEdit, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.validation import required_reason
 
@@ -238,21 +243,46 @@ def mark_all_present(
     return save_register(actor, lesson, course, rows, register_version=register_version, now=now)
 
 
+def check_can_sign(actor: User, lesson: Lesson) -> None:
+    """403 with a clear message for the course's other trainers: only the lesson's trainer
+    signs, or a coordinator on their behalf."""
+    if not can_sign_register(actor, lesson):
+        raise Forbidden(
+            _(
+                "Only the trainer of this lesson can sign its register "
+                "(a coordinator can sign on their behalf)."
+            )
+        )
+
+
 def sign_register(
     actor: User,
     lesson: Lesson,
     course: Course,
     *,
+    rows: list[RowInput] | None = None,
     register_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Register:
-    """The trainer signs the register, which locks it; every trainee must have a status."""
+    """The lesson's trainer signs the register, which locks it; every trainee must have a status.
+
+    `rows`, when given, are saved first in the same transaction (the page's unsaved changes).
+    A coordinator signing someone else's lesson is recorded as signing on the trainer's behalf.
+    """
     _check_takes(actor, lesson, course)
+    check_can_sign(actor, lesson)
     now = now or utcnow()
     reg = get_register(lesson)
     _check_writable(lesson, course, reg, now)
     if register_version is not None and register_version != reg.version_id:
-        raise StaleEdit()
+        raise StaleEdit(
+            _(
+                "The register was signed or reopened while you were editing it. "
+                "Your entries are shown below: check them and save again."
+            )
+        )
+    if rows:
+        save_register(actor, lesson, course, rows, register_version=register_version, now=now)
     missing = [r.user.full_name for r in register_rows(lesson) if r.record is None]
     if missing:
         raise Conflict(
@@ -263,6 +293,7 @@ def sign_register(
         )
     reg.signed_at = now
     reg.signed_by_id = actor.id
+    reg.on_behalf_of_id = lesson.trainer_id if lesson.trainer_id != actor.id else None
     flush_versioned()
     record(
         actor,
@@ -270,7 +301,11 @@ def sign_register(
         "register",
         lesson.id,
         None,
-        {"signed_at": reg.signed_at, "signed_by_id": actor.id},
+        {
+            "signed_at": reg.signed_at,
+            "signed_by_id": actor.id,
+            "on_behalf_of_id": reg.on_behalf_of_id,
+        },
     )
     return reg
 
@@ -287,11 +322,59 @@ def reopen_register(
     if not reg.is_signed:
         raise Conflict(_("The register is not signed."))
     reason = required_reason(reason)
-    before = {"signed_at": reg.signed_at, "signed_by_id": reg.signed_by_id}
+    before = {
+        "signed_at": reg.signed_at,
+        "signed_by_id": reg.signed_by_id,
+        "on_behalf_of_id": reg.on_behalf_of_id,
+    }
     reg.signed_at = None
     reg.signed_by_id = None
+    reg.on_behalf_of_id = None
     reg.reopened_at = now or utcnow()
     reg.reopen_reason = reason
     flush_versioned()
     record(actor, "register.reopen", "register", lesson.id, before, {"signed_at": None}, reason)
     return reg
+
+
+@dataclass
+class RegisterSummary:
+    """What a register will say once signed: counts per status and minutes in total."""
+
+    counts: dict[AttendanceStatus, int]
+    minutes: int
+    missing: list[str]
+    trainees: int
+
+
+def preview_signature(
+    actor: User,
+    lesson: Lesson,
+    course: Course,
+    rows: list[RowInput],
+    *,
+    now: dt.datetime | None = None,
+) -> RegisterSummary:
+    """The summary shown before signing, of the stored lines with the page's changes over
+    them; checks what signing will check (nothing is saved). Bad lines: ValidationFailed."""
+    _check_takes(actor, lesson, course)
+    check_can_sign(actor, lesson)
+    reg = get_register(lesson)
+    _check_writable(lesson, course, reg, now or utcnow())
+    submitted = {r.enrolment_id: r for r in rows}
+    errors: dict[str, list[str]] = {}
+    counts = dict.fromkeys(AttendanceStatus, 0)
+    minutes, missing, lines = 0, [], register_rows(lesson)
+    for line in lines:
+        row = submitted.get(line.enrolment.id)
+        new = _clean_row(row, lesson, errors) if row else None
+        if new is None and line.record is not None:
+            new = (line.record.status, line.record.minutes, line.record.note)
+        if new is None:
+            missing.append(line.user.full_name)
+            continue
+        counts[new[0]] += 1
+        minutes += new[1]
+    if errors:
+        raise ValidationFailed(_("Some lines of the register are not valid."), errors)
+    return RegisterSummary(counts, minutes, missing, len(lines))

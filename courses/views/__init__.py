@@ -8,5 +8,6 @@ from courses.views import (  # noqa: F401
     materials,
     registers,
     reports,
+    signing,
     trainee,
 )

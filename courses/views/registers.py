@@ -124,6 +124,7 @@ def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status
         is_open=reg_services.attendance_open(lesson, now),
         checkin_open=checkin_services.checkin_open(lesson, now),
         signer=db.session.get(User, reg.signed_by_id) if reg.signed_by_id else None,
+        on_behalf_of=db.session.get(User, reg.on_behalf_of_id) if reg.on_behalf_of_id else None,
         reason_form=ReasonForm(),
         recorded=has_attendance(lesson),
     ), status
@@ -137,45 +138,59 @@ def lesson(lesson_id: int):
     return _render(lesson, course, rows, _row_values(rows))
 
 
+def _version(form) -> int | None:
+    version = form.get("register_version", "")
+    return int(version) if version.isdigit() else None
+
+
+def _render_error(err, lesson, course, submitted):
+    """The register page again after a refused save or signature, with what the user typed."""
+    db.session.rollback()
+    flash(err.message, "danger")
+    u = acting_user()
+    _reg, rows = reg_services.lesson_register(u, lesson)
+    if isinstance(err, ValidationFailed):
+        return _render(lesson, course, rows, submitted, errors=err.fields, status=422)
+    if not isinstance(err, StaleEdit):
+        return _render(lesson, course, rows, submitted, status=err.status)
+    current = _row_values(rows)
+    conflicts = {}
+    for r in rows:
+        eid = r.enrolment.id
+        mine, now_ = submitted.get(eid), current[eid]
+        if mine and now_["v"] != mine["v"]:
+            # Keep what the user typed; from now on they edit over the current version.
+            conflicts[eid] = now_
+            submitted[eid] = {
+                **mine,
+                "v": now_["v"],
+                "os": now_["os"],
+                "om": now_["om"],
+                "on": now_["on"],
+            }
+    return _render(lesson, course, rows, submitted, conflicts=conflicts, status=409)
+
+
 @bp.post("/lezioni/<int:lesson_id>/registro")
 @allowed_if(can_view_lessons)
 def save_register(lesson_id: int):
     lesson, course = lesson_or_404(lesson_id, can_view_register)
     u = acting_user()
     _reg, rows = reg_services.lesson_register(u, lesson)
-    version = request.form.get("register_version", "")
-    version = int(version) if version.isdigit() else None
+    version = _version(request.form)
     inputs, submitted = _parse(request.form, rows)
+    action = request.form.get("action")
     try:
-        if request.form.get("action") == "all_present":
+        if action == "sign":
+            from courses.views.signing import confirm_page
+
+            return confirm_page(lesson, course, rows, inputs, submitted, version)
+        if action == "all_present":
             n = reg_services.mark_all_present(u, lesson, course, register_version=version)
         else:
             n = reg_services.save_register(u, lesson, course, inputs, register_version=version)
-    except ValidationFailed as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-        _reg, rows = reg_services.lesson_register(u, lesson)
-        return _render(lesson, course, rows, submitted, errors=err.fields, status=422)
-    except StaleEdit as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-        _reg, rows = reg_services.lesson_register(u, lesson)
-        current = _row_values(rows)
-        conflicts = {}
-        for r in rows:
-            eid = r.enrolment.id
-            mine, now_ = submitted.get(eid), current[eid]
-            if mine and now_["v"] != mine["v"]:
-                # Keep what the user typed; from now on they edit over the current version.
-                conflicts[eid] = now_
-                submitted[eid] = {
-                    **mine,
-                    "v": now_["v"],
-                    "os": now_["os"],
-                    "om": now_["om"],
-                    "on": now_["on"],
-                }
-        return _render(lesson, course, rows, submitted, conflicts=conflicts, status=409)
+    except (ValidationFailed, StaleEdit) as err:
+        return _render_error(err, lesson, course, submitted)
     db.session.commit()
     flash(
         ngettext(
@@ -184,19 +199,6 @@ def save_register(lesson_id: int):
         "success",
     )
     return redirect(url_for("courses.lesson", lesson_id=lesson.id, _anchor="registro"), 303)
-
-
-@bp.post("/lezioni/<int:lesson_id>/registro/firma")
-@allowed_if(can_view_lessons)
-def sign_register(lesson_id: int):
-    lesson, course = lesson_or_404(lesson_id, can_view_register)
-    version = request.form.get("register_version", "")
-    reg_services.sign_register(
-        acting_user(), lesson, course, register_version=int(version) if version.isdigit() else None
-    )
-    db.session.commit()
-    flash(_("The register is signed and locked."), "success")
-    return redirect(url_for("courses.lesson", lesson_id=lesson.id), 303)
 
 
 @bp.post("/lezioni/<int:lesson_id>/registro/riapri")

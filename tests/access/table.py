@@ -250,6 +250,7 @@ TABLE: dict[str, Entry] = {
     "courses.checkin_state": rule("GET", "lesson", **GRADERS),
     "api.api_session_attendance": rule("GET", "lesson", **GRADERS),
     "api.api_write_attendance": rule("PUT", "lesson", body="attendance", **GRADERS),
+    "api.api_unsigned_registers": rule("GET", **STAFF, trainer="any"),
     "courses.check_in": rule("GET POST", **TRAINEE),
     "api.api_check_in": rule("POST", **TRAINEE),
     # --- assessments: building -------------------------------------------------------------

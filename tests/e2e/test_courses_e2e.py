@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from sqlalchemy import select
 
 from courses.demo import COURSE_EDITION, COURSE_TITLE
@@ -29,9 +31,30 @@ def _demo_lessons(live_server):
         return course.id, (unsigned[-1].id if unsigned else lessons[0].id), running.id
 
 
+def _trainers_of(live_server, lesson_id):
+    """The e-mail of the lesson's trainer and of another trainer of its course."""
+    from courses.models import CourseTrainer, Lesson
+    from lms.accounts.models import User
+    from lms.db import db
+
+    with live_server.app.app_context():
+        lesson = db.session.get(Lesson, lesson_id)
+        ids = db.session.scalars(
+            select(CourseTrainer.user_id).where(CourseTrainer.course_id == lesson.course_id)
+        ).all()
+        other = next(i for i in ids if i != lesson.trainer_id)
+        return db.session.get(User, lesson.trainer_id).email, db.session.get(User, other).email
+
+
 def test_trainer_takes_the_register_and_signs_it(page, login, visit, submit, live_server):
     _course, lesson_id, _now = _demo_lessons(live_server)
-    login(page, "docente3@demo.example")
+    own, other = _trainers_of(live_server, lesson_id)
+    login(page, other)
+    visit(page, f"/lezioni/{lesson_id}")
+    assert page.get_by_role("button", name="Firma il registro").count() == 0
+    assert "o un coordinatore per suo conto" in page.locator("#register-form").inner_text()
+    submit(page, page.locator("header form[action$='/esci'] button"))
+    login(page, own)
     visit(page, f"/lezioni/{lesson_id}")
     assert page.locator("h2#registro").inner_text() == "Registro presenze"
     first = page.locator("select.register-status").first
@@ -40,10 +63,21 @@ def test_trainer_takes_the_register_and_signs_it(page, login, visit, submit, liv
     submit(page, page.get_by_role("button", name="Salva il registro"))
     assert "Registro salvato" in page.locator("#flash-messages").inner_text()
     assert page.locator("select.register-status").first.input_value() == "excused"
+    first.select_option("present")  # changed, not saved: signing saves it
     submit(page, page.get_by_role("button", name="Firma il registro"))
+    assert page.locator("h1").inner_text() == "Firma il registro"
+    assert page.locator("#register-summary").is_visible()
+    submit(page, page.get_by_role("button", name="Conferma e firma"))
     assert "firmato" in page.locator("#flash-messages").inner_text()
+    assert "Firmato da" in page.locator("main").inner_text()
     assert page.locator("select.register-status").count() == 0  # locked: read-only table
-    assert name_cell.split("\n")[0] in page.locator("table.register-table").inner_text()
+    table = page.locator("table.register-table").inner_text()
+    assert name_cell.split("\n")[0] in table and "Presente" in table
+    pdf = page.request.get(page.url.split("/lezioni/")[0] + f"/lezioni/{lesson_id}/registro.pdf")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.body(), capture_output=True, check=True
+    ).stdout.decode()
+    assert "Firmato elettronicamente da" in " ".join(text.split())
 
 
 def test_trainee_checks_in_with_the_code(page, login, visit, submit, live_server):
