@@ -180,3 +180,17 @@ def test_auto_release_is_refused_for_an_assessment_graded_by_hand(app, world):
     assert resp.status_code == 303
     db.session.expire_all()
     assert db.session.get(Assessment, w["quiz"].id).release_when_graded is True
+
+
+def test_the_demo_self_check_quiz_is_released_as_it_is_graded(app):
+    from assessments.demo.selfcheck import TITLE
+    from assessments.models import Grade
+
+    assert app.test_cli_runner().invoke(args=["lms", "demo"]).exit_code == 0
+    db.session.remove()
+    quiz = db.session.scalar(select(Assessment).where(Assessment.title == TITLE))
+    assert quiz.release_when_graded is True
+    grades = db.session.scalars(select(Grade).where(Grade.assessment_id == quiz.id)).all()
+    assert len(grades) == 11
+    assert {g.status for g in grades} == {GradeStatus.RELEASED}
+    assert {g.released_by_id for g in grades} == {system_actor().id}
