@@ -110,6 +110,10 @@ class AssessmentForm(FlaskForm):
     show_answers = BooleanField(
         _l("After release, show the trainees the right answers and the feedback")
     )
+    release_when_graded = BooleanField(
+        _l("Release the grade automatically as soon as an attempt is graded"),
+        description=_l("Only for quizzes: every question is graded automatically."),
+    )
     double_marking = BooleanField(
         _l("Double marking: a second marker grades without seeing the first mark")
     )

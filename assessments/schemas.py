@@ -43,6 +43,7 @@ class AssessmentSchema(Schema):
     time_limit_minutes = fields.Integer(allow_none=True)
     shuffle_questions = fields.Boolean()
     show_answers = fields.Boolean()
+    release_when_graded = fields.Boolean()
     double_marking = fields.Boolean()
     marking_tolerance = fields.Decimal(as_string=True)
 
@@ -70,6 +71,7 @@ class AssessmentInSchema(Schema):
     time_limit_minutes = fields.Integer(allow_none=True, load_default=None)
     shuffle_questions = fields.Boolean(load_default=True)
     show_answers = fields.Boolean(load_default=False)
+    release_when_graded = fields.Boolean(load_default=False)
     double_marking = fields.Boolean(load_default=False)
     marking_tolerance = fields.Decimal(load_default=0)
     framework_item_ids = fields.List(fields.Integer(), load_default=list)
@@ -216,6 +218,18 @@ class AttemptSchema(Schema):
     auto_closed = fields.Boolean()
     questions = fields.List(fields.Nested(QuestionPublicSchema))
     answers = fields.Dict(keys=fields.String(), values=fields.Nested(AnswerSchema))
+
+
+class AttemptReviewSchema(Schema):
+    """What the trainee checks before submitting: the question ids answered and not, in order."""
+
+    class Meta:
+        ordered = True
+
+    attempt_id = fields.Integer()
+    submitted = fields.Boolean()
+    answered = fields.List(fields.Integer())
+    unanswered = fields.List(fields.Integer())
 
 
 class AnswerSavedSchema(Schema):

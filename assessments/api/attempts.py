@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 from assessments.api.common import View
 from assessments.models import Attempt
 from assessments.permissions import can_take_assessments, can_work_on_attempt
-from assessments.schemas import AnswerInSchema, AnswerSavedSchema, AttemptSchema
+from assessments.schemas import (
+    AnswerInSchema,
+    AnswerSavedSchema,
+    AttemptReviewSchema,
+    AttemptSchema,
+)
 from assessments.services import taking
 from assessments.services.taking import AnswerInput
 from assessments.views.common import assessment_or_404
@@ -76,6 +81,22 @@ def attempt_answer(attempt_id: int, question_id: int, data):
             _("The time is up: the attempt was submitted with the answers saved before."),
         )
     return {"saved": True, "question_id": question_id}
+
+
+@api.get("/attempts/<int:attempt_id>/review")
+@allowed_if(can_take_assessments)
+@endpoint(response=AttemptReviewSchema, summary="Answered and unanswered questions of an attempt")
+def review_attempt(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if taking.expire_if_due(acting_user(), attempt, utcnow()):
+        db.session.commit()
+    items = taking.attempt_review(acting_user(), attempt)
+    return {
+        "attempt_id": attempt.id,
+        "submitted": attempt.finished,
+        "answered": [i.question.id for i in items if i.answered],
+        "unanswered": [i.question.id for i in items if not i.answered],
+    }
 
 
 @api.post("/attempts/<int:attempt_id>/submit")

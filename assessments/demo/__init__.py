@@ -24,6 +24,7 @@ from assessments.demo.data import (
     QUIZ,
     pdf,
 )
+from assessments.demo.selfcheck import load_self_check
 from assessments.models import Assessment, AssessmentKind, LatePolicy
 from assessments.scoring import QuestionType
 from assessments.services import authoring, grading, taking
@@ -172,6 +173,7 @@ def load_demo() -> None:
                 answers.append(AnswerInput(q.id, [], "collocamento mirato" if good else "CPI"))
         taking.submit_attempt(trainees[n], attempt, answers, now=started + dt.timedelta(minutes=12))
     grading.release(t1, quiz, now=now - 2 * day)
+    load_self_check(t1, course, trainees, now)
 
     # --- the assignment --------------------------------------------------------------------
     project = authoring.create_assessment(

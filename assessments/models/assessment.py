@@ -173,6 +173,11 @@ class Assessment(TimestampMixin, db.Model):
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # Whether the trainee sees the right answers and feedback of a released quiz.
     show_answers: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Release a quiz's grade as soon as an attempt is graded (every question is scored
+    # automatically), without waiting for a trainer.
+    release_when_graded: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default="false"
+    )
     # Double marking: a second marker grades blind; a gap above the tolerance is flagged.
     double_marking: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     marking_tolerance: Mapped[Decimal] = mapped_column(POINTS, nullable=False, default=Decimal(0))
@@ -200,6 +205,12 @@ class Assessment(TimestampMixin, db.Model):
     @property
     def is_quiz(self) -> bool:
         return self.kind == AssessmentKind.QUIZ
+
+    @property
+    def auto_graded(self) -> bool:
+        """Every question is scored automatically: quizzes (their question types all are);
+        assignments, practical tests and orals are graded by hand."""
+        return self.is_quiz
 
     @property
     def is_observed(self) -> bool:

@@ -79,6 +79,7 @@ def _input_from(form: AssessmentForm) -> services.AssessmentInput:
         time_limit_minutes=form.time_limit_minutes.data,
         shuffle_questions=form.shuffle_questions.data,
         show_answers=form.show_answers.data,
+        release_when_graded=form.release_when_graded.data,
         double_marking=form.double_marking.data,
         marking_tolerance=form.marking_tolerance.data or "0",
         framework_item_ids=form.framework_items.data or [],
@@ -97,6 +98,7 @@ def _fill(form: AssessmentForm, a: Assessment) -> None:
     form.time_limit_minutes.data = a.time_limit_minutes
     form.shuffle_questions.data, form.show_answers.data = a.shuffle_questions, a.show_answers
     form.double_marking.data = a.double_marking
+    form.release_when_graded.data = a.release_when_graded
     form.framework_items.data = [i.id for i in a.framework_items]
 
 

@@ -149,23 +149,10 @@ def parse_answers(form, attempt: Attempt) -> list[AnswerInput]:
 @bp.post("/tentativi/<int:attempt_id>")
 @allowed_if(can_take_assessments)
 def save_attempt(attempt_id: int):
+    """Save the answers; "Review and submit" saves them too, then shows the review page."""
     attempt = _own_attempt(attempt_id)
     a, _course = assessment_or_404(attempt.assessment_id)
     answers = parse_answers(request.form, attempt)
-    if request.form.get("action") == "submit":
-        services.submit_attempt(acting_user(), attempt, answers)
-        db.session.commit()
-        if attempt.auto_closed:
-            flash(
-                _("The time was up: your attempt was submitted with the answers saved in time."),
-                "warning",
-            )
-        else:
-            flash(
-                _("Your answers are submitted. The result is shown once the trainer releases it."),
-                "success",
-            )
-        return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
     in_time = services.save_answers(acting_user(), attempt, answers)
     db.session.commit()
     if not in_time:
@@ -173,8 +160,58 @@ def save_attempt(attempt_id: int):
             _("The time is up: your attempt was submitted with the answers you saved."), "warning"
         )
         return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
+    if request.form.get("action") == "submit":
+        return redirect(url_for("assessments.review_attempt", attempt_id=attempt.id), 303)
     flash(_("Your answers are saved. You can come back to them until you submit."), "success")
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.get("/tentativi/<int:attempt_id>/riepilogo")
+@allowed_if(can_take_assessments)
+def review_attempt(attempt_id: int):
+    """Every question, answered or not, before the trainee confirms the submission."""
+    attempt = _own_attempt(attempt_id)
+    a, course = assessment_or_404(attempt.assessment_id)
+    if services.expire_if_due(acting_user(), attempt, utcnow()):
+        db.session.commit()
+        flash(
+            _("The time is up: your attempt was submitted with the answers you saved."), "warning"
+        )
+    if attempt.finished:
+        return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
+    items = services.attempt_review(acting_user(), attempt)
+    return render_template(
+        "assessments/attempt_review.html",
+        a=a,
+        course=course,
+        attempt=attempt,
+        items=items,
+        unanswered=sum(1 for i in items if not i.answered),
+    )
+
+
+@bp.post("/tentativi/<int:attempt_id>/invia")
+@allowed_if(can_take_assessments)
+def submit_attempt(attempt_id: int):
+    """The trainee confirmed on the review page: the attempt is submitted as saved."""
+    attempt = _own_attempt(attempt_id)
+    a, _course = assessment_or_404(attempt.assessment_id)
+    services.submit_attempt(acting_user(), attempt)
+    db.session.commit()
+    own = services.grade_of(a, acting_user().id)
+    if attempt.auto_closed:
+        flash(
+            _("The time was up: your attempt was submitted with the answers saved in time."),
+            "warning",
+        )
+    elif own is not None and own.status == GradeStatus.RELEASED:
+        flash(_("Your answers are submitted and graded: your result is shown below."), "success")
+    else:
+        flash(
+            _("Your answers are submitted. The result is shown once the trainer releases it."),
+            "success",
+        )
+    return redirect(url_for("assessments.assessment", assessment_id=a.id), 303)
 
 
 # --- assignment submissions ----------------------------------------------------------------

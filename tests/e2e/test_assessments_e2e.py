@@ -47,6 +47,8 @@ def test_quiz_assignment_grading_release_and_feedback(
     else:
         assert first.locator("input[type=text]").input_value() == "collocamento mirato"
     submit(page, page.locator("button[name=action][value=submit]"))
+    assert page.url.endswith("/riepilogo")
+    submit(page, page.get_by_role("button", name="Invia il quiz"))
     assert page.url == quiz_url
     assert page.locator("h1").inner_text() == QUIZ
 

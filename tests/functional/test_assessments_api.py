@@ -234,7 +234,7 @@ def test_every_assessments_api_route_follows_the_convention(app):
         view = app.view_functions[rule.endpoint]
         if view.__module__.startswith("assessments.api"):
             seen[rule.endpoint] = (rule, view.api_spec, view.access_rule)
-    assert len(seen) == 19
+    assert len(seen) == 20
     for name, (rule, spec, access) in seen.items():
         assert spec.response is not None or spec.binary, name
         assert spec.paginated == (name in LIST_ROUTES), name

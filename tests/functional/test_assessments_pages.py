@@ -59,6 +59,9 @@ def test_trainee_takes_the_quiz_through_the_pages(app, world):
             "action": "submit",
         },
     )
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/riepilogo")
+    assert taking.grade_of(w["quiz"], w["trainee"].id) is None  # not submitted yet
+    resp = c.post(f"{attempt_url}/invia")
     assert resp.status_code == 303
     grade = taking.grade_of(w["quiz"], w["trainee"].id)
     assert grade.status == GradeStatus.GRADED and grade.score == D("5.00")

@@ -54,6 +54,7 @@ ASSESSMENT_FIELDS = [
     "time_limit_minutes",
     "shuffle_questions",
     "show_answers",
+    "release_when_graded",
     "double_marking",
     "marking_tolerance",
 ]
@@ -80,6 +81,7 @@ class AssessmentInput:
     time_limit_minutes: int | None = None
     shuffle_questions: bool = True
     show_answers: bool = False
+    release_when_graded: bool = False
     double_marking: bool = False
     marking_tolerance: Decimal | str = Decimal(0)
     framework_item_ids: list[int] = field(default_factory=list)
@@ -148,6 +150,13 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
             errors[name] = [_("Enter a whole number above zero, or leave it empty.")]
     if data.double_marking and data.kind == AssessmentKind.QUIZ:
         errors["double_marking"] = [_("Quizzes are graded automatically: no double marking.")]
+    if data.release_when_graded and data.kind != AssessmentKind.QUIZ:
+        errors["release_when_graded"] = [
+            _(
+                "Only quizzes, whose questions are all graded automatically, can be released "
+                "automatically: this assessment is graded by hand."
+            )
+        ]
     if data.module_id is not None:
         linked = db.session.scalar(
             select(func.count()).where(
@@ -172,6 +181,7 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
         time_limit_minutes=data.time_limit_minutes if data.kind == AssessmentKind.QUIZ else None,
         shuffle_questions=bool(data.shuffle_questions),
         show_answers=bool(data.show_answers),
+        release_when_graded=bool(data.release_when_graded),
         double_marking=bool(data.double_marking),
     )
     return {"values": values, "items": items}

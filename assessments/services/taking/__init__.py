@@ -13,8 +13,10 @@ from assessments.services.taking.access import (
 )
 from assessments.services.taking.attempts import (
     AnswerInput,
+    ReviewItem,
     answers_of,
     attempt_questions,
+    attempt_review,
     attempts_of,
     expire_if_due,
     load_questions,
@@ -31,10 +33,12 @@ __all__ = [
     "MAX_FILES",
     "Access",
     "AnswerInput",
+    "ReviewItem",
     "Upload",
     "access",
     "answers_of",
     "attempt_questions",
+    "attempt_review",
     "attempts_of",
     "expire_if_due",
     "grade_of",

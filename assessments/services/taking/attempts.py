@@ -144,6 +144,34 @@ def _answers(attempt: Attempt) -> dict[int, AttemptAnswer]:
     }
 
 
+@dataclass(frozen=True)
+class ReviewItem:
+    """One question of an attempt on its review page: its place, and whether it has an answer."""
+
+    number: int
+    question: Question
+    answered: bool
+
+
+def _is_answered(q: Question, answer: AttemptAnswer | None) -> bool:
+    if answer is None:
+        return False
+    if q.has_choices:
+        return bool(answer.selected)
+    return bool((answer.text or "").strip())
+
+
+def attempt_review(actor, attempt: Attempt) -> list[ReviewItem]:
+    """Every question of an attempt in the trainee's order, answered or not: what the trainee
+    checks before submitting (the trainee and graders; 404 else)."""
+    require(can_view_attempt(actor, attempt), private=True)
+    saved = _answers(attempt)
+    return [
+        ReviewItem(n, q, _is_answered(q, saved.get(q.id)))
+        for n, q in enumerate(attempt_questions(actor, attempt), start=1)
+    ]
+
+
 def answers_of(actor, attempt: Attempt) -> dict[int, AttemptAnswer]:
     """An attempt's saved answers by question id (the trainee and graders; 404 else)."""
     require(can_view_attempt(actor, attempt), private=True)
@@ -308,3 +336,14 @@ def _settle_quiz_grade(actor, attempt: Attempt) -> None:
         grade_snapshot(grade),
         _("Quiz graded automatically (best attempt)."),
     )
+    if assessment.release_when_graded and assessment.auto_graded:
+        _release_at_once(assessment, grade)
+
+
+def _release_at_once(assessment: Assessment, grade) -> None:
+    """The quiz is set to release automatically: the grade goes through the release service
+    as the platform's own account (who the history and the audit name), like a trainer's."""
+    from assessments.services.grading.release import release
+    from lms.accounts.services import system_actor
+
+    release(system_actor(), assessment, [grade.id])
