@@ -1,0 +1,109 @@
+"""Audit entries read as sentences in the user's language, with their object linked."""
+
+from __future__ import annotations
+
+import json
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from lms.audit.formatting import show_value
+from lms.audit.registry import Described, action_info, field_info
+
+
+def actor_name(entry, actors: dict) -> str:
+    from lms.accounts.permissions import is_system
+
+    actor = actors.get(entry.actor_id)
+    if actor is None:
+        return _("System") if entry.actor_id is None else f"#{entry.actor_id}"
+    return _("System") if is_system(actor) else actor.full_name
+
+
+def _described(viewer, entries) -> dict[int, Described]:
+    """Call each describer once for all its entries: a fixed number of queries per page."""
+    groups: dict = {}
+    for e in entries:
+        info = action_info(e.action)
+        if info is not None and info.describe is not None:
+            groups.setdefault(info.describe, []).append(e)
+    found: dict[int, Described] = {}
+    for describe, group in groups.items():
+        found.update(describe(viewer, group))
+    return found
+
+
+def sentence(entry, actor: str, described: Described | None) -> str:
+    """The entry as a sentence; an unknown action or a missing parameter reads generically."""
+    text = _plain_sentence(entry, actor, described)
+    if entry.reason:
+        return _("%(sentence)s: reason %(reason)s", sentence=text, reason=entry.reason)
+    return text
+
+
+def _plain_sentence(entry, actor: str, described: Described | None) -> str:
+    info = action_info(entry.action)
+    params = {"actor": actor, "id": entry.object_id, **(described.params if described else {})}
+    if info is not None:
+        try:
+            return str(info.sentence) % params
+        except (KeyError, TypeError, ValueError):
+            pass
+    return _(
+        "%(actor)s: action %(action)s on %(object_type)s %(id)s",
+        actor=actor,
+        action=entry.action,
+        object_type=entry.object_type,
+        id=entry.object_id,
+    )
+
+
+def change_lines(entry, extra_show=None) -> list[dict]:
+    """One line per changed field: its label, the old and the new value as on the pages."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    lines = []
+    for key in dict.fromkeys([*before, *after]):
+        info = field_info(entry.object_type, key)
+        show = (extra_show or {}).get(key) or (info.show if info and info.show else show_value)
+        lines.append(
+            {
+                "key": str(info.label) if info else key,
+                "old": show(before[key]) if key in before else None,
+                "new": show(after[key]) if key in after else None,
+            }
+        )
+    return lines
+
+
+def raw_json(entry) -> str:
+    return json.dumps(
+        {"before": entry.before, "after": entry.after}, ensure_ascii=False, indent=2, sort_keys=True
+    )
+
+
+def readable_entries(viewer, entries, actors: dict, extra_show=None) -> list[dict]:
+    """What the audit page shows of each entry."""
+    described = _described(viewer, entries)
+    rows = []
+    for e in entries:
+        info = action_info(e.action)
+        d = described.get(e.id)
+        url = url_for(d.link[0], **d.link[1]) if d is not None and d.link else None
+        rows.append(
+            {
+                "entry": e,
+                "actor": actors.get(e.actor_id),
+                "label": str(info.label) if info else e.action,
+                "sentence": sentence(e, actor_name(e, actors), d),
+                "url": url,
+                "changes": change_lines(e, extra_show),
+                "raw": raw_json(e),
+            }
+        )
+    return rows
+
+
+def linked(text: str, url: str | None) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url, text) if url else escape(text)
