@@ -59,17 +59,34 @@ def _plain_sentence(entry, actor: str, described: Described | None) -> str:
     )
 
 
+def _flat(side) -> dict:
+    """The fields of one side; a nested group ({"grade": {...}, "mark": {...}}) is opened."""
+    if not isinstance(side, dict):
+        return {}
+    flat = {}
+    for key, value in side.items():
+        if isinstance(value, dict) and value:
+            flat.update({(key, k): v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
 def change_lines(entry, extra_show=None) -> list[dict]:
-    """One line per changed field: its label, the old and the new value as on the pages."""
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
+    """One line per field: its label, the old and the new value as on the pages; for a
+    changed entry only the fields that differ."""
+    before, after = _flat(entry.before), _flat(entry.after)
+    both = bool(before) and bool(after)
     lines = []
     for key in dict.fromkeys([*before, *after]):
-        info = field_info(entry.object_type, key)
-        show = (extra_show or {}).get(key) or (info.show if info and info.show else show_value)
+        if both and key in before and key in after and before[key] == after[key]:
+            continue
+        name = key[1] if isinstance(key, tuple) else key
+        info = field_info(entry.object_type, name)
+        show = (extra_show or {}).get(name) or (info.show if info and info.show else show_value)
         lines.append(
             {
-                "key": str(info.label) if info else key,
+                "key": str(info.label) if info else name,
                 "old": show(before[key]) if key in before else None,
                 "new": show(after[key]) if key in after else None,
             }
