@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
 from lms.audit.formatting import show_value
 from lms.audit.registry import Described, action_info, field_info
@@ -107,20 +105,15 @@ def readable_entries(viewer, entries, actors: dict, extra_show=None) -> list[dic
     for e in entries:
         info = action_info(e.action)
         d = described.get(e.id)
-        url = url_for(d.link[0], **d.link[1]) if d is not None and d.link else None
         rows.append(
             {
                 "entry": e,
                 "actor": actors.get(e.actor_id),
                 "label": str(info.label) if info else e.action,
                 "sentence": sentence(e, actor_name(e, actors), d),
-                "url": url,
+                "link": d.link if d is not None else None,  # (endpoint, values): the view's
                 "changes": change_lines(e, extra_show),
                 "raw": raw_json(e),
             }
         )
     return rows
-
-
-def linked(text: str, url: str | None) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(url, text) if url else escape(text)

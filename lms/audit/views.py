@@ -95,6 +95,15 @@ def organisation_names(entries) -> dict[int, str]:
     return dict(rows.all())
 
 
+def page_rows(viewer, entries, actors: dict, extra_show=None) -> list[dict]:
+    """The readable entries with the URL of the object the viewer may open."""
+    rows = readable_entries(viewer, entries, actors, extra_show)
+    for row in rows:
+        link = row["link"]
+        row["url"] = url_for(link[0], **link[1]) if link else None
+    return rows
+
+
 class AuditFilterForm(Form):
     """Filters read from the query string."""
 
@@ -159,7 +168,7 @@ def index():
     if actor_id is not None:
         actor_filter = actors.get(actor_id) or db.session.get(User, actor_id)
     org_names = organisation_names(pager.items)
-    entries = readable_entries(actor, pager.items, actors, account_shows(org_names))
+    entries = page_rows(actor, pager.items, actors, account_shows(org_names))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status = 422 if form.errors else 200
     return render_template(

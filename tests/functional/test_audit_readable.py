@@ -26,6 +26,7 @@ from lms.audit.models import AuditEntry
 from lms.audit.queries import actors_by_id
 from lms.audit.readable import readable_entries
 from lms.audit.services import record
+from lms.audit.views import page_rows
 from lms.db import db, utcnow
 from tests.querycount import statements
 
@@ -42,7 +43,7 @@ def _rows(viewer, action: str, locale: str, object_id=None) -> list[dict]:
         q = q.where(AuditEntry.object_id == str(object_id))
     entries = db.session.scalars(q).all()
     with current_app.test_request_context(), force_locale(locale):
-        return readable_entries(viewer, entries, actors_by_id(entries))
+        return page_rows(viewer, entries, actors_by_id(entries))
 
 
 @pytest.fixture
