@@ -6,11 +6,11 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from assessments.models import STATUS_LABELS, Assessment, Attempt, Grade
+from assessments.models import ROLE_LABELS, STATUS_LABELS, Assessment, Attempt, Grade
 from assessments.permissions import can_view_assessment, can_view_attempt, can_view_grade
 from courses.models import Course
 from lms.accounts.models import User
-from lms.audit.formatting import show_bool, show_choice, show_datetime, show_number
+from lms.audit.formatting import show_bool, show_choice, show_date, show_datetime, show_number
 from lms.audit.registry import Described, int_ids, register_actions, register_fields
 from lms.db import db
 
@@ -184,6 +184,10 @@ def init_app(app: Flask) -> None:
             "discrepancy": (_l("Markers disagree"), show_bool),
             "agreed_reason": _l("Reason for the agreed mark"),
             "released_at": (_l("Released on"), show_datetime),
+            "role": (_l("Marker"), show_choice(ROLE_LABELS)),
+            "note": _l("Note"),
+            "observed_on": (_l("Observed on"), show_date),
+            "completed_at": (_l("Completed on"), show_datetime),
         },
     )
     register_fields(

@@ -19,7 +19,7 @@ from certificates.models import (
 )
 from certificates.permissions import can_view_decisions, can_view_dossier
 from lms.accounts.models import User
-from lms.audit.formatting import show_choice, show_date, show_datetime
+from lms.audit.formatting import PERSON, show_choice, show_date, show_datetime
 from lms.audit.registry import Described, int_ids, register_actions, register_fields
 from lms.db import db
 from lms.standards.models import FrameworkItem
@@ -198,12 +198,12 @@ def init_app(app: Flask) -> None:
         ["dossier"],
         {
             "state": (_l("State"), show_choice(STATE_LABELS)),
-            "candidate_id": _l("Candidate"),
+            "candidate_id": (_l("Candidate"), PERSON),
             "profile_id": _l("Profile"),
             "course_id": _l("Course"),
-            "accompagnatore_id": _l("Accompagnatore"),
-            "method_expert_id": _l("Method expert"),
-            "content_expert_id": _l("Content expert"),
+            "accompagnatore_id": (_l("Accompagnatore"), PERSON),
+            "method_expert_id": (_l("Method expert"), PERSON),
+            "content_expert_id": (_l("Content expert"), PERSON),
             "competence_ids": _l("Competences"),
         },
     )

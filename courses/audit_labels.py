@@ -19,7 +19,7 @@ from courses.models import (
 )
 from courses.permissions import can_view_course, can_view_lesson, can_view_register
 from lms.accounts.models import User
-from lms.audit.formatting import show_choice, show_date, show_datetime, show_time
+from lms.audit.formatting import PERSON, show_choice, show_date, show_datetime, show_time
 from lms.audit.registry import Described, int_ids, register_actions, register_fields
 from lms.db import db
 
@@ -252,7 +252,7 @@ def init_app(app: Flask) -> None:
             "mode": (_l("Mode"), show_choice(MODE_LABELS)),
             "place": _l("Place"),
             "link": _l("Link"),
-            "trainer_id": _l("Trainer"),
+            "trainer_id": (_l("Trainer"), PERSON),
             "module_id": _l("Module"),
             "cancelled_at": (_l("Cancelled on"), show_datetime),
             "cancel_reason": _l("Reason"),
@@ -263,7 +263,7 @@ def init_app(app: Flask) -> None:
         ["register"],
         {
             "signed_at": (_l("Signed on"), show_datetime),
-            "signed_by_id": _l("Signed by"),
+            "signed_by_id": (_l("Signed by"), PERSON),
             "reopened_at": (_l("Reopened on"), show_datetime),
             "reopen_reason": _l("Reason"),
         },
@@ -273,7 +273,7 @@ def init_app(app: Flask) -> None:
         ["enrolment"],
         {
             "course_id": _l("Course"),
-            "user_id": _l("Trainee"),
+            "user_id": (_l("Trainee"), PERSON),
             "status": (_l("State"), show_choice(ENROLMENT_STATUS_LABELS)),
             "enrolled_on": (_l("Enrolled on"), show_date),
             "withdrawn_on": (_l("Withdrawn on"), show_date),

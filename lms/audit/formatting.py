@@ -11,6 +11,10 @@ from flask_babel import gettext as _
 DASH = "—"
 
 
+PERSON = "person"
+"""A field holding a user id: shown with the person's name, looked up once per page."""
+
+
 def show_value(value) -> str:
     """A JSON value of the trail, without knowing the field."""
     if value is None or value == "":

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from lms.audit.formatting import show_value
+from lms.audit.formatting import PERSON, show_value
 from lms.audit.registry import Described, action_info, field_info
+from lms.db import db
 
 
 def actor_name(entry, actors: dict) -> str:
@@ -70,7 +72,28 @@ def _flat(side) -> dict:
     return flat
 
 
-def change_lines(entry, extra_show=None) -> list[dict]:
+def _is_person(entry, key) -> bool:
+    info = field_info(entry.object_type, key[1] if isinstance(key, tuple) else key)
+    return info is not None and info.show == PERSON
+
+
+def people_named(entries) -> dict[int, str]:
+    """The names of the people the entries' fields point to (trainer_id, …): one query."""
+    from lms.accounts.models import User
+
+    ids = {
+        value
+        for e in entries
+        for side in (_flat(e.before), _flat(e.after))
+        for key, value in side.items()
+        if isinstance(value, int) and not isinstance(value, bool) and _is_person(e, key)
+    }
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def change_lines(entry, extra_show=None, people=None) -> list[dict]:
     """One line per field: its label, the old and the new value as on the pages; for a
     changed entry only the fields that differ."""
     before, after = _flat(entry.before), _flat(entry.after)
@@ -82,6 +105,8 @@ def change_lines(entry, extra_show=None) -> list[dict]:
         name = key[1] if isinstance(key, tuple) else key
         info = field_info(entry.object_type, name)
         show = (extra_show or {}).get(name) or (info.show if info and info.show else show_value)
+        if show == PERSON:
+            show = _person_shower(people or {})
         lines.append(
             {
                 "key": str(info.label) if info else name,
@@ -90,6 +115,13 @@ def change_lines(entry, extra_show=None) -> list[dict]:
             }
         )
     return lines
+
+
+def _person_shower(people: dict):
+    def show(value) -> str:
+        return people[value] if value in people else show_value(value)
+
+    return show
 
 
 def raw_json(entry) -> str:
@@ -101,6 +133,7 @@ def raw_json(entry) -> str:
 def readable_entries(viewer, entries, actors: dict, extra_show=None) -> list[dict]:
     """What the audit page shows of each entry."""
     described = _described(viewer, entries)
+    people = people_named(entries)
     rows = []
     for e in entries:
         info = action_info(e.action)
@@ -112,7 +145,7 @@ def readable_entries(viewer, entries, actors: dict, extra_show=None) -> list[dic
                 "label": str(info.label) if info else e.action,
                 "sentence": sentence(e, actor_name(e, actors), d),
                 "link": d.link if d is not None else None,  # (endpoint, values): the view's
-                "changes": change_lines(e, extra_show),
+                "changes": change_lines(e, extra_show, people),
                 "raw": raw_json(e),
             }
         )

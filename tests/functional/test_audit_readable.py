@@ -75,6 +75,7 @@ def test_a_reopened_register_reads_as_a_sentence_in_italian_and_english(
         "motivo Firma sul foglio sbagliato" in _plain(page)
     )
     assert f"Tina Formatrice ha firmato il registro della lezione del {day}" in _plain(page)
+    assert "Firmato da: Tina Formatrice" in _plain(page)  # a person's id shown by name
     assert f'href="/lezioni/{s["lesson"].id}"' in page  # the admin may open the lesson
     assert "<details" in page and "signed_at" in page  # the raw JSON, on demand
     admin.locale = "en"
