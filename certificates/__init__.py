@@ -16,8 +16,8 @@ bp = Blueprint(
 def init_app(app: Flask) -> None:
     """Register the blueprint, the API routes, the predicates for templates and navigation."""
     from certificates import api as _api  # noqa: F401 - routes on the api blueprint
+    from certificates import audit_labels, permissions
     from certificates import models as _models  # noqa: F401 - tables in metadata
-    from certificates import permissions
     from certificates import views as _views  # noqa: F401 - routes on bp
     from certificates.demo import load_demo, load_issued_demo
     from certificates.navigation import register
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from lms.permissions import expose
 
     app.register_blueprint(bp)
+    audit_labels.init_app(app)
     expose(app, permissions)
     from certificates.services import batch_issuing
 

@@ -94,7 +94,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     jobs.init_app(app)
 
-    from lms import panels
+    from lms import audit_labels, panels
     from lms.accounts import api as _accounts_api  # noqa: F401 - registers routes
     from lms.api import openapi as _openapi  # noqa: F401 - GET /api/v1/openapi.json
     from lms.audit import api as _audit_api  # noqa: F401
@@ -109,6 +109,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     panels.init_app(app)
     _expose_permissions(app)
+    audit_labels.init_app(app)
 
     for name in FEATURE_PACKAGES:
         module = importlib.import_module(name)

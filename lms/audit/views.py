@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +11,12 @@ from wtforms.validators import Length, Optional
 
 from lms.accounts.labels import role_label
 from lms.accounts.models import Role, User
+from lms.audit.formatting import show_value
 from lms.audit.models import AuditEntry
 from lms.audit.permissions import can_view_audit
 from lms.audit.queries import actors_by_id, audit_query, distinct_values
+from lms.audit.readable import readable_entries
+from lms.audit.registry import action_info
 from lms.db import MAX_ID, db
 from lms.organisations.models import Organisation
 from lms.security import allowed_if
@@ -26,46 +27,36 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/registro-modifiche")
 PER_PAGE = 50
 ROLE_VALUES = {r.value for r in Role}
 
-ACTION_LABELS = {
-    "user.create": _l("Account created"),
-    "user.update": _l("Account changed"),
-    "user.activate": _l("Account reactivated"),
-    "user.deactivate": _l("Account deactivated"),
-    "user.locale": _l("Language changed"),
-    "user.password_change": _l("Password changed"),
-    "user.password_link": _l("Access link generated"),
-    "user.password_set": _l("Password set with an access link"),
-    "api_token.create": _l("API token created"),
-    "api_token.revoke": _l("API token revoked"),
-    "organisation.create": _l("Organisation registered"),
-    "organisation.update": _l("Organisation changed"),
-}
+
+def action_label(action: str) -> str:
+    """The translated name of an audited action, or its code."""
+    info = action_info(action)
+    return str(info.label) if info else action
+
+
 OBJECT_LABELS = {
     "user": _l("Account"),
     "organisation": _l("Organisation"),
     "api_token": _l("API token"),
+    "course": _l("Course"),
+    "module": _l("Module"),
+    "lesson": _l("Lesson"),
+    "register": _l("Register"),
+    "enrolment": _l("Enrolment"),
+    "attendance_record": _l("Attendance"),
+    "framework": _l("Framework"),
+    "framework_item": _l("Framework item"),
+    "profile": _l("Profile"),
+    "assessment": _l("Assessment"),
+    "question": _l("Question"),
+    "rubric": _l("Rubric"),
+    "attempt": _l("Attempt"),
+    "grade": _l("Grade"),
+    "dossier": _l("Dossier"),
+    "evidence": _l("Evidence"),
+    "competence_decision": _l("Decision"),
+    "document": _l("Document"),
 }
-FIELD_LABELS = {
-    "email": _l("Email"),
-    "full_name": _l("Full name"),
-    "locale": _l("Language"),
-    "active": _l("Active"),
-    "organisation_id": _l("Organisation"),
-    "role_names": _l("Roles"),
-    "name": _l("Name"),
-    "tax_code": _l("VAT number or tax code"),
-    "sector": _l("Sector"),
-    "size_band": _l("Size"),
-    "expires_in_hours": _l("Expires in (hours)"),
-    "prefix": _l("Starts with"),
-    "revoked": _l("Revoked"),
-}
-
-
-def action_label(action: str) -> str:
-    """The translated name of an audited action, or its code."""
-    label = ACTION_LABELS.get(action)
-    return str(label) if label else action
 
 
 def object_label(object_type: str) -> str:
@@ -74,44 +65,18 @@ def object_label(object_type: str) -> str:
     return str(label) if label else object_type
 
 
-def _show(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) or "—"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+def account_shows(org_names: dict) -> dict:
+    """Formats of the account fields that need data: organisation names and role labels."""
 
+    def organisation(value):
+        return f"{org_names[value]} (#{value})" if value in org_names else show_value(value)
 
-def change_lines(
-    before: dict | None, after: dict | None, org_names: dict | None = None
-) -> list[dict]:
-    """Readable changes: one line per key with its old and new value."""
-    before, after, org_names = before or {}, after or {}, org_names or {}
+    def roles(value):
+        if not isinstance(value, list):
+            return show_value(value)
+        return ", ".join(role_label(v) if v in ROLE_VALUES else str(v) for v in value) or "—"
 
-    def show(key, value):
-        if key == "organisation_id" and value in org_names:
-            return f"{org_names[value]} (#{value})"
-        if key == "role_names" and isinstance(value, list):
-            return ", ".join(role_label(v) if v in ROLE_VALUES else str(v) for v in value) or "—"
-        return _show(value)
-
-    lines = []
-    for key in dict.fromkeys([*before, *after]):
-        label = FIELD_LABELS.get(key)
-        lines.append(
-            {
-                "key": str(label) if label else key,
-                "old": show(key, before[key]) if key in before else None,
-                "new": show(key, after[key]) if key in after else None,
-            }
-        )
-    return lines
+    return {"organisation_id": organisation, "role_names": roles}
 
 
 def organisation_names(entries) -> dict[int, str]:
@@ -128,6 +93,15 @@ def organisation_names(entries) -> dict[int, str]:
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
     )
     return dict(rows.all())
+
+
+def page_rows(viewer, entries, actors: dict, extra_show=None) -> list[dict]:
+    """The readable entries with the URL of the object the viewer may open."""
+    rows = readable_entries(viewer, entries, actors, extra_show)
+    for row in rows:
+        link = row["link"]
+        row["url"] = url_for(link[0], **link[1]) if link else None
+    return rows
 
 
 class AuditFilterForm(Form):
@@ -147,7 +121,7 @@ class AuditFilterForm(Form):
             (t, object_label(t)) for t in distinct_values(actor, AuditEntry.object_type)
         ]
         self.action.choices = [("", all_label)] + [
-            (a, f"{action_label(a)} ({a})" if a in ACTION_LABELS else a)
+            (a, f"{action_label(a)} ({a})" if action_info(a) else a)
             for a in distinct_values(actor, AuditEntry.action)
         ]
 
@@ -194,16 +168,7 @@ def index():
     if actor_id is not None:
         actor_filter = actors.get(actor_id) or db.session.get(User, actor_id)
     org_names = organisation_names(pager.items)
-    entries = [
-        {
-            "entry": e,
-            "actor": actors.get(e.actor_id),
-            "action": action_label(e.action),
-            "object": object_label(e.object_type),
-            "changes": change_lines(e.before, e.after, org_names),
-        }
-        for e in pager.items
-    ]
+    entries = page_rows(actor, pager.items, actors, account_shows(org_names))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status = 422 if form.errors else 200
     return render_template(
@@ -211,6 +176,7 @@ def index():
         form=form,
         pager=pager,
         entries=entries,
+        object_label=object_label,
         actor_filter=actor_filter,
         actor_id=actor_id,
         filtered=bool(args),

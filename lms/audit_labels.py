@@ -1,0 +1,203 @@
+"""How the audited actions of lms read: accounts, sessions, tokens, organisations, standards."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.audit.formatting import show_bool, show_datetime
+from lms.audit.registry import Described, int_ids, register_actions, register_fields
+from lms.db import db
+
+
+def describe_users(viewer, entries) -> dict[int, Described]:
+    """The account named, linked to its page for who manages accounts: one query."""
+    from lms.accounts.models import User
+    from lms.accounts.permissions import can_manage_users
+
+    ids = int_ids(entries)
+    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    may_open = can_manage_users(viewer)
+    found = {}
+    for e in entries:
+        uid = int(e.object_id) if e.object_id.isdigit() else None
+        name = names.get(uid, f"#{e.object_id}")
+        link = ("users.detail", {"user_id": uid}) if may_open and uid in names else None
+        found[e.id] = Described({"name": name}, link)
+    return found
+
+
+def describe_organisations(viewer, entries) -> dict[int, Described]:
+    from lms.organisations.models import Organisation
+    from lms.organisations.permissions import can_view_organisation
+
+    ids = int_ids(entries)
+    orgs = {
+        o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    }
+    found = {}
+    for e in entries:
+        org = orgs.get(int(e.object_id)) if e.object_id.isdigit() else None
+        name = org.name if org else f"#{e.object_id}"
+        link = (
+            ("organisations.detail", {"org_id": org.id})
+            if org is not None and can_view_organisation(viewer, org)
+            else None
+        )
+        found[e.id] = Described({"name": name}, link)
+    return found
+
+
+def describe_frameworks(viewer, entries) -> dict[int, Described]:
+    from lms.standards.models import Framework
+
+    ids = int_ids(entries)
+    titles = dict(
+        db.session.execute(select(Framework.id, Framework.title).where(Framework.id.in_(ids))).all()
+    )
+    return {
+        e.id: Described({"name": titles.get(int(e.object_id), f"#{e.object_id}")})
+        for e in entries
+        if e.object_id.isdigit()
+    }
+
+
+def init_app(app: Flask) -> None:
+    register_actions(
+        app,
+        {
+            "user.create": (_l("Account created"), _l("%(actor)s created the account of %(name)s")),
+            "user.update": (_l("Account changed"), _l("%(actor)s changed the account of %(name)s")),
+            "user.activate": (
+                _l("Account reactivated"),
+                _l("%(actor)s reactivated the account of %(name)s"),
+            ),
+            "user.deactivate": (
+                _l("Account deactivated"),
+                _l("%(actor)s deactivated the account of %(name)s"),
+            ),
+            "user.locale": (
+                _l("Language changed"),
+                _l("%(actor)s changed the language of %(name)s"),
+            ),
+            "user.password_change": (
+                _l("Password changed"),
+                _l("%(actor)s changed the password of %(name)s"),
+            ),
+            "user.password_link": (
+                _l("Access link generated"),
+                _l("%(actor)s generated an access link for %(name)s"),
+            ),
+            "user.password_set": (
+                _l("Password set with an access link"),
+                _l("%(actor)s set the password of %(name)s with an access link"),
+            ),
+            "user.invite": (_l("Invitation sent"), _l("%(actor)s invited %(name)s")),
+            "session.end": (
+                _l("Session ended"),
+                _l("%(actor)s ended a login session of %(name)s"),
+            ),
+            "session.end_all": (
+                _l("Other sessions ended"),
+                _l("%(actor)s ended the other login sessions of %(name)s"),
+            ),
+        },
+        describe=describe_users,
+    )
+    register_actions(
+        app,
+        {
+            "api_token.create": (_l("API token created"), _l("%(actor)s created an API token")),
+            "api_token.revoke": (_l("API token revoked"), _l("%(actor)s revoked an API token")),
+        },
+    )
+    register_actions(
+        app,
+        {
+            "organisation.create": (
+                _l("Organisation registered"),
+                _l("%(actor)s registered the organisation %(name)s"),
+            ),
+            "organisation.update": (
+                _l("Organisation changed"),
+                _l("%(actor)s changed the organisation %(name)s"),
+            ),
+        },
+        describe=describe_organisations,
+    )
+    register_actions(
+        app,
+        {
+            "framework.create": (
+                _l("Framework created"),
+                _l("%(actor)s created the framework %(name)s"),
+            ),
+            "framework.new_version": (
+                _l("Framework version created"),
+                _l("%(actor)s created a new version of the framework %(name)s"),
+            ),
+            "framework.publish": (
+                _l("Framework published"),
+                _l("%(actor)s published the framework %(name)s"),
+            ),
+            "framework.retire": (
+                _l("Framework retired"),
+                _l("%(actor)s retired the framework %(name)s"),
+            ),
+        },
+        describe=describe_frameworks,
+    )
+    register_actions(
+        app,
+        {
+            "framework_item.create": (
+                _l("Framework item added"),
+                _l("%(actor)s added an item to a framework"),
+            ),
+            "framework_item.edit": (
+                _l("Framework item changed"),
+                _l("%(actor)s changed an item of a framework"),
+            ),
+            "profile.create": (_l("Profile created"), _l("%(actor)s created a profile")),
+        },
+    )
+    register_fields(
+        app,
+        ["user"],
+        {
+            "email": _l("Email"),
+            "full_name": _l("Full name"),
+            "locale": _l("Language"),
+            "active": (_l("Active"), show_bool),
+            "organisation_id": _l("Organisation"),
+            "role_names": _l("Roles"),
+            "reason": _l("Reason"),
+        },
+    )
+    register_fields(
+        app,
+        ["organisation"],
+        {
+            "name": _l("Name"),
+            "tax_code": _l("VAT number or tax code"),
+            "sector": _l("Sector"),
+            "size_band": _l("Size"),
+            "active": (_l("Active"), show_bool),
+        },
+    )
+    register_fields(
+        app,
+        ["api_token"],
+        {
+            "expires_in_hours": _l("Expires in (hours)"),
+            "prefix": _l("Starts with"),
+            "revoked": (_l("Revoked"), show_bool),
+            "expires_at": (_l("Expires"), show_datetime),
+        },
+    )
+    register_fields(
+        app,
+        ["framework", "framework_item"],
+        {"title": _l("Title"), "code": _l("Code"), "state": _l("State")},
+    )
