@@ -21,6 +21,7 @@ from lms.errors import ValidationFailed
 from lms.organisations.models import Organisation
 from lms.organisations.validation import normalise as normalise_tax_code
 from lms.permissions import require, require_actor
+from lms.validation import text_problem
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -284,6 +285,8 @@ def parse_users_csv(text: str) -> ImportReport:
                     expected=len(columns),
                 )
             )
+        problems = {text_problem(c, multiline=False, name_like=True) for c in cells} - {None}
+        row.errors.extend(sorted(problems))  # NUL and other control characters: refused
         raw = {c: v for c, v in zip(columns, cells, strict=False) if c}
         _check_row(row, raw, by_name, by_code)
         report.rows.append(row)
