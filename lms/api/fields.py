@@ -86,7 +86,12 @@ class Amount(fields.Decimal):
             if not math.isfinite(value):
                 raise ValidationError(message)
             number = Decimal(repr(value))
-        elif isinstance(value, str) and value.isascii() and _DECIMAL.fullmatch(value.strip()):
+        elif (
+            isinstance(value, str)
+            and value.isascii()
+            and _DECIMAL.fullmatch(value.strip())
+            and not (self.low >= 0 and "-" in value)  # no "-0" where negatives mean nothing
+        ):
             number = Decimal(value.strip())
         else:
             raise ValidationError(message)
