@@ -323,3 +323,26 @@ def test_dates_in_bodies_never_500(coordinator_client):
         resp = coordinator_client.post("/api/v1/courses", json=_course_body(start_date=bad))
         assert resp.status_code == 422
     assert count(Course) == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("Attestato \u202efdp.exe", ""), ("Attestato\nfalso", ""), ("Attestato", "riga\x00")],
+)
+def test_evidence_service_refuses_what_the_page_would_send(app, make, title, description):
+    from certificates.models import EvidenceKind, EvidenceType, EvidenceValue
+    from certificates.services.evidence import EvidenceInput, add_evidence
+
+    d = make.dossier(state=DossierState.IDENTIFICATION, evidence=False)
+    before = count(Evidence)
+    data = EvidenceInput(
+        kind=EvidenceKind.DOCUMENT,
+        type=EvidenceType.RESULT,
+        value=EvidenceValue.THIRD,
+        title=title,
+        description=description,
+    )
+    with app.test_request_context(), pytest.raises(ValidationFailed) as err:
+        add_evidence(db.session.get(User, d.candidate_id), d, data)
+    assert set(err.value.fields) <= {"title", "description"} and err.value.fields
+    assert count(Evidence) == before
