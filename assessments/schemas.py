@@ -6,6 +6,12 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from assessments.models import AssessmentKind, LatePolicy
 from assessments.scoring import PartialCredit, QuestionType
+from lms.api.fields import Amount, Text, Whole
+from lms.api.io import Id
+
+POINTS_MAX = 99_999  # Numeric(7, 2)
+WEIGHT_MAX = 9_999  # Numeric(6, 2)
+NUMBER_MAX = 9_999_999_999  # Numeric(14, 4)
 
 Points = fields.Decimal(as_string=True, allow_none=True)
 
@@ -52,29 +58,29 @@ class AssessmentInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = Text(200, required=True, name_like=True, validate=validate.Length(min=1))
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in AssessmentKind]))
     opens_at = fields.AwareDateTime(required=True)
     closes_at = fields.AwareDateTime(required=True)
-    max_points = fields.Decimal(required=True)
-    pass_mark = fields.Decimal(required=True)
-    instructions = fields.String(load_default="")
-    module_id = fields.Integer(allow_none=True, load_default=None)
-    weight = fields.Decimal(load_default=1)
-    attempts_allowed = fields.Integer(allow_none=True, load_default=None)
+    max_points = Amount(high=POINTS_MAX, required=True)
+    pass_mark = Amount(high=POINTS_MAX, required=True)
+    instructions = Text(20000, multiline=True, load_default="")
+    module_id = Id(allow_none=True, load_default=None)
+    weight = Amount(high=WEIGHT_MAX, load_default=1)
+    attempts_allowed = Whole(allow_none=True, load_default=None)
     late_policy = fields.String(
         validate=validate.OneOf([p.value for p in LatePolicy]), load_default="refuse"
     )
     late_until = fields.AwareDateTime(allow_none=True, load_default=None)
     is_final = fields.Boolean(load_default=False)
     published = fields.Boolean(load_default=False)
-    time_limit_minutes = fields.Integer(allow_none=True, load_default=None)
+    time_limit_minutes = Whole(allow_none=True, load_default=None)
     shuffle_questions = fields.Boolean(load_default=True)
     show_answers = fields.Boolean(load_default=False)
     release_when_graded = fields.Boolean(load_default=False)
     double_marking = fields.Boolean(load_default=False)
-    marking_tolerance = fields.Decimal(load_default=0)
-    framework_item_ids = fields.List(fields.Integer(), load_default=list)
+    marking_tolerance = Amount(high=POINTS_MAX, load_default=0)
+    framework_item_ids = fields.List(Id(), load_default=list)
 
 
 class ChoiceSchema(Schema):
@@ -118,7 +124,7 @@ class ChoiceInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    text = fields.String(required=True)
+    text = Text(1000, multiline=True, required=True)
     correct = fields.Boolean(load_default=False)
 
 
@@ -127,57 +133,59 @@ class QuestionInSchema(Schema):
         unknown = RAISE
 
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in QuestionType]))
-    prompt = fields.String(required=True)
-    points = fields.Decimal(required=True)
+    prompt = Text(5000, multiline=True, required=True)
+    points = Amount(high=POINTS_MAX, required=True)
     choices = fields.List(fields.Nested(ChoiceInSchema), load_default=list)
     partial_credit = fields.String(
         validate=validate.OneOf([p.value for p in PartialCredit]), load_default="all_or_nothing"
     )
-    accepted_answers = fields.List(fields.String(), load_default=list)
-    expected_number = fields.Decimal(allow_none=True, load_default=None)
-    tolerance = fields.Decimal(load_default=0)
-    feedback = fields.String(load_default="")
-    framework_item_ids = fields.List(fields.Integer(), load_default=list)
+    accepted_answers = fields.List(Text(500), load_default=list)
+    expected_number = Amount(
+        low=-NUMBER_MAX, high=NUMBER_MAX, places=4, allow_none=True, load_default=None
+    )
+    tolerance = Amount(high=NUMBER_MAX, places=4, load_default=0)
+    feedback = Text(10000, multiline=True, load_default="")
+    framework_item_ids = fields.List(Id(), load_default=list)
 
 
 class AnswerInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    selected = fields.List(fields.Integer(), load_default=list)
-    text = fields.String(load_default="", validate=validate.Length(max=500))
+    selected = fields.List(Id(), load_default=list)
+    text = Text(500, load_default="")
 
 
 class MarkInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    version = fields.Integer(required=True)  # the mark's version seen; 0 for a new mark
-    score = fields.Decimal(allow_none=True, load_default=None)
-    levels = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
-    comments = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
-    feedback = fields.String(load_default="")
-    note = fields.String(load_default="")
+    version = Whole(required=True)  # the mark's version seen; 0 for a new mark
+    score = Amount(high=POINTS_MAX, allow_none=True, load_default=None)
+    levels = fields.Dict(keys=Text(40), values=Id(), load_default=dict)
+    comments = fields.Dict(keys=Text(40), values=Text(1000, multiline=True), load_default=dict)
+    feedback = Text(10000, multiline=True, load_default="")
+    note = Text(10000, multiline=True, load_default="")
     observed_on = fields.Date(allow_none=True, load_default=None)
     complete = fields.Boolean(load_default=True)
-    reason = fields.String(load_default="")
+    reason = Text(1000, multiline=True, load_default="")
 
 
 class AgreementInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    version = fields.Integer(required=True)  # the grade's version seen
-    score = fields.Decimal(required=True)
-    reason = fields.String(required=True)
-    feedback = fields.String(load_default="")
+    version = Whole(required=True)  # the grade's version seen
+    score = Amount(high=POINTS_MAX, required=True)
+    reason = Text(1000, multiline=True, required=True)
+    feedback = Text(10000, multiline=True, load_default="")
 
 
 class ReleaseInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    grade_ids = fields.List(fields.Integer(), allow_none=True, load_default=None)
+    grade_ids = fields.List(Id(), allow_none=True, load_default=None)
 
 
 class SubmissionFormSchema(Schema):
@@ -186,9 +194,9 @@ class SubmissionFormSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    text = fields.String(load_default="", validate=validate.Length(max=50000))
-    version = fields.Integer(allow_none=True, load_default=None)  # the submission's version seen
-    remove_file = fields.List(fields.Integer(), load_default=list)  # ids of files to remove
+    text = Text(50000, multiline=True, load_default="")
+    version = Whole(allow_none=True, load_default=None)  # the submission's version seen
+    remove_file = fields.List(Id(), load_default=list)  # ids of files to remove
 
 
 # --- outputs --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from certificates.models import (
     EvidenceType,
     EvidenceValue,
 )
+from lms.api.fields import Text, Whole
 
 
 class EnumValue(fields.Field):
@@ -147,11 +148,11 @@ class EvidenceFormSchema(Schema):
     kind = _choice(EvidenceKind)
     type = _choice(EvidenceType)
     value = _choice(EvidenceValue)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    description = fields.String(load_default="", validate=validate.Length(max=10000))
+    title = Text(300, required=True, name_like=True, validate=validate.Length(min=1))
+    description = Text(10000, multiline=True, load_default="")
     date = fields.Date(load_default=None)
-    issuer = fields.String(load_default="", validate=validate.Length(max=300))
-    link = fields.List(fields.String(validate=validate.Length(max=1100)), load_default=list)
+    issuer = Text(300, load_default="", name_like=True)
+    link = fields.List(Text(1100), load_default=list)
 
 
 class LinkSchema(Schema):
@@ -182,16 +183,16 @@ class EvidenceSchema(Schema):
 
 class TransitionInSchema(Schema):
     to = _choice(DossierState)
-    comment = fields.String(load_default=None, allow_none=True)
+    comment = Text(2000, multiline=True, load_default=None, allow_none=True)
 
 
 class DecisionInSchema(Schema):
     outcome = _choice(DecisionOutcome)
     method = _choice(AssessmentMethod)
-    reasons = fields.String(required=True)
+    reasons = Text(10000, multiline=True, required=True)
     test_date = fields.Date(load_default=None, allow_none=True)
-    test_result = fields.String(load_default="")
-    version = fields.Integer(required=True, validate=validate.Range(min=0))
+    test_result = Text(10000, multiline=True, load_default="")
+    version = Whole(required=True)
 
 
 class DecisionSchema(Schema):

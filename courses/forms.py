@@ -25,17 +25,19 @@ from courses.models import (
     LessonMode,
     TopicArea,
 )
-from lms.forms import MultiCheckboxField
+from lms.forms import MultiCheckboxField, SafeText
 from lms.standards.picker import FrameworkItemsField
 
 
 class ModuleForm(FlaskForm):
     code = StringField(
         _l("Code"),
-        validators=[DataRequired(), Length(max=30)],
+        validators=[DataRequired(), Length(max=30), SafeText(name_like=True)],
         description=_l("A short unique code, e.g. NORM-01."),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200), SafeText(name_like=True)]
+    )
     topic_area = SelectField(
         _l("Topic area"),
         validators=[DataRequired()],
@@ -47,21 +49,29 @@ class ModuleForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0.25, max=500)],
         description=_l("Hours and fractions, e.g. 4 or 2.5."),
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000), SafeText(multiline=True)]
+    )
     objectives = TextAreaField(
         _l("Learning objectives"),
-        validators=[Optional(), Length(max=5000)],
+        validators=[Optional(), Length(max=5000), SafeText(multiline=True)],
         description=_l("One objective per line."),
     )
     framework_items = FrameworkItemsField(_l("Framework items covered"))
 
 
 class CourseForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    edition = StringField(
-        _l("Edition"), validators=[Optional(), Length(max=60)], description=_l("E.g. II edizione.")
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200), SafeText(name_like=True)]
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    edition = StringField(
+        _l("Edition"),
+        validators=[Optional(), Length(max=60), SafeText(name_like=True)],
+        description=_l("E.g. II edizione."),
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000), SafeText(multiline=True)]
+    )
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
     capacity = IntegerField(

@@ -15,6 +15,7 @@ from courses.models import (
     LessonMode,
     TopicArea,
 )
+from lms.api.fields import Text, Whole
 
 
 class ModuleSchema(Schema):
@@ -238,39 +239,40 @@ class DottedErrorsSchema(Schema):
 
 
 MAX_INT = 2**31 - 1  # the database's INTEGER: larger numbers are refused here, not by a 500
+LONG_TEXT = 20_000  # descriptions and objectives (TEXT columns): bounded all the same
 
 
 def _id(**kw) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT), **kw)
+    return Whole(low=1, high=MAX_INT, **kw)
 
 
 def _int(**kw) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=-MAX_INT, max=MAX_INT), **kw)
+    return Whole(low=-MAX_INT, high=MAX_INT, **kw)
 
 
 def _text(max_len: int, **kw) -> fields.String:
-    return fields.String(validate=validate.Length(max=max_len), **kw)
+    return Text(max_len, **kw)
 
 
 class ModuleInSchema(Schema):
-    code = _text(30, required=True)
-    title = _text(200, required=True)
+    code = _text(30, required=True, name_like=True)
+    title = _text(200, required=True, name_like=True)
     topic_area = _text(40, required=True)
-    planned_minutes = _int(required=True)
-    description = fields.String(load_default="")
-    objectives = fields.String(load_default="")
+    planned_minutes = Whole(low=0, required=True)
+    description = _text(LONG_TEXT, multiline=True, load_default="")
+    objectives = _text(LONG_TEXT, multiline=True, load_default="")
     framework_item_ids = fields.List(_id(), load_default=list)
 
 
 class CourseInSchema(Schema):
-    title = _text(200, required=True)
-    edition = _text(60, load_default="")
-    description = fields.String(load_default="")
+    title = _text(200, required=True, name_like=True)
+    edition = _text(60, load_default="", name_like=True)
+    description = _text(LONG_TEXT, multiline=True, load_default="")
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
-    capacity = _int(allow_none=True, load_default=None)
-    assessment_threshold_pct = _int(load_default=70)
-    certification_threshold_pct = _int(load_default=75)
+    capacity = Whole(low=0, allow_none=True, load_default=None)
+    assessment_threshold_pct = Whole(low=0, load_default=70)
+    certification_threshold_pct = Whole(low=0, load_default=75)
     trainer_ids = fields.List(_id(), load_default=list)
     module_ids = fields.List(_id(), load_default=list)
 
@@ -284,7 +286,7 @@ class LessonInSchema(Schema):
     trainer_id = _id(required=True)
     place = _text(300, load_default="")
     link = _text(500, load_default="")
-    weeks = _int(load_default=1)
+    weeks = Whole(low=0, load_default=1)
 
 
 class EnrolInSchema(Schema):
@@ -293,23 +295,23 @@ class EnrolInSchema(Schema):
 
 
 class WithdrawInSchema(Schema):
-    reason = _text(500, required=True)
+    reason = _text(500, multiline=True, required=True)
     withdrawn_on = fields.Date(allow_none=True, load_default=None)
 
 
 class AttendanceLineInSchema(Schema):
     enrolment_id = _id(required=True)
     status = fields.Enum(AttendanceStatus, by_value=True, required=True)
-    minutes = _int(allow_none=True, load_default=None)
-    note = fields.String(load_default="")
-    version = _int(allow_none=True, load_default=0)
+    minutes = Whole(low=0, allow_none=True, load_default=None)
+    note = _text(500, multiline=True, load_default="")
+    version = Whole(low=0, allow_none=True, load_default=0)
 
 
 class AttendanceWriteInSchema(DottedErrorsSchema):
     """Each line carries the record version it replaces (0: there was none)."""
 
     records = fields.List(fields.Nested(AttendanceLineInSchema), required=True)
-    register_version = _int(allow_none=True, load_default=None)
+    register_version = Whole(low=0, allow_none=True, load_default=None)
     sign = fields.Boolean(load_default=False)
 
 
@@ -336,17 +338,17 @@ class MaterialSchema(Schema):
 class MaterialFormSchema(Schema):
     """The fields of a new material (multipart/form-data; the file itself is `file`)."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
-    module_id = fields.Integer(load_default=None)
-    lesson_id = fields.Integer(load_default=None)
-    url = fields.String(load_default=None, validate=validate.Length(max=500))
+    title = Text(200, required=True, name_like=True, validate=validate.Length(min=1))
+    note = Text(2000, load_default="", multiline=True)
+    module_id = Whole(load_default=None, allow_none=True)
+    lesson_id = Whole(load_default=None, allow_none=True)
+    url = Text(500, load_default=None, allow_none=True)
 
 
 class MaterialPatchSchema(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    note = fields.String(validate=validate.Length(max=2000))
-    url = fields.String(validate=validate.Length(max=500))
+    title = Text(200, name_like=True, validate=validate.Length(min=1))
+    note = Text(2000, multiline=True)
+    url = Text(500)
     move = fields.String(validate=validate.OneOf(["up", "down"]))
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from wtforms import SelectMultipleField
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.validation import text_problem
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,3 +32,17 @@ def optional_id(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class SafeText:
+    """A WTForms validator with the input rules of lms.validation: no control characters
+    (tabs and line breaks only when multiline), no bidi controls in a name or a title."""
+
+    def __init__(self, *, multiline: bool = False, name_like: bool = False):
+        self.multiline = multiline
+        self.name_like = name_like
+
+    def __call__(self, form, field):
+        problem = text_problem(field.data or "", multiline=self.multiline, name_like=self.name_like)
+        if problem:
+            raise StopValidation(problem)

@@ -2,11 +2,60 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 
 from lms.errors import ValidationFailed
 
 REASON_MAX = 500
+MAX_INT = 2**31 - 1  # the databases' INTEGER
+
+# NUL and the other C0/C1 control characters (tab, newline and carriage return apart), DEL
+# and lone surrogates: PostgreSQL refuses NUL, XLSX refuses control characters, a
+# surrogate cannot be encoded. Line breaks and tabs are refused in single-line fields.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_BREAK = re.compile("[\t\n\r]")
+# Bidi embedding, override and isolate characters: they can make a name or a title read
+# differently from what it is (U+202A-U+202E, U+2066-U+2069).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_WHOLE = re.compile(r"-?[0-9]{1,12}")
+
+
+def text_problem(text: str, *, multiline: bool = True, name_like: bool = False) -> str | None:
+    """Why a text cannot be stored (translated), or None. A name-like text (a name, a title)
+    is single-line and has no bidi control characters."""
+    if _CONTROL.search(text):
+        return _("Control characters are not allowed.")
+    if (name_like or not multiline) and _LINE_BREAK.search(text):
+        return _("Line breaks and tabs are not allowed here.")
+    if name_like and _BIDI.search(text):
+        return _("Text direction control characters are not allowed here.")
+    return None
+
+
+def check_text(text: str, field: str, *, multiline: bool = True, name_like: bool = False) -> str:
+    """The text itself, or a ValidationFailed naming the field."""
+    problem = text_problem(text, multiline=multiline, name_like=name_like)
+    if problem:
+        raise invalid(field, problem)
+    return text
+
+
+def whole_number(raw, field: str, *, low: int = 0, high: int = MAX_INT) -> int:
+    """A whole number parsed strictly: an int (not a bool) or ASCII digits with an optional
+    minus sign where negatives make sense, between low and high."""
+    message = _("Enter a whole number between %(low)d and %(high)d.", low=low, high=high)
+    if isinstance(raw, bool):
+        raise invalid(field, message)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text.isascii() or not _WHOLE.fullmatch(text) or (low >= 0 and "-" in text):
+            raise invalid(field, message)
+        raw = int(text)
+    if not isinstance(raw, int) or not low <= raw <= high:
+        raise invalid(field, message)
+    return raw
 
 
 def invalid(field: str, message: str) -> ValidationFailed:
@@ -14,22 +63,38 @@ def invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
 
 
-def required_text(value: str | None, field: str, max_len: int | None = None) -> str:
-    """A non-blank, stripped text of at most max_len characters."""
+def required_text(
+    value: str | None,
+    field: str,
+    max_len: int | None = None,
+    *,
+    multiline: bool = True,
+    name_like: bool = False,
+) -> str:
+    """A non-blank, stripped text of at most max_len characters, without control characters
+    (see text_problem)."""
     text = (value or "").strip()
     if not text:
         raise invalid(field, _("This field is required."))
     if max_len is not None and len(text) > max_len:
         raise invalid(field, _("At most %(n)d characters.", n=max_len))
-    return text
+    return check_text(text, field, multiline=multiline, name_like=name_like)
 
 
-def optional_text(value: str | None, field: str, max_len: int) -> str:
-    """A stripped text, possibly empty, of at most max_len characters."""
+def optional_text(
+    value: str | None,
+    field: str,
+    max_len: int,
+    *,
+    multiline: bool = True,
+    name_like: bool = False,
+) -> str:
+    """A stripped text, possibly empty, of at most max_len characters, without control
+    characters (see text_problem)."""
     text = (value or "").strip()
     if len(text) > max_len:
         raise invalid(field, _("At most %(n)d characters.", n=max_len))
-    return text
+    return check_text(text, field, multiline=multiline, name_like=name_like)
 
 
 def required_reason(reason: str | None, field: str = "reason", max_len: int = REASON_MAX) -> str:
@@ -40,4 +105,4 @@ def required_reason(reason: str | None, field: str = "reason", max_len: int = RE
         raise invalid(field, _("Give a reason: it is kept in the audit trail."))
     if len(text) > max_len:
         raise invalid(field, _("At most %(n)d characters.", n=max_len))
-    return text
+    return check_text(text, field)

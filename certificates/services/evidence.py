@@ -128,10 +128,10 @@ def add_evidence(
         kind=data.kind,
         type=data.type,
         value=data.value,
-        title=required_text(data.title, "title", 300),
+        title=required_text(data.title, "title", 300, name_like=True),
         description=optional_text(data.description, "description", 10000),
         date=data.date,
-        issuer=optional_text(data.issuer, "issuer", 300),
+        issuer=optional_text(data.issuer, "issuer", 300, name_like=True),
     )
     set_links(evidence, links)
     for name, content in files:
@@ -158,10 +158,10 @@ def edit_evidence(
     ).all()
     before = _audit_view(evidence, old_links)
     evidence.kind, evidence.type, evidence.value = data.kind, data.type, data.value
-    evidence.title = required_text(data.title, "title", 300)
+    evidence.title = required_text(data.title, "title", 300, name_like=True)
     evidence.description = optional_text(data.description, "description", 10000)
     evidence.date = data.date
-    evidence.issuer = optional_text(data.issuer, "issuer", 300)
+    evidence.issuer = optional_text(data.issuer, "issuer", 300, name_like=True)
     evidence.updated_at = utcnow()  # links alone change no column: bump the version anyway
     flush_versioned()
     set_links(evidence, links)
@@ -288,7 +288,7 @@ def record_observation(actor: User, dossier: Dossier, data: ObservationInput) ->
         type=data.type,
         value=EvidenceValue.SECOND,
         phase=EvidencePhase.ASSESSMENT,
-        title=required_text(data.title, "title", 300),
+        title=required_text(data.title, "title", 300, name_like=True),
         description=required_text(data.description, "description", 10000),
         date=data.date,
         issuer=actor.full_name[:300],

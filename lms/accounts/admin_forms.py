@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from lms.accounts.labels import role_label
 from lms.accounts.models import Role
-from lms.forms import MultiCheckboxField, optional_id
+from lms.forms import MultiCheckboxField, SafeText, optional_id
 
 LANGUAGE_CHOICES = [("it", "Italiano"), ("en", "English")]
 
@@ -37,12 +37,20 @@ def organisation_choices(organisations, empty_label) -> list[tuple[int | str, st
 class UserForm(FlaskForm):
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(message=_l("The email address is required.")), Length(max=254)],
+        validators=[
+            DataRequired(message=_l("The email address is required.")),
+            Length(max=254),
+            SafeText(),
+        ],
         render_kw={"autocomplete": "off"},
     )
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(message=_l("The full name is required.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("The full name is required.")),
+            Length(max=200),
+            SafeText(name_like=True),
+        ],
         render_kw={"autocomplete": "off"},
     )
     roles = MultiCheckboxField(
@@ -95,7 +103,7 @@ ACCESS_CHOICES = [
 class UserFilterForm(Form):
     """The list filters, read from the query string (a GET form needs no CSRF token)."""
 
-    q = StringField(_l("Name or email"), validators=[Length(max=200)])
+    q = StringField(_l("Name or email"), validators=[Length(max=200), SafeText()])
     role = SelectField(_l("Role"), default="")
     organisation = SelectField(_l("Organisation"), coerce=optional_id)
     active = SelectField(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from lms.errors import ValidationFailed
 from lms.organisations.models import Organisation
 from lms.organisations.validation import normalise as normalise_tax_code
 from lms.permissions import require, require_actor
+from lms.validation import text_problem
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -284,6 +286,11 @@ def parse_users_csv(text: str) -> ImportReport:
                     expected=len(columns),
                 )
             )
+        # NUL, other control characters and bidi controls are refused; a quoted cell over
+        # two lines is fine (its whitespace is normalised below).
+        spaced = (re.sub(r"[\t\r\n]", " ", c) for c in cells)
+        problems = {text_problem(c, name_like=True) for c in spaced} - {None}
+        row.errors.extend(sorted(problems))
         raw = {c: v for c, v in zip(columns, cells, strict=False) if c}
         _check_row(row, raw, by_name, by_code)
         report.rows.append(row)

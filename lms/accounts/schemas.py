@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from lms.accounts.models import Role
+from lms.api.fields import Text
 from lms.api.io import Id
 
 
@@ -50,10 +51,8 @@ class UserCreateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    email = fields.String(
-        required=True, validate=validate.Length(min=1, max=254), metadata={"format": "email"}
-    )
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = Text(254, required=True, validate=validate.Length(min=1), metadata={"format": "email"})
+    full_name = Text(200, required=True, name_like=True, validate=validate.Length(min=1))
     roles = fields.List(
         fields.String(validate=validate.OneOf(ROLE_VALUES)),
         required=True,
@@ -69,8 +68,8 @@ class UserUpdateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    email = fields.String(validate=validate.Length(min=1, max=254), metadata={"format": "email"})
-    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    email = Text(254, validate=validate.Length(min=1), metadata={"format": "email"})
+    full_name = Text(200, name_like=True, validate=validate.Length(min=1))
     roles = fields.List(
         fields.String(validate=validate.OneOf(ROLE_VALUES)), validate=validate.Length(min=1)
     )
@@ -85,7 +84,7 @@ class UserFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(load_default="", validate=validate.Length(max=200))
+    q = Text(200, load_default="")
     role = fields.String(validate=validate.OneOf(ROLE_VALUES))
     organisation_id = Id()
     active = fields.Boolean()

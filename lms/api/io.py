@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 from flask import Response, request
 from flask_babel import gettext as _
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields
 from sqlalchemy import Select
 
+from lms.api.fields import Whole
 from lms.api.pagination import paginate
 from lms.db import MAX_ID
 from lms.errors import ValidationFailed
@@ -38,7 +39,7 @@ from lms.errors import ValidationFailed
 def Id(**kwargs) -> fields.Integer:
     """An input field holding a row id: a whole number that an id column can hold, so that a
     huge number is a 422 (not an overflow in the database driver, a 500)."""
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    return Whole(low=1, high=MAX_ID, **kwargs)
 
 
 def flatten_messages(messages) -> dict[str, list[str]]:

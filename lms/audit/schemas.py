@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
+from lms.api.fields import Text
 from lms.api.io import Id
 
 
@@ -43,9 +44,9 @@ class AuditFilterSchema(Schema):
         unknown = EXCLUDE
 
     actor_id = Id()
-    object_type = fields.String(load_default="", validate=validate.Length(max=60))
-    object_id = fields.String(load_default="", validate=validate.Length(max=60))
-    action = fields.String(load_default="", validate=validate.Length(max=80))
+    object_type = Text(60, load_default="")
+    object_id = Text(60, load_default="")
+    action = Text(80, load_default="")
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
 

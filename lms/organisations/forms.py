@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from lms.forms import SafeText
 from lms.organisations.models import SizeBand
 
 SIZE_LABELS = {
@@ -27,7 +28,11 @@ def size_label(band: SizeBand | str) -> str:
 class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(message=_l("The name is required.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("The name is required.")),
+            Length(max=200),
+            SafeText(name_like=True),
+        ],
         description=_l("The company name, as on its registration, e.g. Navigli Logistica S.r.l."),
     )
     tax_code = StringField(
@@ -40,7 +45,7 @@ class OrganisationForm(FlaskForm):
     )
     sector = StringField(
         _l("Sector"),
-        validators=[Length(max=120)],
+        validators=[Length(max=120), SafeText(name_like=True)],
         description=_l("For example: logistics, insurance, social services."),
     )
     size_band = SelectField(

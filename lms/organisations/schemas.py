@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from lms.api.fields import Text
 from lms.organisations.models import SizeBand
 
 SIZE_VALUES = [b.value for b in SizeBand]
@@ -42,11 +43,9 @@ class OrganisationCreateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    tax_code = fields.String(
-        required=True, validate=validate.Length(min=1, max=20), metadata=TAX_CODE
-    )
-    sector = fields.String(load_default="", validate=validate.Length(max=120))
+    name = Text(200, required=True, name_like=True, validate=validate.Length(min=1))
+    tax_code = Text(20, required=True, validate=validate.Length(min=1), metadata=TAX_CODE)
+    sector = Text(120, load_default="", name_like=True)
     size_band = fields.String(required=True, validate=validate.OneOf(SIZE_VALUES))
 
 
@@ -56,9 +55,9 @@ class OrganisationUpdateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    tax_code = fields.String(validate=validate.Length(min=1, max=20), metadata=TAX_CODE)
-    sector = fields.String(validate=validate.Length(max=120))
+    name = Text(200, name_like=True, validate=validate.Length(min=1))
+    tax_code = Text(20, validate=validate.Length(min=1), metadata=TAX_CODE)
+    sector = Text(120, name_like=True)
     size_band = fields.String(validate=validate.OneOf(SIZE_VALUES))
     active = fields.Boolean()
 

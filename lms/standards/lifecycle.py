@@ -189,14 +189,14 @@ def edit_draft_item(
     framework = db.session.get(Framework, item.framework_id)
     ensure_draft(framework)
     require(can_edit_framework(actor, framework))
-    title = required_text(title, "title", 500)
+    title = required_text(title, "title", 500, name_like=True)
     description = optional_text(description, "description", 10000)
     before = {"code": item.code, "title": item.title, "description": item.description}
     if (title, description) != (item.title, item.description):
         item.uuid = new_uuid()
     item.title, item.description = title, description
     if code is not None:
-        item.code = required_text(code, "code", 40)
+        item.code = required_text(code, "code", 40, name_like=True)
     after = {"code": item.code, "title": item.title, "description": item.description}
     record(actor, "framework_item.edit", "framework_item", item.id, before, after)
     db.session.flush()

@@ -45,7 +45,7 @@ class CriterionInput:
 def _clean_criterion(data: CriterionInput) -> dict:
     errors: dict[str, list[str]] = {}
     try:
-        title = required_text(data.title, "title", 300)
+        title = required_text(data.title, "title", 300, name_like=True)
     except ValidationFailed as err:
         errors.update(err.fields)
         title = ""
@@ -55,7 +55,7 @@ def _clean_criterion(data: CriterionInput) -> dict:
             continue
         try:
             pts = points(lv.points, f"level_{i}_points")
-            name = required_text(lv.title, f"level_{i}_title", 100)
+            name = required_text(lv.title, f"level_{i}_title", 100, name_like=True)
         except ValidationFailed as err:
             errors.update(err.fields)
             continue
@@ -84,7 +84,7 @@ def create_template(actor, *, title: str, description: str = "") -> Rubric:
     """A reusable rubric template, to be copied into assessments."""
     require(can_manage_templates(actor))
     rubric = Rubric(
-        title=required_text(title, "title", 200),
+        title=required_text(title, "title", 200, name_like=True),
         description=(description or "").strip(),
         created_by_id=actor.id,
     )
@@ -227,7 +227,7 @@ def create_assessment_rubric(actor, assessment: Assessment, *, title: str) -> Ru
     if db.session.scalar(select(func.count()).where(Rubric.assessment_id == assessment.id)):
         raise Conflict(_("This assessment already has a rubric."))
     rubric = Rubric(
-        title=required_text(title, "title", 200),
+        title=required_text(title, "title", 200, name_like=True),
         assessment_id=assessment.id,
         created_by_id=actor.id,
     )

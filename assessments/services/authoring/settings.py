@@ -110,7 +110,7 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
             return None
 
     values = {
-        "title": attempt(lambda: required_text(data.title, "title", 200)),
+        "title": attempt(lambda: required_text(data.title, "title", 200, name_like=True)),
         "instructions": attempt(lambda: optional_text(data.instructions, "instructions", 20000)),
         "max_points": attempt(lambda: points(data.max_points, "max_points")),
         "pass_mark": attempt(lambda: points(data.pass_mark, "pass_mark")),

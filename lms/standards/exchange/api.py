@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from lms.api import blueprint as api
+from lms.api.fields import Text
 from lms.api.io import endpoint, load
 from lms.db import db
 from lms.errors import ValidationFailed
@@ -47,7 +48,7 @@ class ExportQuerySchema(Schema):
 class ImportFormSchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(IMPORT_FORMATS))
     dry_run = fields.Boolean(load_default=False)
-    issuer = fields.String(load_default="", validate=validate.Length(max=200))
+    issuer = Text(200, load_default="", name_like=True)
     mapping = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
