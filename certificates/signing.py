@@ -8,6 +8,8 @@ credentials of a certificate) are embedded first, so that the signature covers t
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 
@@ -65,9 +67,25 @@ def sign_pdf(
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = _SignerAt(meta, signer=signer, now=now).sign_pdf(writer)
-    return out.getvalue()
+
+    def sign() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        return _SignerAt(meta, signer=signer, now=now).sign_pdf(writer).getvalue()
+
+    if _loop_running():
+        # pyHanko signs through asyncio.run(), which refuses to start inside a running event
+        # loop (an async server, a browser driver in the same thread): sign in a thread then.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(sign).result()
+    return sign()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def embed_files(pdf: bytes, files: list[tuple[str, bytes, str, str]]) -> bytes:

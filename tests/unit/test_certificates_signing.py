@@ -147,3 +147,19 @@ def test_a_configured_certificate_with_an_encrypted_key_signs(database_url, tmp_
         _, status = _status(app, signed, when)
     assert status.intact and status.trusted
     assert status.signing_cert.subject.native["common_name"] == "Ente Accreditato"
+
+
+def test_signing_works_inside_a_running_event_loop(app):
+    """A browser driver or an async server in the same thread must not break issuing."""
+    import asyncio
+
+    from certificates.signing import sign_pdf
+    from lms.pdf import render_pdf
+
+    pdf = render_pdf("<html><body><p>Prova</p></body></html>")
+
+    async def inside():
+        return sign_pdf(pdf)
+
+    signed = asyncio.run(inside())
+    assert signed.startswith(b"%PDF") and len(signed) > len(pdf)
