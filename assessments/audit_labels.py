@@ -7,7 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from assessments.models import ROLE_LABELS, STATUS_LABELS, Assessment, Attempt, Grade
-from assessments.permissions import can_view_assessment, can_view_attempt, can_view_grade
+from assessments.permissions import (
+    can_open_attempt_page,
+    can_view_assessment,
+    can_view_grade,
+)
 from courses.models import Course
 from lms.accounts.models import User
 from lms.audit.formatting import show_bool, show_choice, show_date, show_datetime, show_number
@@ -81,7 +85,7 @@ def describe_attempts(viewer, entries) -> dict[int, Described]:
         Attempt,
         viewer,
         entries,
-        can_view_attempt,
+        can_open_attempt_page,
         lambda a: ("assessments.attempt", {"attempt_id": a.id}),
     )
 

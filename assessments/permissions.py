@@ -271,3 +271,8 @@ def can_view_results_of(user, trainee) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return getattr(trainee, "id", trainee) == user.id or is_staff(user)
+
+
+def can_open_attempt_page(user, attempt) -> bool:
+    """The attempt page (/tentativi/<id>) is the trainee's own working page."""
+    return can_take_assessments(user) and can_work_on_attempt(user, attempt)
