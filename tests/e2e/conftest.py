@@ -118,9 +118,13 @@ def live_server(tmp_path_factory):
 # --- the browser -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the whole session."""
+    """One headless Chromium per test module, stopped at the module's end.
+
+    Playwright's sync API keeps its event loop running in this thread while it lives, and the
+    tests that follow the browser tests (pyHanko's validator calls asyncio.run()) need it gone;
+    "package" scope would not do: tests/e2e is a plain directory, so it means the session."""
     executable = _chromium_path()
     from playwright.sync_api import sync_playwright
 
