@@ -375,3 +375,13 @@ ENV_SETTINGS.update(
     }
 )
 # --- end keys and signing (creds) ---
+
+# --- more than one machine (issue 12) ---
+# Where stored files' bytes live (lms/storage): unset, the local UPLOAD_FOLDER; file:///folder;
+# s3://bucket/prefix with LMS_STORAGE_S3_ENDPOINT_URL for a non-AWS object store (credentials
+# from the standard AWS_* variables). PROXY_HOPS: how many reverse proxies in front of the app
+# set X-Forwarded-For/-Proto (werkzeug's ProxyFix trusts that many; 0 trusts none).
+Config.STORAGE_URL = None
+Config.STORAGE_S3_ENDPOINT_URL = None
+Config.PROXY_HOPS = 0
+ENV_SETTINGS.update({"STORAGE_URL": str, "STORAGE_S3_ENDPOINT_URL": str, "PROXY_HOPS": int})

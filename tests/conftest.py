@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from lms import create_app
 from lms.db import db
 from tests.factories import TEST_PASSWORD, Factory
+from tests.s3server import s3_config, storage_under_test
 
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
 
@@ -42,6 +43,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "MAIL_URL": None,  # the outbox, unless a test starts an SMTP server
         "SECRET_KEY": "test-secret-key-not-for-production",
     }
+    if storage_under_test() == "s3":  # the file tests against a local S3 emulator
+        config.update(s3_config())
     config.update(overrides)
     app = create_app(config)
     _APPS.append(app)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import send_file
 
 from lms.files.models import StoredFile
-from lms.files.services import path_of
+from lms.files.services import key_of
+from lms.storage import storage
 
 
 def send_stored(stored: StoredFile):
     """Send a stored file as an attachment under its original name."""
+    backend, key = storage(), key_of(stored)
+    # A local file is sent from disk; an object store's bytes pass through this process, so
+    # the answer keeps its headers (attachment, sandbox) and needs no public bucket.
+    source = backend.local_path(key) or io.BytesIO(backend.get(key))
     resp = send_file(
-        path_of(stored),
+        source,
         mimetype=stored.content_type,
         as_attachment=True,
         download_name=stored.original_name,

@@ -6,8 +6,8 @@ operation leaves no file behind.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import logging
 import os
 import secrets
 import unicodedata
@@ -22,6 +22,9 @@ from lms.db import db
 from lms.errors import ValidationFailed
 from lms.files.models import StoredFile
 from lms.files.sniff import KINDS, sniff
+from lms.storage import storage
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 RISKY_EXTENSIONS = {
@@ -62,14 +65,27 @@ RISKY_EXTENSIONS = {
 
 
 def upload_root() -> Path:
-    """The folder uploads live in (outside static/)."""
+    """The folder uploads live in (outside static/) with the local backend."""
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
-def path_of(stored: StoredFile) -> Path:
-    """Where a stored file's bytes are on disk."""
+def key_of(stored: StoredFile) -> str:
+    """The storage key of a stored file's bytes (`ab/cd/abcd...`, today's folder layout)."""
     name = stored.storage_name
-    return upload_root() / name[:2] / name[2:4] / name
+    return f"{name[:2]}/{name[2:4]}/{name}"
+
+
+def path_of(stored: StoredFile) -> Path:
+    """Where a stored file's bytes are on disk (local backend only)."""
+    path = storage().local_path(key_of(stored))
+    if path is None:
+        raise RuntimeError("the configured storage keeps no files on this machine")
+    return path
+
+
+def exists(stored: StoredFile) -> bool:
+    """Whether the stored file's bytes are in the storage."""
+    return storage().exists(key_of(stored))
 
 
 def _invalid(message: str) -> ValidationFailed:
@@ -152,12 +168,9 @@ def store_generated(
 
 
 def _write(stored: StoredFile, data: bytes) -> StoredFile:
-    target = path_of(stored)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    db.session.info.setdefault("lms_new_files", []).append(target)
+    backend, key = storage(), key_of(stored)
+    backend.put(key, data, stored.content_type)
+    db.session.info.setdefault("lms_new_files", []).append((backend, key))
     db.session.add(stored)
     db.session.flush()
     return stored
@@ -165,7 +178,7 @@ def _write(stored: StoredFile, data: bytes) -> StoredFile:
 
 def read_bytes(stored: StoredFile) -> bytes:
     """The bytes of a stored file, checked against its SHA-256."""
-    data = path_of(stored).read_bytes()
+    data = storage().get(key_of(stored))
     if hashlib.sha256(data).hexdigest() != stored.sha256:
         raise OSError(f"stored file {stored.id} does not match its checksum")
     return data
@@ -174,22 +187,27 @@ def read_bytes(stored: StoredFile) -> bytes:
 def discard_stored(stored: StoredFile) -> None:
     """Delete a stored file's record; its bytes go once the transaction commits (a rollback
     keeps them, with the record)."""
-    db.session.info.setdefault("lms_discarded_files", []).append(path_of(stored))
+    db.session.info.setdefault("lms_discarded_files", []).append((storage(), key_of(stored)))
     db.session.delete(stored)
     db.session.flush()
+
+
+def _delete_all(entries) -> None:
+    # The record is already gone or never was: a file left behind is only wasted space.
+    for backend, key in entries:
+        try:
+            backend.delete(key)
+        except OSError:
+            log.warning("could not delete stored file %s from %r", key, backend, exc_info=True)
 
 
 @event.listens_for(Session, "after_commit")
 def _keep_files(session):
     session.info.pop("lms_new_files", None)
-    for path in session.info.pop("lms_discarded_files", []):
-        with contextlib.suppress(OSError):
-            Path(path).unlink(missing_ok=True)
+    _delete_all(session.info.pop("lms_discarded_files", []))
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_files(session):
     session.info.pop("lms_discarded_files", None)
-    for path in session.info.pop("lms_new_files", []):
-        with contextlib.suppress(OSError):
-            Path(path).unlink(missing_ok=True)
+    _delete_all(session.info.pop("lms_new_files", []))

@@ -3,8 +3,6 @@ two trainees, a quiz and a rubric-graded assignment; and the helpers both test f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from assessments.models import AssessmentKind
 from assessments.scoring import QuestionType
 from lms.accounts.models import Role
@@ -47,6 +45,8 @@ def build_world(make) -> dict:
     }
 
 
-def uploads_on_disk(app) -> list[Path]:
-    root = Path(app.config["UPLOAD_FOLDER"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+def uploads_on_disk(app) -> list[str]:
+    """Every key in the app's storage (a local folder, or the S3 emulator's prefix)."""
+    from lms.storage import storage
+
+    return storage(app).keys()

@@ -305,8 +305,9 @@ def test_submission_replaced_until_the_deadline_then_refused(setup, app):
     db.session.commit()
     assert not sub.late and sub.times_submitted == 1
     first_file = taking.submission_of(s["trainee"], a).files[0]
-    path = __import__("lms.files.services", fromlist=["path_of"]).path_of(first_file.stored)
-    assert path.exists()
+    key = __import__("lms.files.services", fromlist=["key_of"]).key_of(first_file.stored)
+    backend = __import__("lms.storage", fromlist=["storage"]).storage()
+    assert backend.exists(key)
     sub = taking.submit_work(
         s["trainee"],
         a,
@@ -316,7 +317,7 @@ def test_submission_replaced_until_the_deadline_then_refused(setup, app):
     )
     db.session.commit()
     assert sub.times_submitted == 2 and sub.text == "Seconda versione"
-    assert not path.exists()  # the replaced file is gone once committed
+    assert not backend.exists(key)  # the replaced file is gone once committed
     with pytest.raises(Conflict, match="chiusa"):
         taking.submit_work(
             s["trainee"], a, text="Troppo tardi", now=a.closes_at + dt.timedelta(minutes=1)

@@ -13,7 +13,8 @@ from lms.accounts.models import Role
 from lms.db import db
 from lms.errors import Conflict, Forbidden, NotFound
 from lms.files.models import StoredFile
-from lms.files.services import path_of
+from lms.files.services import key_of
+from lms.storage import storage
 from tests.unit.certificates_helpers import audit_actions, document, people
 
 S = DossierState
@@ -37,11 +38,11 @@ def test_one_file_is_removed_and_audited(app, make, who):
     actor = getattr(people(d), who)
     ev, (first, second) = _with_files(d, people(d).candidate, "lettera.pdf", "contratto.pdf")
     version = ev.version_id
-    path = path_of(db.session.get(StoredFile, first))
-    assert path.exists()
+    key = key_of(db.session.get(StoredFile, first))
+    assert storage().exists(key)
     evidence.remove_file(actor, ev, first)
     db.session.commit()
-    assert db.session.get(StoredFile, first) is None and not path.exists()
+    assert db.session.get(StoredFile, first) is None and not storage().exists(key)
     docs, _n = snapshots.evidence_documents(actor, d)
     assert [f["file_id"] for f in docs[0]["files"]] == [second]
     assert db.session.get(Evidence, ev.id).version_id > version
@@ -96,16 +97,16 @@ def test_a_file_a_snapshot_names_stays_for_the_experts(app, make):
             select(EvidenceFile.stored_file_id).where(EvidenceFile.evidence_id == ev.id)
         )
     )
-    fresh_path = path_of(db.session.get(StoredFile, fresh))
+    fresh_key = key_of(db.session.get(StoredFile, fresh))
     evidence.remove_file(p.candidate, ev, frozen)
     evidence.remove_file(p.candidate, ev, fresh)
     db.session.commit()
     # The snapshot's file stays (record and bytes) for the experts, the candidate no longer
     # sees it; the file added after the submission is gone for good.
     kept = snapshots.dossier_file(p.method, d, frozen)
-    assert path_of(kept).exists()
+    assert storage().exists(key_of(kept))
     with pytest.raises(NotFound):
         snapshots.dossier_file(p.candidate, d, frozen)
-    assert db.session.get(StoredFile, fresh) is None and not fresh_path.exists()
+    assert db.session.get(StoredFile, fresh) is None and not storage().exists(fresh_key)
     snap = snapshots.latest_snapshot(d)
     assert [f["file_id"] for f in snap.content["evidence"][0]["files"]] == [frozen]

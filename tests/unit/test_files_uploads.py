@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +13,10 @@ from lms.accounts.models import Role
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.files.models import StoredFile
-from lms.files.services import discard_stored, path_of, read_bytes, store_upload
+from lms.files.services import discard_stored, key_of, path_of, read_bytes, store_upload
 from lms.files.sniff import DOCUMENT_KINDS
+from lms.storage import storage
+from tests.s3server import storage_under_test
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -33,9 +34,9 @@ DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:docum
 ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
 
 
-def files_on_disk(app) -> list[Path]:
-    root = Path(app.config["UPLOAD_FOLDER"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+def files_on_disk(app) -> list[str]:
+    """Every key in the app's storage (a local folder, or the S3 emulator's prefix)."""
+    return storage(app).keys()
 
 
 @pytest.fixture
@@ -92,29 +93,30 @@ def test_good_uploads_are_stored_under_a_random_name(app, person, name, data, ki
     db.session.commit()
     assert stored.kind == kind and stored.original_name == name
     assert stored.storage_name not in name and len(stored.storage_name) == 32
-    path = path_of(stored)
-    assert path.exists() and not str(path).endswith(name)
+    key = key_of(stored)
+    assert storage().exists(key) and not key.endswith(name)
     assert read_bytes(stored) == data
-    assert "static" not in path.parts
+    if storage_under_test() == "local":
+        assert "static" not in path_of(stored).parts
 
 
 def test_a_rolled_back_transaction_leaves_no_file(app, person):
     stored = store_upload(person, "a.pdf", PDF, DOCUMENT_KINDS)
-    path = path_of(stored)
-    assert path.exists()
+    key = key_of(stored)
+    assert storage().exists(key)
     db.session.rollback()
-    assert not path.exists()
+    assert not storage().exists(key)
     assert files_on_disk(app) == []
 
 
 def test_a_discarded_file_goes_only_when_committed(app, person):
     stored = store_upload(person, "a.pdf", PDF, DOCUMENT_KINDS)
     db.session.commit()
-    path = path_of(stored)
+    key = key_of(stored)
     discard_stored(stored)
     db.session.rollback()
-    assert path.exists()  # the deletion was rolled back with the record
+    assert storage().exists(key)  # the deletion was rolled back with the record
     stored = db.session.get(StoredFile, stored.id)
     discard_stored(stored)
     db.session.commit()
-    assert not path.exists()
+    assert not storage().exists(key)
