@@ -206,6 +206,11 @@ def load_config(app, config: dict | str | None) -> None:
     _trust_base_url_host(app)
     bad_url = database_url_problem(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["CONFIG_ERRORS"] = [bad_url] if bad_url else []
+    from lms.storage import storage_url_problem
+
+    bad_storage = storage_url_problem(app.config.get("STORAGE_URL"))
+    if bad_storage:
+        app.config["CONFIG_ERRORS"].append(bad_storage)
     if bad_url and check_requested(app):
         # `flask lms check` must still build the app to report the problem.
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"

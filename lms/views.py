@@ -53,6 +53,10 @@ def health():
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
         checks["redis"] = _check(lambda: _ping_redis(redis_url))
+    if current_app.config.get("STORAGE_URL"):  # a shared store (the default folder is local)
+        from lms.storage import storage
+
+        checks["storage"] = _check(storage().ping)
     ok = all(v == "ok" for v in checks.values())
     body = {"status": "ok" if ok else "unavailable", "checks": checks}
     if ok:

@@ -43,6 +43,9 @@ class Storage(Protocol):
     def local_path(self, key: str) -> Path | None:
         """The file on this machine's disk holding the key, or None for a remote backend."""
 
+    def ping(self) -> None:
+        """Raise when the store cannot be reached (the health check)."""
+
 
 def build_storage(url: str | None, upload_folder: str, endpoint_url: str | None = None) -> Storage:
     """The backend a storage URL names (None: the local upload folder)."""
@@ -75,9 +78,11 @@ def storage_url_problem(url: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Build the configured backend once per app."""
+    """Build the configured backend once per app (a bad URL is in CONFIG_ERRORS: only
+    `flask lms check` gets this far with one, and it gets the local folder)."""
+    url = app.config.get("STORAGE_URL")
     app.extensions["lms_storage"] = build_storage(
-        app.config.get("STORAGE_URL"),
+        None if storage_url_problem(url) else url,
         app.config["UPLOAD_FOLDER"],
         app.config.get("STORAGE_S3_ENDPOINT_URL"),
     )

@@ -29,6 +29,10 @@ class LocalStorage:
         tmp.write_bytes(data)
         os.replace(tmp, target)
 
+    def ping(self) -> None:
+        if self.root.exists() and not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"{self.root} is not writable")
+
     def get(self, key: str) -> bytes:
         return self.local_path(key).read_bytes()
 

@@ -34,6 +34,12 @@ class S3Storage:
     def local_path(self, key: str) -> None:
         return None
 
+    def ping(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as err:
+            raise StorageError(f"cannot reach bucket {self.bucket}: {err}") from err
+
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         try:
             self.client.put_object(

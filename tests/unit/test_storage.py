@@ -108,3 +108,19 @@ def test_a_failing_store_refuses_the_upload_and_keeps_nothing(app, make, monkeyp
         store_upload(person, "a.pdf", PDF, DOCUMENT_KINDS)
     db.session.rollback()
     assert storage().keys() == []
+
+
+def test_a_bad_storage_url_stops_the_start_and_is_reported(database_url, tmp_path):
+    with pytest.raises(RuntimeError, match="LMS_STORAGE_URL"):
+        make_test_app(database_url, tmp_path, STORAGE_URL="ftp://files.example/x")
+    checked = make_test_app(database_url, tmp_path, STORAGE_URL="s3://", CHECK_ONLY=True)
+    assert any("LMS_STORAGE_URL" in p for p in checked.config["CONFIG_ERRORS"])
+
+
+def test_the_health_check_names_an_unreachable_object_store(database_url, tmp_path):
+    good = make_test_app(database_url, tmp_path, **s3_config("health"))
+    assert good.test_client().get("/healthz").get_json()["checks"]["storage"] == "ok"
+    missing = {**s3_config("health"), "STORAGE_URL": "s3://no-such-bucket/x"}
+    bad = make_test_app(database_url, tmp_path, **missing).test_client().get("/healthz")
+    assert bad.status_code == 503
+    assert bad.get_json()["checks"] == {"database": "ok", "storage": "unavailable"}
