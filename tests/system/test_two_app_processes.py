@@ -180,6 +180,8 @@ def test_two_app_processes_and_a_worker_behave_as_one_system(app, make, deployme
 
     a = procs.app_process("app-a")
     b = procs.app_process("app-b")
+    health = requests.get(f"{b}/healthz", timeout=30).json()
+    assert health["checks"] == {"database": "ok", "redis": "ok", "storage": "ok"}
     procs.start("worker", [sys.executable, "-m", "flask", "lms", "worker"])
 
     # (a) One login rate limit for both processes: the attempts of one address add up.
@@ -226,6 +228,7 @@ def test_two_app_processes_and_a_worker_behave_as_one_system(app, make, deployme
 
     job = _wait_for(finished, f"job {job_id} to end", deadline=300)
     assert (job["state"], job["done"], job["failed"]) == ("done", 2, 0), job
+    assert f"lms job {job_id}" in procs.log("worker")  # RQ names the job it ran
     db.session.expire_all()
     documents = db.session.scalars(select(IssuedDocument)).all()
     assert documents and {doc.dossier_id for doc in documents} == {d.id for d in dossiers}
