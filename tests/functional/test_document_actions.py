@@ -67,7 +67,7 @@ def test_revoking_from_the_list_is_audited_and_returns_to_the_list(app, make):
     assert f'action="/documenti/{doc.id}/revoca"' not in page  # revoked: nothing more to do
     entry = db.session.scalars(
         select(AuditEntry).where(
-            AuditEntry.action == "document.revoked", AuditEntry.object_id == doc.id
+            AuditEntry.action == "document.revoked", AuditEntry.object_id == str(doc.id)
         )
     ).one()
     assert entry.reason == REASON
