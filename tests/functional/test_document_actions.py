@@ -48,6 +48,8 @@ def test_the_code_links_to_verification_and_only_staff_get_the_forms(app, make):
     assert link in page
     assert f"/documenti/{doc.id}/revoca" not in page
     assert f"/documenti/{doc.id}/riemissione" not in page
+    page = holder.get(f"/documenti/{doc.id}/credenziali").get_data(as_text=True)
+    assert link in page and "&lt;a" not in page  # the link is markup, not escaped text
 
 
 def test_revoking_from_the_list_is_audited_and_returns_to_the_list(app, make):
