@@ -15,12 +15,14 @@ from assessments.permissions import (
 from courses.models import Course
 from lms.accounts.models import User
 from lms.audit.formatting import show_bool, show_choice, show_date, show_datetime, show_number
-from lms.audit.registry import Described, int_ids, register_actions, register_fields
+from lms.audit.registry import (
+    Described,
+    describe_each,
+    int_ids,
+    register_actions,
+    register_fields,
+)
 from lms.db import db
-
-
-def _oid(entry) -> int | None:
-    return int(entry.object_id) if entry.object_id.isdigit() else None
 
 
 def _assessments(ids) -> dict[int, Assessment]:
@@ -32,19 +34,16 @@ def _assessments(ids) -> dict[int, Assessment]:
 
 
 def describe_assessments(viewer, entries) -> dict[int, Described]:
-    found = {}
-    assessments = _assessments(int_ids(entries))
-    for e in entries:
-        a = assessments.get(_oid(e))
-        if a is None:
-            continue
+
+    def one(e, a):
         link = (
             ("assessments.assessment", {"assessment_id": a.id})
             if can_view_assessment(viewer, a)
             else None
         )
-        found[e.id] = Described({"title": a.title}, link)
-    return found
+        return Described({"title": a.title}, link)
+
+    return describe_each(entries, _assessments(int_ids(entries)), one)
 
 
 def _by_trainee(model, viewer, entries, allowed, endpoint):
@@ -55,15 +54,13 @@ def _by_trainee(model, viewer, entries, allowed, endpoint):
     ).all()
     objects = {obj.id: (obj, name) for obj, name in rows}
     assessments = _assessments({obj.assessment_id for obj, _ in objects.values()})
-    found = {}
-    for e in entries:
-        obj, name = objects.get(_oid(e), (None, None))
-        if obj is None:
-            continue
-        a = assessments[obj.assessment_id]
+
+    def one(e, row):
+        obj, name = row
         link = endpoint(obj) if allowed(viewer, obj) else None
-        found[e.id] = Described({"name": name, "title": a.title}, link)
-    return found
+        return Described({"name": name, "title": assessments[obj.assessment_id].title}, link)
+
+    return describe_each(entries, objects, one)
 
 
 def describe_grades(viewer, entries) -> dict[int, Described]:

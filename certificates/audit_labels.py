@@ -20,13 +20,15 @@ from certificates.models import (
 from certificates.permissions import can_view_decisions, can_view_dossier
 from lms.accounts.models import User
 from lms.audit.formatting import PERSON, show_choice, show_date, show_datetime
-from lms.audit.registry import Described, int_ids, register_actions, register_fields
+from lms.audit.registry import (
+    Described,
+    describe_each,
+    int_ids,
+    register_actions,
+    register_fields,
+)
 from lms.db import db
 from lms.standards.models import FrameworkItem
-
-
-def _oid(entry) -> int | None:
-    return int(entry.object_id) if entry.object_id.isdigit() else None
 
 
 def _dossiers(ids) -> dict[int, tuple[Dossier, str]]:
@@ -47,13 +49,12 @@ def _dossier_link(viewer, dossier):
 
 def describe_dossiers(viewer, entries) -> dict[int, Described]:
     """The dossier by its number and candidate, linked to its page."""
-    dossiers = _dossiers(int_ids(entries))
-    found = {}
-    for e in entries:
-        d, name = dossiers.get(_oid(e), (None, None))
-        if d is not None:
-            found[e.id] = Described({"name": name}, _dossier_link(viewer, d))
-    return found
+
+    def one(e, row):
+        d, name = row
+        return Described({"name": name}, _dossier_link(viewer, d))
+
+    return describe_each(entries, _dossiers(int_ids(entries)), one)
 
 
 def describe_evidence(viewer, entries) -> dict[int, Described]:
@@ -63,16 +64,14 @@ def describe_evidence(viewer, entries) -> dict[int, Described]:
             Evidence.id.in_(int_ids(entries))
         )
     ).all()
-    evidence = {r[0]: r for r in rows}
     dossiers = _dossiers({r[2] for r in rows})
-    found = {}
-    for e in entries:
-        row = evidence.get(_oid(e))
-        if row is None:  # removed: the sentence reads without its title
-            continue
+
+    def one(e, row):
         d, name = dossiers[row[2]]
-        found[e.id] = Described({"title": row[1], "name": name}, _dossier_link(viewer, d))
-    return found
+        return Described({"title": row[1], "name": name}, _dossier_link(viewer, d))
+
+    # removed evidence is left out: the sentence reads without its title
+    return describe_each(entries, {r[0]: r for r in rows}, one)
 
 
 def describe_decisions(viewer, entries) -> dict[int, Described]:
@@ -82,13 +81,9 @@ def describe_decisions(viewer, entries) -> dict[int, Described]:
         .join(FrameworkItem, FrameworkItem.id == CompetenceDecision.competence_id)
         .where(CompetenceDecision.id.in_(int_ids(entries)))
     ).all()
-    decisions = {r[0]: r for r in rows}
     dossiers = _dossiers({r[1] for r in rows})
-    found = {}
-    for e in entries:
-        row = decisions.get(_oid(e))
-        if row is None:
-            continue
+
+    def one(e, row):
         _, dossier_id, competence = row
         d, name = dossiers[dossier_id]
         link = (
@@ -97,8 +92,9 @@ def describe_decisions(viewer, entries) -> dict[int, Described]:
             else None
         )
         params = {"competence": f"{competence.code} {competence.title}", "name": name}
-        found[e.id] = Described(params, link)
-    return found
+        return Described(params, link)
+
+    return describe_each(entries, {r[0]: r for r in rows}, one)
 
 
 def init_app(app: Flask) -> None:

@@ -16,7 +16,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from certificates.demo import _framework, _open, _self_declaration, _sign_all, _third_party, _user
+from certificates.demo.common import (
+    _framework,
+    _open,
+    _self_declaration,
+    _sign_all,
+    _third_party,
+    _user,
+)
 from certificates.models import DocumentKind, Dossier
 from certificates.services import dossiers, issuing, revocation
 from courses.models import ROME

@@ -20,7 +20,13 @@ from courses.models import (
 from courses.permissions import can_view_course, can_view_lesson, can_view_register
 from lms.accounts.models import User
 from lms.audit.formatting import PERSON, show_choice, show_date, show_datetime, show_time
-from lms.audit.registry import Described, int_ids, register_actions, register_fields
+from lms.audit.registry import (
+    Described,
+    describe_each,
+    int_ids,
+    register_actions,
+    register_fields,
+)
 from lms.db import db
 
 
@@ -28,21 +34,14 @@ def _courses(ids) -> dict[int, Course]:
     return {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(ids)))}
 
 
-def _oid(entry) -> int | None:
-    return int(entry.object_id) if entry.object_id.isdigit() else None
-
-
 def describe_courses(viewer, entries) -> dict[int, Described]:
     """The course named by its title and linked to its page: one query."""
-    courses = _courses(int_ids(entries))
-    found = {}
-    for e in entries:
-        c = courses.get(_oid(e))
-        if c is None:
-            continue
+
+    def one(e, c):
         link = ("courses.course", {"course_id": c.id}) if can_view_course(viewer, c) else None
-        found[e.id] = Described({"course": c.title}, link)
-    return found
+        return Described({"course": c.title}, link)
+
+    return describe_each(entries, _courses(int_ids(entries)), one)
 
 
 def describe_lessons(viewer, entries) -> dict[int, Described]:
@@ -51,18 +50,16 @@ def describe_lessons(viewer, entries) -> dict[int, Described]:
         x.id: x for x in db.session.scalars(select(Lesson).where(Lesson.id.in_(int_ids(entries))))
     }
     courses = _courses({x.course_id for x in lessons.values()})  # permissions find them here
-    found = {}
-    for e in entries:
-        lesson = lessons.get(_oid(e))
-        if lesson is None:
-            continue
+
+    def one(e, lesson):
         allowed = (can_view_register if e.object_type == "register" else can_view_lesson)(
             viewer, lesson
         )
         link = ("courses.lesson", {"lesson_id": lesson.id}) if allowed else None
         params = {"date": show_date(lesson.date), "course": courses[lesson.course_id].title}
-        found[e.id] = Described(params, link)
-    return found
+        return Described(params, link)
+
+    return describe_each(entries, lessons, one)
 
 
 def describe_enrolments(viewer, entries) -> dict[int, Described]:
@@ -73,20 +70,17 @@ def describe_enrolments(viewer, entries) -> dict[int, Described]:
         .join(Course, Course.id == Enrolment.course_id)
         .where(Enrolment.id.in_(int_ids(entries)))
     ).all()
-    by_id = {r[0]: r for r in rows}
-    found = {}
-    for e in entries:
-        row = by_id.get(_oid(e))
-        if row is None:
-            continue
+
+    def one(e, row):
         _, name, course = row
         link = (
             ("courses.course", {"course_id": course.id})
             if can_view_course(viewer, course)
             else None
         )
-        found[e.id] = Described({"name": name, "course": course.title}, link)
-    return found
+        return Described({"name": name, "course": course.title}, link)
+
+    return describe_each(entries, {r[0]: r for r in rows}, one)
 
 
 def describe_attendance(viewer, entries) -> dict[int, Described]:
@@ -99,12 +93,8 @@ def describe_attendance(viewer, entries) -> dict[int, Described]:
         .join(Course, Course.id == Lesson.course_id)
         .where(AttendanceRecord.id.in_(int_ids(entries)))
     ).all()
-    by_id = {r[0]: r for r in rows}
-    found = {}
-    for e in entries:
-        row = by_id.get(_oid(e))
-        if row is None:
-            continue
+
+    def one(e, row):
         _, name, lesson, course = row
         link = (
             ("courses.lesson", {"lesson_id": lesson.id})
@@ -112,8 +102,9 @@ def describe_attendance(viewer, entries) -> dict[int, Described]:
             else None
         )
         params = {"name": name, "date": show_date(lesson.date), "course": course.title}
-        found[e.id] = Described(params, link)
-    return found
+        return Described(params, link)
+
+    return describe_each(entries, {r[0]: r for r in rows}, one)
 
 
 def init_app(app: Flask) -> None:

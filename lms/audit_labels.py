@@ -7,7 +7,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.audit.formatting import show_bool, show_datetime
-from lms.audit.registry import Described, int_ids, register_actions, register_fields
+from lms.audit.registry import (
+    Described,
+    describe_each,
+    int_ids,
+    register_actions,
+    register_fields,
+)
 from lms.db import db
 
 
@@ -17,15 +23,19 @@ def describe_users(viewer, entries) -> dict[int, Described]:
     from lms.accounts.permissions import can_manage_users
 
     ids = int_ids(entries)
-    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    rows = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
     may_open = can_manage_users(viewer)
-    found = {}
-    for e in entries:
-        uid = int(e.object_id) if e.object_id.isdigit() else None
-        name = names.get(uid, f"#{e.object_id}")
-        link = ("users.detail", {"user_id": uid}) if may_open and uid in names else None
-        found[e.id] = Described({"name": name}, link)
-    return found
+
+    def one(e, name):
+        link = ("users.detail", {"user_id": int(e.object_id)}) if may_open else None
+        return Described({"name": name}, link)
+
+    return describe_each(entries, rows, one, missing=_unnamed)
+
+
+def _unnamed(entry) -> Described:
+    """An object that is gone, by its number."""
+    return Described({"name": f"#{entry.object_id}"})
 
 
 def describe_organisations(viewer, entries) -> dict[int, Described]:
@@ -36,17 +46,14 @@ def describe_organisations(viewer, entries) -> dict[int, Described]:
     orgs = {
         o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
     }
-    found = {}
-    for e in entries:
-        org = orgs.get(int(e.object_id)) if e.object_id.isdigit() else None
-        name = org.name if org else f"#{e.object_id}"
-        link = (
-            ("organisations.detail", {"org_id": org.id})
-            if org is not None and can_view_organisation(viewer, org)
-            else None
+
+    def one(e, org):
+        allowed = can_view_organisation(viewer, org)
+        return Described(
+            {"name": org.name}, ("organisations.detail", {"org_id": org.id}) if allowed else None
         )
-        found[e.id] = Described({"name": name}, link)
-    return found
+
+    return describe_each(entries, orgs, one, missing=_unnamed)
 
 
 def describe_frameworks(viewer, entries) -> dict[int, Described]:
@@ -56,11 +63,9 @@ def describe_frameworks(viewer, entries) -> dict[int, Described]:
     titles = dict(
         db.session.execute(select(Framework.id, Framework.title).where(Framework.id.in_(ids))).all()
     )
-    return {
-        e.id: Described({"name": titles.get(int(e.object_id), f"#{e.object_id}")})
-        for e in entries
-        if e.object_id.isdigit()
-    }
+    return describe_each(
+        entries, titles, lambda e, title: Described({"name": title}), missing=_unnamed
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -85,8 +85,11 @@ def _convert(html: str, roots: list[Path]) -> bytes:
             refused.append(str(err))
             raise
 
+    from lms.pdf_pages import page_footer
+
     out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=callback)
+    with page_footer(html, FONT_FACES[("normal", "normal")]):
+        result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=callback)
     if refused:
         raise PdfError(refused[0])
     if result.err:

@@ -58,10 +58,27 @@ def issuer_profile() -> dict:
     }
 
 
-def next_index() -> int:
-    """The first status index no credential holds."""
-    highest = db.session.scalar(select(func.max(IssuedCredential.status_index)))
-    return 0 if highest is None else highest + 1
+def free_indexes(count: int) -> list[int]:
+    """`count` status indexes no credential holds, at random among the free positions of the
+    first list that is not full (and of the next ones if needed): one query per list used.
+    The unique constraint on status_index stays the guard against a concurrent issuer."""
+    out: list[int] = []
+    number = (db.session.scalar(select(func.count(IssuedCredential.id))) or 0) // status.LIST_SIZE
+    while len(out) < count:
+        low = number * status.LIST_SIZE
+        taken = {
+            i - low
+            for i in db.session.scalars(
+                select(IssuedCredential.status_index).where(
+                    IssuedCredential.status_index >= low,
+                    IssuedCredential.status_index < low + status.LIST_SIZE,
+                )
+            )
+        }
+        wanted = min(count - len(out), status.LIST_SIZE - len(taken))
+        out += [low + p for p in status.pick_free_positions(taken, wanted, status.LIST_SIZE)]
+        number += 1
+    return out
 
 
 def revoked_positions(number: int) -> list[int]:
@@ -84,7 +101,8 @@ def revoked_positions(number: int) -> list[int]:
 
 def list_count() -> int:
     """How many status lists exist (at least one, empty at first)."""
-    return status.list_position(max(next_index() - 1, 0))[0]
+    highest = db.session.scalar(select(func.max(IssuedCredential.status_index)))
+    return status.list_position(highest or 0)[0]
 
 
 def status_list(number: int, *, now: dt.datetime) -> dict:

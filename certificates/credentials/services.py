@@ -27,7 +27,12 @@ from sqlalchemy.exc import IntegrityError
 
 from certificates.credentials import build, status
 from certificates.credentials.jwt import MEDIA_TYPE, sign_credential
-from certificates.credentials.publishing import issuer_id, issuer_url, next_index, status_list_url
+from certificates.credentials.publishing import (
+    free_indexes,
+    issuer_id,
+    issuer_url,
+    status_list_url,
+)
 from certificates.models import (
     METHOD_LABELS,
     DocumentKind,
@@ -144,12 +149,12 @@ def prepare_credentials(
     }
     statuses = {s.competence_id: s for s in competence_statuses(dossier)}
     _lock_indexes()
-    first = next_index()
+    indexes = free_indexes(len(competences))
     out = []
     with force_locale("it"):  # issued in Italian, as the certificate, whoever clicks
         for offset, competence in enumerate(competences):
             fw = frameworks[competence.framework_id]
-            number, position = status.list_position(first + offset)
+            number, position = status.list_position(indexes[offset])
             data = build.CredentialInput(
                 credential_id=f"urn:uuid:{uuid.uuid4()}",
                 issuer_id=issuer_id(),
@@ -181,7 +186,7 @@ def prepare_credentials(
                     competence.code,
                     competence.title,
                     data.credential_id,
-                    first + offset,
+                    indexes[offset],
                     token,
                 )
             )

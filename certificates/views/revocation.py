@@ -1,9 +1,11 @@
 """Revoking and reissuing an issued document (coordinators): a confirmation page with the
-reason, then the document's public verification page, which shows the new status."""
+reason (also inline on the dossier page and the documents list, certificates/_document_links.html),
+then the document's public verification page, which shows the new status, or the page the
+form came from (a same-site path only)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from certificates import bp
@@ -15,6 +17,7 @@ from certificates.verification.services import verification_of
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.security import login_required
+from lms.views import safe_next
 from lms.web import acting_user, apply_field_errors, get_or_404
 
 
@@ -38,7 +41,8 @@ def revoke_document(document_id: int):
             return _page("certificates/verification/revoke.html", document, form, 422)
         db.session.commit()
         flash(_("The document %(code)s is revoked.", code=document.code), "success")
-        return redirect(url_for("verification.document", code=document.code), 303)
+        back = url_for("verification.document", code=document.code)
+        return redirect(safe_next(request.form.get("next"), back), 303)
     return _page("certificates/verification/revoke.html", document, form)
 
 
@@ -57,5 +61,6 @@ def reissue_document(document_id: int):
             return _page("certificates/verification/reissue.html", document, form, 422)
         db.session.commit()
         flash(_("The corrected document %(code)s is issued.", code=new.code), "success")
-        return redirect(url_for("verification.document", code=new.code), 303)
+        back = url_for("verification.document", code=new.code)
+        return redirect(safe_next(request.form.get("next"), back), 303)
     return _page("certificates/verification/reissue.html", document, form)

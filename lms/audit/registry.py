@@ -82,3 +82,28 @@ def known_actions() -> dict[str, ActionLabel]:
 def int_ids(entries) -> set[int]:
     """The object ids of entries that are whole numbers (the usual case)."""
     return {int(e.object_id) for e in entries if str(e.object_id).isdigit()}
+
+
+def object_id(entry) -> int | None:
+    """An entry's object id as a whole number, None when it is not one."""
+    return int(entry.object_id) if str(entry.object_id).isdigit() else None
+
+
+def describe_each(
+    entries,
+    rows: dict,
+    describe_one: Callable[[object, object], Described | None],
+    *,
+    missing: Callable[[object], Described] | None = None,
+) -> dict[int, Described]:
+    """The loop every batched describer shares: each entry's row found by its object id in
+    `rows` (loaded beforehand in a fixed number of queries), then `describe_one(entry, row)`.
+    An entry whose object is gone gets `missing(entry)`, or is left out (its sentence then
+    reads without the names); so is one for which describe_one returns None."""
+    found: dict[int, Described] = {}
+    for e in entries:
+        row = rows.get(object_id(e))
+        described = describe_one(e, row) if row is not None else missing(e) if missing else None
+        if described is not None:
+            found[e.id] = described
+    return found

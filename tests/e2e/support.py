@@ -313,3 +313,64 @@ def same_origin(url: str, base: str) -> bool:
     """True when url is on the live server."""
     a, b = urlsplit(url), urlsplit(base)
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+
+@dataclass
+class DemoDossier:
+    """A dossier in identification opened by open_demo_dossier, with the people around it."""
+
+    dossier: object
+    competence_id: int
+    holder: object
+    coordinator: object
+    method: object
+    content: object
+
+
+def open_demo_dossier(email: str, full_name: str, password: str) -> DemoDossier:
+    """Inside an app context: a dossier in identification for the trainee `email` (created if
+    new) on the first competence of the first published profile of the demo, opened by the
+    demo coordinator; docente1 accompanies, valutatore1 (method) and valutatore2 (content)
+    assess. The caller goes on through the services, then commits."""
+    from sqlalchemy import select
+
+    from certificates.services import dossiers
+    from lms.accounts.models import Role, User
+    from lms.accounts.services import create_user, system_actor
+    from lms.db import db
+    from lms.standards.models import Framework, FrameworkStatus, Profile, profile_competences
+
+    by_email = {u.email: u for u in db.session.scalars(select(User))}
+    holder = by_email.get(email) or create_user(
+        system_actor(),
+        email=email,
+        full_name=full_name,
+        roles={Role.TRAINEE},
+        password=password,
+        locale="it",
+    )
+    coordinator = by_email[DEMO_ACCOUNTS["coordinatore"]]
+    method, content = by_email["valutatore1@demo.example"], by_email["valutatore2@demo.example"]
+    profile = db.session.scalar(
+        select(Profile)
+        .join(Framework, Framework.id == Profile.framework_id)
+        .where(Framework.status == FrameworkStatus.PUBLISHED)
+        .order_by(Profile.id)
+        .limit(1)
+    )
+    competence = db.session.scalar(
+        select(profile_competences.c.competence_id)
+        .where(profile_competences.c.profile_id == profile.id)
+        .limit(1)
+    )
+    d = dossiers.open_dossier(
+        coordinator,
+        candidate=holder,
+        profile=profile,
+        competence_ids=[competence],
+        accompagnatore_id=by_email[DEMO_ACCOUNTS["docente1"]].id,
+        method_expert_id=method.id,
+        content_expert_id=content.id,
+    )
+    dossiers.start_identification(coordinator, d)
+    return DemoDossier(d, competence, holder, coordinator, method, content)

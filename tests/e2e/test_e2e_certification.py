@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.support import DEMO_ACCOUNTS, switch_language
+from tests.e2e.support import open_demo_dossier, switch_language
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CANDIDATE = "candidata.dossier.e2e@example.org"
@@ -20,49 +20,12 @@ def log_out(page, submit):
 def _open_dossier(app) -> tuple[int, int]:
     """A dossier in identification for a new candidate on one competence of a published
     profile: docente1 accompanies, valutatore1 and valutatore2 assess."""
-    from sqlalchemy import select
-
-    from certificates.services import dossiers
-    from lms.accounts.models import Role, User
-    from lms.accounts.services import create_user, system_actor
     from lms.db import db
-    from lms.standards.models import Framework, FrameworkStatus, Profile, profile_competences
 
     with app.app_context():
-        by_email = {u.email: u for u in db.session.scalars(select(User))}
-        candidate = by_email.get(CANDIDATE) or create_user(
-            system_actor(),
-            email=CANDIDATE,
-            full_name="Chiara Dossier",
-            roles={Role.TRAINEE},
-            password=TEST_PASSWORD,
-            locale="it",
-        )
-        coordinator = by_email[DEMO_ACCOUNTS["coordinatore"]]
-        profile = db.session.scalar(
-            select(Profile)
-            .join(Framework, Framework.id == Profile.framework_id)
-            .where(Framework.status == FrameworkStatus.PUBLISHED)
-            .order_by(Profile.id)
-            .limit(1)
-        )
-        competence = db.session.scalar(
-            select(profile_competences.c.competence_id)
-            .where(profile_competences.c.profile_id == profile.id)
-            .limit(1)
-        )
-        d = dossiers.open_dossier(
-            coordinator,
-            candidate=candidate,
-            profile=profile,
-            competence_ids=[competence],
-            accompagnatore_id=by_email[DEMO_ACCOUNTS["docente1"]].id,
-            method_expert_id=by_email["valutatore1@demo.example"].id,
-            content_expert_id=by_email["valutatore2@demo.example"].id,
-        )
-        dossiers.start_identification(coordinator, d)
+        start = open_demo_dossier(CANDIDATE, "Chiara Dossier", TEST_PASSWORD)
         db.session.commit()
-        return d.id, competence
+        return start.dossier.id, start.competence_id
 
 
 def _decide(page, submit, visit, dossier_id, competence_id, outcome_label):

@@ -8,15 +8,13 @@ from __future__ import annotations
 import hashlib
 
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.support import DEMO_ACCOUNTS, switch_language
+from tests.e2e.support import DEMO_ACCOUNTS, open_demo_dossier, switch_language
 
 HOLDER = "titolare.emissione.e2e@example.org"
 
 
 def _decided_dossier(app) -> int:
     """A decided dossier for a new holder on one competence of the demo's published profile."""
-    from sqlalchemy import select
-
     from certificates.models import (
         AssessmentMethod,
         DecisionOutcome,
@@ -28,45 +26,12 @@ def _decided_dossier(app) -> int:
     from certificates.services.common import target_items
     from certificates.services.decisions import DecisionInput, record_decision
     from certificates.services.evidence import EvidenceInput, add_evidence
-    from lms.accounts.models import Role, User
-    from lms.accounts.services import create_user, system_actor
     from lms.db import db
-    from lms.standards.models import Framework, FrameworkStatus, Profile, profile_competences
 
     with app.app_context():
-        by_email = {u.email: u for u in db.session.scalars(select(User))}
-        holder = create_user(
-            system_actor(),
-            email=HOLDER,
-            full_name="Teresa Emissione",
-            roles={Role.TRAINEE},
-            password=TEST_PASSWORD,
-            locale="it",
-        )
-        coordinator = by_email[DEMO_ACCOUNTS["coordinatore"]]
-        method, content = by_email["valutatore1@demo.example"], by_email["valutatore2@demo.example"]
-        profile = db.session.scalar(
-            select(Profile)
-            .join(Framework, Framework.id == Profile.framework_id)
-            .where(Framework.status == FrameworkStatus.PUBLISHED)
-            .order_by(Profile.id)
-            .limit(1)
-        )
-        competence = db.session.scalar(
-            select(profile_competences.c.competence_id)
-            .where(profile_competences.c.profile_id == profile.id)
-            .limit(1)
-        )
-        d = dossiers.open_dossier(
-            coordinator,
-            candidate=holder,
-            profile=profile,
-            competence_ids=[competence],
-            accompagnatore_id=by_email[DEMO_ACCOUNTS["docente1"]].id,
-            method_expert_id=method.id,
-            content_expert_id=content.id,
-        )
-        dossiers.start_identification(coordinator, d)
+        start = open_demo_dossier(HOLDER, "Teresa Emissione", TEST_PASSWORD)
+        d, holder, competence = start.dossier, start.holder, start.competence_id
+        method, content = start.method, start.content
         add_evidence(
             holder,
             d,
