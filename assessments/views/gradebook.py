@@ -26,7 +26,7 @@ def _book(course_id: int):
     """The gradebook with the filters of the query string (the page and its exports alike)."""
     course = get_or_404(Course, course_id, visible=can_view_gradebook)
     flt = parse_filter(request.args)
-    book = build_gradebook(acting_user(), course, organisation_id=flt.organisation_id)
+    book = build_gradebook(acting_user(), course)
     return filtered(book, flt), flt, len(book.rows)
 
 

@@ -80,7 +80,7 @@ def _gradebook_nav(course, a, trainee_id: int):
     flt = parse_filter(request.args)
     if not can_view_gradebook(acting_user(), course):
         return None, flt.args()
-    book = result_services.gradebook(acting_user(), course, organisation_id=flt.organisation_id)
+    book = result_services.gradebook(acting_user(), course)
     return neighbours(filter_rows(book, flt), a.id, trainee_id), flt.args()
 
 

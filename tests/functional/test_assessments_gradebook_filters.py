@@ -97,7 +97,7 @@ def test_the_organisation_filter_is_kept_in_the_links_and_the_exports(app, book)
     org = b["alfa"].id
     html = c.get(f"/percorsi/{b['course'].id}/voti?organizzazione={org}").get_data(as_text=True)
     assert _names(html) == ["Anna Bianchi", "Carla Rossi"]
-    assert "2 corsisti su 2 corrispondono al filtro." in html
+    assert "2 corsisti su 4 corrispondono al filtro." in html
     assert f'<option value="{org}" selected>Alfa Servizi</option>' in html
     csv_link = f"/percorsi/{b['course'].id}/voti.csv?organizzazione={org}"
     assert f'href="{csv_link}"' in html

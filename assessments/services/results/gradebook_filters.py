@@ -77,9 +77,10 @@ def _cell_matches(state: str, grade: Grade | None) -> bool:
 
 
 def filter_rows(book: Gradebook, flt: GradebookFilter) -> list[GradebookRow]:
-    """The gradebook's rows that match the filter, in the gradebook's order. The organisation
-    is filtered when the gradebook is built (gradebook(organisation_id=...))."""
+    """The gradebook's rows that match the filter, in the gradebook's order."""
     rows = book.rows
+    if flt.organisation_id:
+        rows = [r for r in rows if r.trainee.organisation_id == flt.organisation_id]
     if flt.name:
         needle = flt.name.casefold()
         rows = [r for r in rows if needle in r.trainee.full_name.casefold()]
