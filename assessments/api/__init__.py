@@ -3,7 +3,7 @@ routes on lms's api blueprint (assessments.py, attempts.py, submissions.py, grad
 
 Same rules as the pages: objects are loaded through loaders built on the predicates (404 where
 existence is private), the services check again with the acting user, inputs and outputs go
-through the schemas of assessments/schemas.py (lms.api.io.endpoint), every list is paginated.
+through the schemas of assessments/schemas/ (lms.api.io.endpoint), every list is paginated.
 """
 
 from assessments.api import assessments, attempts, grades, submissions  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 
 from assessments import bp
 from assessments.exports import gradebook_csv, gradebook_xlsx
@@ -10,6 +10,12 @@ from assessments.models import STATUS_LABELS, GradeStatus
 from assessments.permissions import can_view_gradebook, can_view_gradebooks
 from assessments.services.results import gradebook as build_gradebook
 from assessments.services.results import gradebook_courses
+from assessments.services.results.gradebook_filters import (
+    STATES,
+    course_organisations,
+    filtered,
+    parse_filter,
+)
 from courses.models import Course
 from lms.db import db
 from lms.security import allowed_if
@@ -17,27 +23,34 @@ from lms.web import acting_user, get_or_404
 
 
 def _book(course_id: int):
+    """The gradebook with the filters of the query string (the page and its exports alike)."""
     course = get_or_404(Course, course_id, visible=can_view_gradebook)
-    return build_gradebook(acting_user(), course)
+    flt = parse_filter(request.args)
+    book = build_gradebook(acting_user(), course)
+    return filtered(book, flt), flt, len(book.rows)
 
 
 @bp.get("/percorsi/<int:course_id>/voti")
 @allowed_if(can_view_gradebooks)
 def gradebook(course_id: int):
-    book = _book(course_id)
+    book, flt, total = _book(course_id)
     return render_template(
         "assessments/gradebook.html",
         book=book,
         course=book.course,
         labels=STATUS_LABELS,
         statuses=GradeStatus,
+        flt=flt,
+        total=total,
+        states=STATES,
+        organisations=course_organisations(acting_user(), book.course),
     )
 
 
 @bp.get("/percorsi/<int:course_id>/voti.csv")
 @allowed_if(can_view_gradebooks)
 def gradebook_csv_export(course_id: int):
-    book = _book(course_id)
+    book, _flt, _total = _book(course_id)
     return Response(
         gradebook_csv(book),
         mimetype="text/csv",
@@ -50,7 +63,7 @@ def gradebook_csv_export(course_id: int):
 @bp.get("/percorsi/<int:course_id>/voti.xlsx")
 @allowed_if(can_view_gradebooks)
 def gradebook_xlsx_export(course_id: int):
-    book = _book(course_id)
+    book, _flt, _total = _book(course_id)
     return Response(
         gradebook_xlsx(book),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -11,11 +11,12 @@ from flask_babel import ngettext
 
 from assessments import bp
 from assessments.models import GradeStatus
-from assessments.permissions import is_grader
+from assessments.permissions import can_view_gradebook, is_grader
 from assessments.services import grading as services
 from assessments.services import marking
 from assessments.services import results as result_services
 from assessments.services.grading import MarkInput
+from assessments.services.results.gradebook_filters import filter_rows, neighbours, parse_filter
 from assessments.views.common import int_or_none, staff_assessment_or_404
 from lms.accounts.models import User
 from lms.db import db
@@ -72,6 +73,17 @@ def _context(a, course, trainee_id: int):
     return trainee, grade
 
 
+def _gradebook_nav(course, a, trainee_id: int):
+    """Previous, next and next-to-grade trainee in the gradebook's order, within the filters
+    the marker came with (they stay in the query string); None for whoever may not open the
+    gradebook."""
+    flt = parse_filter(request.args)
+    if not can_view_gradebook(acting_user(), course):
+        return None, flt.args()
+    book = result_services.gradebook(acting_user(), course)
+    return neighbours(filter_rows(book, flt), a.id, trainee_id), flt.args()
+
+
 def render_grade(
     a,
     course,
@@ -85,6 +97,7 @@ def render_grade(
     status=200,
 ):
     view = marking.marking_view(acting_user(), a, grade)
+    nav, fargs = _gradebook_nav(course, a, trainee.id)
     return render_template(
         "assessments/grade.html",
         a=a,
@@ -106,7 +119,19 @@ def render_grade(
         agree_values=agree_values or {"score": "", "reason": "", "feedback": grade.feedback},
         history=view.history,
         today=dt.date.today().isoformat(),
+        nav=nav,
+        fargs=fargs,
     ), status
+
+
+def _back_to_grade(a, trainee_id: int) -> str:
+    """The grading screen again (post, redirect, get), with the gradebook's filters."""
+    return url_for(
+        "assessments.grade",
+        assessment_id=a.id,
+        trainee_id=trainee_id,
+        **parse_filter(request.args).args(),
+    )
 
 
 @bp.get("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>")
@@ -167,7 +192,7 @@ def save_grade(assessment_id: int, trainee_id: int):
         flash(_("The grade is saved. It is a draft until it is released."), "success")
     else:
         flash(_("Your marking is saved as a draft."), "success")
-    return redirect(url_for("assessments.grade", assessment_id=a.id, trainee_id=trainee_id), 303)
+    return redirect(_back_to_grade(a, trainee_id), 303)
 
 
 @bp.post("/valutazioni/<int:assessment_id>/corsisti/<int:trainee_id>/accordo")
@@ -206,7 +231,7 @@ def agree(assessment_id: int, trainee_id: int):
         return render_grade(a, course, trainee, grade, agree_values=agree_values, status=409)
     db.session.commit()
     flash(_("The agreed mark is recorded."), "success")
-    return redirect(url_for("assessments.grade", assessment_id=a.id, trainee_id=trainee_id), 303)
+    return redirect(_back_to_grade(a, trainee_id), 303)
 
 
 @bp.post("/valutazioni/<int:assessment_id>/rilascio")

@@ -11,11 +11,11 @@ import datetime as dt
 
 from flask import current_app
 from flask_babel import LazyString, gettext, lazy_gettext
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
 
 from lms.accounts.models import User
 from lms.db import db, utcnow
-from lms.mail.services import notify
+from lms.mail.services import notify, notify_many
 from lms.notifications.models import Notification
 from lms.notifications.permissions import is_notification_owner
 from lms.permissions import require, require_actor
@@ -69,21 +69,64 @@ def notify_in_app(
     return row
 
 
-def _email_copy(user: User, row: Notification, now: dt.datetime) -> None:
-    """The notification as an e-mail (the generic notice), in the user's language."""
+def notify_in_app_many(
+    users: list[User],
+    kind: str,
+    title: Text,
+    text: Text = "",
+    *,
+    link_endpoint: str | None = None,
+    link_args: dict | None = None,
+    email: bool = True,
+    now: dt.datetime | None = None,
+) -> int:
+    """The same notification for several users (one each), with their e-mail copies: one
+    INSERT for the notifications and one for the mails, whatever the number of users. Each
+    reader sees it in their own language; add only. Returns how many were added."""
+    title_id, params = _msgid(title)
+    text_id, text_params = _msgid(text)
+    params = _plain({**params, **text_params})
+    now = now or utcnow()
+    if not users:
+        return 0
+    row = {
+        "kind": kind[:100],
+        "title": title_id[:300],
+        "text": text_id[:2000],
+        "params": params,
+        "link_endpoint": link_endpoint,
+        "link_args": link_args or {},
+        "created_at": now,
+    }
+    db.session.execute(insert(Notification), [{**row, "user_id": u.id} for u in users])
+    if email and current_app.config.get("BASE_URL"):
+        # The mail needs only what the notice shows, not the stored row.
+        notice = Notification(**row)
+        context = _notice_context(notice)
+        notify_many([(u, context) for u in users if u.active], "notice", now=now)
+    return len(users)
+
+
+def _notice_context(row: Notification) -> dict:
+    """What the generic notice mail shows for a notification (rendered in the reader's
+    language by lms.mail)."""
     url = None
     if row.link_endpoint:
         try:
             url = absolute_url(row.link_endpoint, **(row.link_args or {}))
         except Exception:  # an endpoint this app does not have: the mail goes without link
             url = None
-    context = {
+    return {
         "heading": lazy_gettext(row.title, **row.params),
         "paragraphs": [lazy_gettext(row.text, **row.params)] if row.text else [],
         "action_url": url or absolute_url("notifications.index"),
         "action_label": lazy_gettext("Open the page"),
     }
-    notify(user, "notice", context, now=now)
+
+
+def _email_copy(user: User, row: Notification, now: dt.datetime) -> None:
+    """The notification as an e-mail (the generic notice), in the user's language."""
+    notify(user, "notice", _notice_context(row), now=now)
 
 
 def title_of(row: Notification) -> str:
