@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from courses.attendance import CourseReport, format_minutes
 from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Lesson, Module
@@ -57,8 +58,18 @@ def register_pdf(lesson: Lesson, course: Course) -> bytes:
 
 def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
     """Header and rows of the attendance export: one line per trainee, one column per lesson."""
-    orgs = {o.id: o.name for o in db.session.query(Organisation).all()}
+    org_ids = {r.user.organisation_id for r in report.rows} - {None}
+    orgs = dict(
+        db.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+        ).all()
+        if org_ids
+        else []
+    )
+    codes = {k: str(v) for k, v in ATTENDANCE_CODES.items()}  # translated once, not per cell
+    yes, no = _("yes"), _("no")
     lessons = report.held_lessons
+    ids = [s.id for s in lessons]
     header = [_("Trainee"), _("Email"), _("Organisation"), _("Enrolment date"), _("State")]
     header += [
         f"{format_date(s.date, 'dd/MM/yyyy')} {s.start_time:%H:%M} ({s.length_minutes} min)"
@@ -88,14 +99,15 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
             row.enrolment.enrolled_on.isoformat(),
             row.enrolment.status_label,
         ]
-        for lesson in lessons:
-            cell = s.cells.get(lesson.id)
+        cells = s.cells
+        for lid in ids:
+            cell = cells.get(lid)
             if cell is None:
                 line.append("")
             elif cell[0] is None:
                 line.append("-")
             else:
-                line.append(f"{ATTENDANCE_CODES[cell[0]]} {cell[1]}")
+                line.append(f"{codes[cell[0]]} {cell[1]}")
         line += [
             format_minutes(s.attended_minutes),
             s.attended_minutes,
@@ -106,9 +118,9 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
             s.planned_minutes,
             s.percentage if s.percentage is not None else "",
             el.assessment.pct,
-            _("yes") if el.assessment.met else _("no"),
+            yes if el.assessment.met else no,
             format_minutes(el.assessment.missing_minutes),
-            _("yes") if el.certification.met else _("no"),
+            yes if el.certification.met else no,
         ]
         out.append(line)
     totals = [_("Total"), "", "", "", ""]

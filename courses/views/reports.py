@@ -19,6 +19,26 @@ from lms.security import allowed_if, login_required
 from lms.web import acting_user
 
 
+def grid_lines(report, codes: dict) -> list[tuple]:
+    """Each report row with its cells' texts, one per lesson held (None: the lesson does not
+    count for the trainee), computed in one pass rather than cell by cell in the template."""
+    ids = [s.id for s in report.held_lessons]
+    out = []
+    for row in report.rows:
+        cells = row.summary.cells
+        line = []
+        for lid in ids:
+            cell = cells.get(lid)
+            if cell is None:
+                line.append(None)
+            elif cell[0] is None:
+                line.append("—")
+            else:
+                line.append(f"{codes[cell[0]]} {cell[1]}")
+        out.append((row, line))
+    return out
+
+
 def _scoped_report(course_id: int, visible=can_view_course_report):
     course = course_or_404(course_id, visible)
     report, scope = reports.attendance_report(acting_user(), course)
@@ -30,14 +50,16 @@ def _scoped_report(course_id: int, visible=can_view_course_report):
 def course_report(course_id: int):
     course, report, scope = _scoped_report(course_id)
     org = db.session.get(Organisation, scope) if scope else None
+    # plain strings: translated once, not once per cell
+    codes = {k: str(v) for k, v in ATTENDANCE_CODES.items()}
     return render_template(
         "courses/report.html",
         course=course,
         report=report,
+        grid=grid_lines(report, codes),
         organisation=org,
         labels=ATTENDANCE_LABELS,
-        # plain strings: translated once, not once per cell
-        codes={k: str(v) for k, v in ATTENDANCE_CODES.items()},
+        codes=codes,
     )
 
 
