@@ -218,15 +218,15 @@ def reopen_register(lesson_id: int):
 @bp.get("/lezioni/<int:lesson_id>/registro.pdf")
 @allowed_if(can_view_lessons)
 def register_pdf(lesson_id: int):
-    from courses.exports import register_pdf as build
+    from courses.services.register_pdfs import register_document, register_pdf_file_name
 
     lesson, course = lesson_or_404(lesson_id, can_export_register)
-    data = build(lesson, course)
-    name = f"registro-presenze-{lesson.date.isoformat()}-{lesson.id}.pdf"
+    data = register_document(acting_user(), lesson, course)
+    db.session.commit()  # a signed register's PDF is stored at its first download
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
+        headers={"Content-Disposition": f'inline; filename="{register_pdf_file_name(lesson)}"'},
     )
 
 
