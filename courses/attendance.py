@@ -309,7 +309,8 @@ def report_enrolments(
     q = (
         select(Enrolment)
         .join(Enrolment.user)
-        .options(contains_eager(Enrolment.user))
+        # grids show no roles: not loaded for every trainee
+        .options(contains_eager(Enrolment.user).lazyload(User.role_rows))
         .where(Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WAITING)
         .order_by(User.full_name, User.id)
     )

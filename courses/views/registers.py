@@ -103,7 +103,8 @@ def _parse(form, rows) -> tuple[list[reg_services.RowInput], dict[int, dict]]:
 
 
 def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status=200):
-    reg, _rows = reg_services.lesson_register(acting_user(), lesson)
+    # the callers read the register's lines through lesson_register (its permission check)
+    reg = reg_services.get_register(lesson)
     now = utcnow()
     module = db.session.get(Module, lesson.module_id)
     trainer = db.session.get(User, lesson.trainer_id)
@@ -222,11 +223,12 @@ def register_pdf(lesson_id: int):
 
     lesson, course = lesson_or_404(lesson_id, can_export_register)
     data = register_document(acting_user(), lesson, course)
+    name = register_pdf_file_name(lesson)
     db.session.commit()  # a signed register's PDF is stored at its first download
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{register_pdf_file_name(lesson)}"'},
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
 
 

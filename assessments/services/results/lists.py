@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, func, not_, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from assessments.models import (
     Assessment,
@@ -133,6 +133,7 @@ def _worklist_query(user) -> Select:
             ),
         )
         .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Grade.id)
+        .options(lazyload(User.role_rows))  # the worklist shows no roles
     )
     if not sees_all_assessment_work(user):
         q = q.where(
