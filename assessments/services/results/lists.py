@@ -133,7 +133,8 @@ def _worklist_query(user) -> Select:
             ),
         )
         .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Grade.id)
-        .options(lazyload(User.role_rows))  # the worklist shows no roles
+        # the worklist shows neither roles nor trainers
+        .options(lazyload(User.role_rows), lazyload(Course.trainer_links))
     )
     if not sees_all_assessment_work(user):
         q = q.where(
