@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Response, render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from courses import bp
 from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS
@@ -20,22 +22,30 @@ from lms.web import acting_user
 
 
 def grid_lines(report, codes: dict) -> list[tuple]:
-    """Each report row with its cells' texts, one per lesson held (None: the lesson does not
-    count for the trainee), computed in one pass rather than cell by cell in the template."""
+    """Each report row with the HTML of its cells, one per lesson held, built in one pass
+    (18,000 cells of a large course cost a template loop far more): a code and the minutes,
+    "—" when nothing was recorded, a muted dot when the lesson does not count for the
+    trainee."""
     ids = [s.id for s in report.held_lessons]
+    not_counted = Markup(
+        '<td class="text-center"><span class="text-muted" title="{}">·</span></td>'
+    ).format(_("not counted"))
+    unrecorded = Markup('<td class="text-center">—</td>')
+    opening = {k: Markup('<td class="text-center">{} ').format(v) for k, v in codes.items()}
+    closing = Markup("</td>")
     out = []
     for row in report.rows:
         cells = row.summary.cells
-        line = []
+        parts = []
         for lid in ids:
             cell = cells.get(lid)
             if cell is None:
-                line.append(None)
+                parts.append(not_counted)
             elif cell[0] is None:
-                line.append("—")
+                parts.append(unrecorded)
             else:
-                line.append(f"{codes[cell[0]]} {cell[1]}")
-        out.append((row, line))
+                parts.append(opening[cell[0]] + str(cell[1]) + closing)  # str is escaped
+        out.append((row, Markup("").join(parts)))
     return out
 
 
