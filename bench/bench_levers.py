@@ -100,7 +100,7 @@ def main() -> None:
 
             rows.append(
                 (
-                    "per-lesson values once per page (summaries of 300 x 60)",
+                    "per-lesson values once per page, not once per trainee (summaries of 300 x 60)",
                     f"{cpu(lambda: _old_summaries(lessons, enrolments, records, now)):.0f}",
                     f"{cpu(shared):.0f}",
                     "courses/attendance.py `lesson_facts`",
@@ -150,22 +150,23 @@ def main() -> None:
             )
             report = course_report(course, now=now)
             codes = {k: str(v) for k, v in ATTENDANCE_CODES.items()}
-            ids_held = [s.id for s in report.held_lessons]
+            from flask import render_template_string
 
-            def per_cell_lookups():  # what the template did per cell, in Python
-                out = []
-                for r in report.rows:
-                    for sid in ids_held:
-                        cell = r.summary.cells.get(sid)
-                        out.append(None if cell is None else cell)
-                return out
-
+            loop = (
+                "{% for row in report.rows %}{% for s in held %}"
+                "{% set cell = row.summary.cells.get(s.id) %}"
+                '<td class="text-center">{% if cell is none %}<span class="text-muted" '
+                "title=\"{{ _('not counted') }}\">·</span>{% elif cell[0] is none %}—"
+                "{% else %}{{ codes[cell[0]] }} {{ cell[1] }}{% endif %}</td>"
+                "{% endfor %}{% endfor %}"
+            )
+            held = report.held_lessons
             rows.append(
                 (
-                    "report grid: cell texts in one pass (Python part only; the template "
-                    "no longer does lookups per cell)",
-                    f"{cpu(per_cell_lookups):.0f}",
-                    f"{cpu(lambda: grid_lines(report, codes)):.0f}",
+                    "report grid cells: built in one pass in the view instead of a template "
+                    "loop per cell (18,000 cells)",
+                    f"{cpu(lambda: render_template_string(loop, report=report, held=held, codes=codes)):.0f}",
+                    f"{cpu(lambda: render_template_string('{% for r, c in grid %}{{ c }}{% endfor %}', grid=grid_lines(report, codes))):.0f}",
                     "courses/views/reports.py `grid_lines`",
                 )
             )
