@@ -26,7 +26,6 @@ from courses.models import (
     AttendanceRecord,
     AttendanceStatus,
     Course,
-    CourseStatus,
     Enrolment,
     EnrolmentStatus,
     Lesson,
@@ -368,50 +367,6 @@ def course_report(
             else:
                 t.absent += 1
     return CourseReport(course=course, lessons=lessons, rows=rows, now=now, totals=totals)
-
-
-@dataclass
-class TraineeCourse:
-    enrolment: Enrolment
-    course: Course
-    summary: AttendanceSummary
-    eligibility: Eligibility
-    next_lesson: Lesson | None
-
-
-def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[TraineeCourse]:
-    """A trainee's enrolments with their attendance, in a fixed number of queries."""
-    now = now or utcnow()
-    enrolments = list(
-        db.session.scalars(
-            select(Enrolment)
-            .join(Enrolment.course)
-            .options(contains_eager(Enrolment.course))
-            # a draft course is not shown to its trainees
-            .where(Enrolment.user_id == user.id, Course.status != CourseStatus.DRAFT)
-            .order_by(Course.start_date.desc(), Course.id)
-        ).unique()
-    )
-    lessons = lessons_of([e.course_id for e in enrolments])
-    records = _records_of([e.id for e in enrolments])
-    out = []
-    for e in enrolments:
-        summary = summarise(e, lessons[e.course_id], records[e.id], now)
-        upcoming = [
-            s
-            for s in lessons[e.course_id]
-            if not s.is_cancelled and s.ends_at > now and e.counts_on(s.date)
-        ]
-        out.append(
-            TraineeCourse(
-                e,
-                e.course,
-                summary,
-                eligibility_from(e.course, summary),
-                upcoming[0] if upcoming else None,
-            )
-        )
-    return out
 
 
 def format_minutes(minutes: int) -> str:
