@@ -61,10 +61,9 @@ def history_summary(snap: dict | None) -> str:
 
 
 def _trainer_context(user) -> dict:
-    from assessments.services.results import worklist
+    from assessments.services.results import worklist, worklist_count
 
-    items = worklist(user)
-    return {"work": items[:8], "total": len(items)}
+    return {"work": worklist(user, limit=8), "total": worklist_count(user)}
 
 
 def _trainee_context(user) -> dict:

@@ -1,11 +1,13 @@
-"""Benchmark of the gradebook: 300 trainees x 12 assessments by default.
+"""Benchmark of the gradebook: 12 assessments in courses of 100 x 30 and 300 x 60 (trainees x
+lessons).
 
 Not a test. Builds a course through the services (attendance, grades and submissions in bulk,
 for speed), then times the gradebook service, page and exports, the trainer's worklist and a
-trainee's assessments page, and writes the figures to bench/results/gradebook.md.
+trainee's assessments page, and writes one section per database and size to
+bench/results/gradebook.md.
 
     python -m bench gradebook             # SQLite in a temporary folder
-    BENCH_TRAINEES=500 BENCH_ASSESSMENTS=20 LMS_BENCH_DATABASE_URL=postgresql+psycopg://... \
+    BENCH_SIZES=500x80 BENCH_ASSESSMENTS=20 LMS_BENCH_DATABASE_URL=postgresql+psycopg://... \
         python -m bench gradebook
 """
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 import tempfile
 import time
 from decimal import Decimal
@@ -21,20 +22,28 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.common import PASSWORD, QueryCounter, build_course, insert_attendance, timed
+from bench.common import (
+    PASSWORD,
+    QueryCounter,
+    build_course,
+    insert_attendance,
+    machine_line,
+    timed,
+    write_section,
+)
 
 RESULTS = Path(__file__).parent / "results" / "gradebook.md"
 LESSONS = 20
 
 
-def _build(n_trainees: int, n_assessments: int):
+def _build(n_trainees: int, n_assessments: int, n_lessons: int = LESSONS):
     from assessments.models import AssessmentKind, Grade, GradeStatus, Submission
     from assessments.services.authoring import AssessmentInput, create_assessment
     from courses.models import AttendanceStatus
     from lms.db import db, utcnow
 
     t0 = time.perf_counter()
-    course, lessons, trainer, enrolments = build_course(n_trainees, LESSONS)
+    course, lessons, trainer, enrolments = build_course(n_trainees, n_lessons)
 
     def status_of(li, ei):
         present = (li + ei) % 9 != 0
@@ -110,12 +119,18 @@ def _build(n_trainees: int, n_assessments: int):
 
 
 def main() -> None:
+    from bench.bench_attendance import sizes
+
+    for n_trainees, n_lessons in sizes():
+        run(n_trainees, n_lessons)
+
+
+def run(n_trainees: int, n_lessons: int) -> None:
     from flask_migrate import upgrade
 
     from lms import create_app
     from lms.db import db
 
-    n_trainees = int(os.environ.get("BENCH_TRAINEES", 300))
     n_assessments = int(os.environ.get("BENCH_ASSESSMENTS", 12))
     tmp = Path(tempfile.mkdtemp(prefix="bench-gradebook-"))
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
@@ -132,7 +147,7 @@ def main() -> None:
     figures: list[tuple[str, str]] = []
     with app.app_context():
         upgrade()
-        course, trainer, n_grades, build_s = _build(n_trainees, n_assessments)
+        course, trainer, n_grades, build_s = _build(n_trainees, n_assessments, n_lessons)
         course_id, trainer_id = course.id, trainer.id
         figures.append(
             ("build (services + bulk attendance, grades, submissions)", f"{build_s:.1f} s")
@@ -152,10 +167,12 @@ def main() -> None:
         figures.append(("gradebook() queries", str(qc.n)))
         med, best = timed(service)
         figures.append(("gradebook() service", f"{med:.0f} ms (best {best:.0f})"))
-        med, _best = timed(lambda: gradebook_csv(book), 3)
-        figures.append(("CSV export build", f"{med:.0f} ms"))
-        med, _best = timed(lambda: gradebook_xlsx(book), 3)
-        figures.append(("XLSX export build", f"{med:.0f} ms"))
+    with app.test_request_context():
+        med, best = timed(lambda: gradebook_csv(book), 3)
+        figures.append(("CSV export build", f"{med:.0f} ms (best {best:.0f})"))
+        med, best = timed(lambda: gradebook_xlsx(book), 3)
+        figures.append(("XLSX export build", f"{med:.0f} ms (best {best:.0f})"))
+    with app.app_context():
 
         def work():
             db.session.expire_all()
@@ -194,25 +211,30 @@ def main() -> None:
         db.engine.dispose()
 
     backend = url.split(":", 1)[0]
-    lines = [
+    header = [
         "# Gradebook benchmark",
         "",
-        f"Course of {n_trainees} trainees x {n_assessments} assessments ({n_grades} grades), "
-        f"{LESSONS} lessons of attendance, database `{backend}`, "
-        f"Python {platform.python_version()}, {platform.machine()}; measured "
-        f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by `python -m bench gradebook`.",
-        "Times are wall-clock medians of a few runs in one process (test client, no network).",
-        "Query counts do not depend on the cohort size (asserted in "
-        "tests/unit/test_assessments_results.py).",
+        f"A course of N trainees x M lessons of attendance with {n_assessments} assessments "
+        "(one grade each, submissions for the assignments), built through the services with "
+        "the rows in bulk; the gradebook service, page, API and exports, the trainer's "
+        "worklist and a trainee's assessments page. Times are wall-clock medians (and best) of "
+        "a few runs in one process (test client, no network); the machine is shared, so the "
+        "load average is given. Query counts do not depend on the cohort size (asserted in "
+        "tests/functional/test_query_budgets.py).",
+        "One section per database and size: `python -m bench gradebook` "
+        "(BENCH_SIZES=100x30,300x60 by default), again with `LMS_BENCH_DATABASE_URL`.",
+        "Before/after figures of each lever: bench/results/levers.md.",
+    ]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    body = [
+        machine_line("gradebook", url),
+        f"{n_grades} grades. Load average (1, 5, 15 min) at the end: {load}.",
         "",
         "| measure | result |",
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in figures],
-        "",
     ]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_section(RESULTS, header, f"{backend}, {n_trainees} x {n_lessons}", body)
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ def build_course(n_trainees: int, n_lessons: int, organisation_ids: list[int] | 
         password=PASSWORD,
     )
     coordinator = create_user(
-        None,
+        system_actor(),
         email="coordinatore@bench.example",
         full_name="Coordinatore Bench",
         roles={Role.COORDINATOR},

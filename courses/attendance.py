@@ -17,6 +17,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -25,7 +26,6 @@ from courses.models import (
     AttendanceRecord,
     AttendanceStatus,
     Course,
-    CourseStatus,
     Enrolment,
     EnrolmentStatus,
     Lesson,
@@ -118,40 +118,72 @@ def is_held(lesson: Lesson, now: dt.datetime) -> bool:
     return not lesson.is_cancelled and lesson.starts_at <= now
 
 
+LessonFact = tuple[int, dt.date, int, bool]  # id, local date, length in minutes, held
+
+
+def lesson_facts(lessons: list[Lesson], now: dt.datetime) -> list[LessonFact]:
+    """What the rules read of each lesson not cancelled, computed once per page rather than
+    once per cell (length and start are computed properties)."""
+    return [
+        (s.id, s.date, s.length_minutes, s.starts_at <= now) for s in lessons if not s.is_cancelled
+    ]
+
+
 def summarise(
     enrolment: Enrolment,
     lessons: list[Lesson],
     records: dict[int, AttendanceRecord],
     now: dt.datetime,
+    *,
+    facts: list[LessonFact] | None = None,
 ) -> AttendanceSummary:
-    """Apply the rules to one enrolment, given its course's lessons and its records by lesson."""
+    """Apply the rules to one enrolment, given its course's lessons and its records by lesson
+    (facts: lesson_facts(lessons, now), when the caller summarises many enrolments)."""
     s = AttendanceSummary(enrolment_id=enrolment.id)
     if enrolment.status == EnrolmentStatus.WAITING:
         return s
-    for lesson in lessons:
-        if lesson.is_cancelled or not enrolment.counts_on(lesson.date):
+    if facts is None:
+        facts = lesson_facts(lessons, now)
+    first, last = enrolment.enrolled_on, enrolment.withdrawn_on
+    cells = s.cells
+    planned = held = attended = excused = absent = unrecorded = 0
+    n_planned = n_held = n_attended = n_excused = 0
+    for lid, day, length, was_held in facts:
+        if day < first or (last is not None and day > last):
             continue
-        length = lesson.length_minutes
-        s.planned_minutes += length
-        s.planned_lessons += 1
-        if not is_held(lesson, now):
+        planned += length
+        n_planned += 1
+        if not was_held:
             continue
-        s.held_minutes += length
-        s.held_lessons += 1
-        rec = records.get(lesson.id)
-        minutes = counted_minutes(rec, lesson)
-        status = rec.status if rec is not None else None
-        if status is None:
-            s.unrecorded_minutes += length
+        held += length
+        n_held += 1
+        rec = records.get(lid)
+        if rec is None:
+            unrecorded += length
+            cells[lid] = (None, 0)
+            continue
+        status = rec.status
+        minutes = 0
+        if status in ATTENDED:
+            minutes = max(0, min(rec.minutes, length))
         elif status == AttendanceStatus.EXCUSED:
-            s.excused_minutes += length
-            s.excused_lessons += 1
+            excused += length
+            n_excused += 1
         elif status == AttendanceStatus.ABSENT:
-            s.absent_minutes += length
+            absent += length
         if minutes > 0:
-            s.attended_lessons += 1
-        s.attended_minutes += minutes
-        s.cells[lesson.id] = (status, minutes)
+            n_attended += 1
+            attended += minutes
+        cells[lid] = (status, minutes)
+    s.planned_minutes, s.planned_lessons, s.held_minutes, s.held_lessons = (
+        planned,
+        n_planned,
+        held,
+        n_held,
+    )
+    s.attended_minutes, s.attended_lessons = attended, n_attended
+    s.excused_minutes, s.excused_lessons = excused, n_excused
+    s.absent_minutes, s.unrecorded_minutes = absent, unrecorded
     return s
 
 
@@ -172,7 +204,8 @@ def eligibility_from(course: Course, summary: AttendanceSummary) -> Eligibility:
     )
 
 
-def _lessons_of(course_ids: list[int]) -> dict[int, list[Lesson]]:
+def lessons_of(course_ids: list[int]) -> dict[int, list[Lesson]]:
+    """The lessons of some courses, by course, in date order (one query)."""
     by_course: dict[int, list[Lesson]] = defaultdict(list)
     if not course_ids:
         return by_course
@@ -217,7 +250,7 @@ def records_of(enrolment_ids: list[int]) -> dict[int, dict[int, AttendanceRecord
 def attendance_summary(enrolment: Enrolment, now: dt.datetime | None = None) -> AttendanceSummary:
     """The attendance of one enrolment (a few queries)."""
     now = now or utcnow()
-    lessons = _lessons_of([enrolment.course_id])[enrolment.course_id]
+    lessons = lessons_of([enrolment.course_id])[enrolment.course_id]
     records = _records_of([enrolment.id])[enrolment.id]
     return summarise(enrolment, lessons, records, now)
 
@@ -258,13 +291,33 @@ class CourseReport:
     now: dt.datetime
     totals: dict[int, LessonTotal] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def held_lessons(self) -> list[Lesson]:
         return [s for s in self.lessons if is_held(s, self.now)]
 
     @property
     def below_count(self) -> int:
         return sum(1 for r in self.rows if r.below_threshold)
+
+
+def report_enrolments(
+    course: Course, *, organisation_id: int | None = None, include_withdrawn: bool = True
+) -> list[Enrolment]:
+    """The enrolments a course report lists (not the waiting list), users loaded, by name;
+    organisation_id limits them to that organisation's employees (company referents)."""
+    q = (
+        select(Enrolment)
+        .join(Enrolment.user)
+        # grids show no roles: not loaded for every trainee
+        .options(contains_eager(Enrolment.user).lazyload(User.role_rows))
+        .where(Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WAITING)
+        .order_by(User.full_name, User.id)
+    )
+    if organisation_id is not None:
+        q = q.where(User.organisation_id == organisation_id)
+    if not include_withdrawn:
+        q = q.where(Enrolment.status == EnrolmentStatus.ACTIVE)
+    return list(db.session.scalars(q).unique())
 
 
 def course_report(
@@ -279,19 +332,10 @@ def course_report(
     organisation_id limits the rows to that organisation's employees (company referents).
     """
     now = now or utcnow()
-    lessons = _lessons_of([course.id])[course.id]
-    q = (
-        select(Enrolment)
-        .join(Enrolment.user)
-        .options(contains_eager(Enrolment.user))
-        .where(Enrolment.course_id == course.id, Enrolment.status != EnrolmentStatus.WAITING)
-        .order_by(User.full_name, User.id)
+    lessons = lessons_of([course.id])[course.id]
+    enrolments = report_enrolments(
+        course, organisation_id=organisation_id, include_withdrawn=include_withdrawn
     )
-    if organisation_id is not None:
-        q = q.where(User.organisation_id == organisation_id)
-    if not include_withdrawn:
-        q = q.where(Enrolment.status == EnrolmentStatus.ACTIVE)
-    enrolments = list(db.session.scalars(q).unique())
     rec_q = (
         select(*RECORD_COLUMNS)
         .join(Lesson, Lesson.id == AttendanceRecord.lesson_id)
@@ -302,67 +346,27 @@ def course_report(
     records: dict[int, dict[int, AttendanceRecord]] = defaultdict(dict)
     for rec in db.session.execute(rec_q):
         records[rec.enrolment_id][rec.lesson_id] = rec
+    facts = lesson_facts(lessons, now)
     rows = []
     totals = {s.id: LessonTotal() for s in lessons}
+    attended_status = ATTENDED
+    excused_status = AttendanceStatus.EXCUSED
     for e in enrolments:
-        summary = summarise(e, lessons, records[e.id], now)
-        rows.append(ReportRow(e, e.user, summary, eligibility_from(course, summary), records[e.id]))
+        mine = records[e.id]
+        summary = summarise(e, lessons, mine, now, facts=facts)
+        rows.append(ReportRow(e, e.user, summary, eligibility_from(course, summary), mine))
         for sid, (status, minutes) in summary.cells.items():
             t = totals[sid]
             t.minutes += minutes
             if status is None:
                 t.unrecorded += 1
-            elif status in ATTENDED:
+            elif status in attended_status:
                 t.present += 1
-            elif status == AttendanceStatus.EXCUSED:
+            elif status == excused_status:
                 t.excused += 1
             else:
                 t.absent += 1
     return CourseReport(course=course, lessons=lessons, rows=rows, now=now, totals=totals)
-
-
-@dataclass
-class TraineeCourse:
-    enrolment: Enrolment
-    course: Course
-    summary: AttendanceSummary
-    eligibility: Eligibility
-    next_lesson: Lesson | None
-
-
-def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[TraineeCourse]:
-    """A trainee's enrolments with their attendance, in a fixed number of queries."""
-    now = now or utcnow()
-    enrolments = list(
-        db.session.scalars(
-            select(Enrolment)
-            .join(Enrolment.course)
-            .options(contains_eager(Enrolment.course))
-            # a draft course is not shown to its trainees
-            .where(Enrolment.user_id == user.id, Course.status != CourseStatus.DRAFT)
-            .order_by(Course.start_date.desc(), Course.id)
-        ).unique()
-    )
-    lessons = _lessons_of([e.course_id for e in enrolments])
-    records = _records_of([e.id for e in enrolments])
-    out = []
-    for e in enrolments:
-        summary = summarise(e, lessons[e.course_id], records[e.id], now)
-        upcoming = [
-            s
-            for s in lessons[e.course_id]
-            if not s.is_cancelled and s.ends_at > now and e.counts_on(s.date)
-        ]
-        out.append(
-            TraineeCourse(
-                e,
-                e.course,
-                summary,
-                eligibility_from(e.course, summary),
-                upcoming[0] if upcoming else None,
-            )
-        )
-    return out
 
 
 def format_minutes(minutes: int) -> str:

@@ -64,20 +64,29 @@ def _sheet_name(name: str) -> str:
     return (_SHEET_NAME_BAD.sub(" ", clean_text(str(name))).strip("' ") or "Sheet")[:31]
 
 
-def _put(ws, row: int, column: int, value):
-    """Write one cell. Text is always typed as text, so data never becomes a formula and no
-    apostrophe shows; openpyxl would otherwise read a leading "=" as a formula."""
-    cell = ws.cell(row=row, column=column)
+def _cell(ws, value, font=None, fill=None):
+    """One cell of a write-only sheet. Text is always typed as text, so data never becomes a
+    formula and no apostrophe shows; openpyxl would otherwise read a leading "=" as a
+    formula. Plain values need no cell object (much faster on large sheets)."""
+    from openpyxl.cell import WriteOnlyCell
+
     value = xlsx_value(value)
-    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        pass  # needs the explicit text type below
+    elif font is None and fill is None:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
     return cell
 
 
-def _put_row(ws, row: int, values: Sequence) -> None:
-    for column, value in enumerate(values, start=1):
-        _put(ws, row, column, value)
+def _line(ws, values: Sequence, font=None, fill=None) -> list:
+    return [_cell(ws, v, font, fill) for v in values]
 
 
 def xlsx_bytes(
@@ -92,35 +101,34 @@ def xlsx_bytes(
     extra_sheets: dict[str, list[list]] | None = None,
 ) -> bytes:
     """A workbook with a title line, a bold header row and the rows; optional extra sheets.
-    Every cell goes through `_put`: the one XLSX writer of every export."""
+    Every cell goes through `_cell`: the one XLSX writer of every export (write-only sheets,
+    streamed: several times faster than cell objects on large exports)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_name(sheet_name)
-    _put(ws, 1, 1, title).font = Font(bold=True, size=13)
-    _put_row(ws, 3, header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    for i, row in enumerate(rows):
-        _put_row(ws, 4 + i, row)
-        if highlight is not None and highlight(i):
-            for cell in ws[4 + i]:
-                cell.fill = fill
-    ws.freeze_panes = freeze
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_name(sheet_name))
     for idx in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(idx)].width = 28 if idx <= label_columns else 15
+    ws.freeze_panes = freeze
+    ws.append([_cell(ws, title, Font(bold=True, size=13))])
+    ws.append([])
+    ws.append(_line(ws, header, Font(bold=True)))
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for i, row in enumerate(rows):
+        marked = highlight is not None and highlight(i)
+        ws.append(_line(ws, row, fill=fill if marked else None))
+    names = [ws.title]
     for name, lines in (extra_sheets or {}).items():
-        title, n = _sheet_name(name), 1
-        while title in wb.sheetnames:
+        sheet_title, n = _sheet_name(name), 1
+        while sheet_title in names:
             n += 1
-            title = f"{_sheet_name(name)[:27]} ({n})"
-        sheet = wb.create_sheet(title)
-        for r, line in enumerate(lines, start=1):
-            _put_row(sheet, r, line)
+            sheet_title = f"{_sheet_name(name)[:27]} ({n})"
+        names.append(sheet_title)
+        sheet = wb.create_sheet(sheet_title)
+        for line in lines:
+            sheet.append(_line(sheet, line))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
@@ -21,7 +21,7 @@ from lms.navigation import NavItem, Panel, add_nav, add_panel
 from lms.organisations.forms import size_label
 from lms.organisations.models import Organisation
 from lms.organisations.permissions import can_view_organisations
-from lms.organisations.services import people_of
+from lms.organisations.services import count_people_of, people_of
 from lms.permissions import require
 
 
@@ -85,12 +85,29 @@ def coordinator_context(user) -> dict:
     return {"organisations": rows}
 
 
+PEOPLE_PAGE = 50  # people per page of the referent's panel, selected in SQL
+
+
 def referent_context(user) -> dict:
     """The people of the referent's own organisation, and nobody else."""
     require(sees_referent_panel(user))
     organisation = db.session.get(Organisation, user.organisation_id)
-    employees = people_of(user, organisation, exclude=user)
-    return {"organisation": organisation, "employees": employees}
+    if organisation is None:
+        return {"organisation": None, "employees": [], "total": 0, "page": 1, "pages": 1}
+    total = count_people_of(user, organisation, exclude=user)
+    pages = max(1, -(-total // PEOPLE_PAGE))
+    asked = request.args.get("persone", "")
+    page = min(max(1, int(asked) if asked.isdigit() else 1), pages)
+    employees = people_of(
+        user, organisation, exclude=user, limit=PEOPLE_PAGE, offset=(page - 1) * PEOPLE_PAGE
+    )
+    return {
+        "organisation": organisation,
+        "employees": employees,
+        "total": total,
+        "page": page,
+        "pages": pages,
+    }
 
 
 def init_app(app: Flask) -> None:

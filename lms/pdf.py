@@ -106,13 +106,19 @@ def _address_space() -> int:
         return 0
 
 
-def _worker(conn, html: str, roots: list[str], memory_mb: int) -> None:
-    """Entry point of the rendering process: limit memory, convert, send bytes or an error."""
+def _worker(conn, job, roots: list[str], memory_mb: int) -> None:
+    """Entry point of the rendering process: limit memory, convert (HTML text, or a
+    lms.pdf_tables.TableDocument), send bytes or an error."""
     # The process starts as a copy of the warm server: the limit is what it may add to that.
     limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        data = _convert(html, [Path(r) for r in roots])
+        if isinstance(job, str):
+            data = _convert(job, [Path(r) for r in roots])
+        else:
+            from lms.pdf_tables import build_table_pdf
+
+            data = build_table_pdf(job, [Path(r) for r in roots])
     except MemoryError:
         conn.send(("error", "the document needs more memory than PDF rendering may use"))
     except Exception as err:
@@ -130,20 +136,32 @@ def _context():
             ctx = multiprocessing.get_context("forkserver")
             # Only what rendering needs is loaded in the server (never the caller's __main__),
             # warmed up once (lms.pdf_worker) so that each forked render starts warm.
-            ctx.set_forkserver_preload(["lms.pdf", "xhtml2pdf.pisa", "lms.pdf_worker"])
+            ctx.set_forkserver_preload(
+                ["lms.pdf", "xhtml2pdf.pisa", "lms.pdf_tables", "lms.pdf_worker"]
+            )
             _CONTEXT = ctx
         return _CONTEXT
 
 
 def render_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> bytes:
     """Turn an HTML document into PDF bytes, in a separate process with time and memory limits."""
+    return _render(html, timeout, memory_mb)
+
+
+def render_table_pdf(doc, *, timeout: float | None = None, memory_mb: int | None = None) -> bytes:
+    """Draw a lms.pdf_tables.TableDocument (one long table: registers, lists) as PDF bytes,
+    with ReportLab directly, in the same isolated process as render_pdf."""
+    return _render(doc, timeout, memory_mb)
+
+
+def _render(job, timeout: float | None, memory_mb: int | None) -> bytes:
     config = current_app.config
     timeout = timeout or config.get("PDF_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT_SECONDS
     memory_mb = memory_mb or config.get("PDF_MEMORY_MB") or DEFAULT_MEMORY_MB
     roots = [str(r) for r in _roots()]
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(child, html, roots, memory_mb), daemon=True)
+    proc = ctx.Process(target=_worker, args=(child, job, roots, memory_mb), daemon=True)
     proc.start()
     child.close()
     try:

@@ -21,6 +21,9 @@ def warm_up() -> None:
     )
     try:
         _convert(html, [STATIC])
+        from lms.pdf_tables import _fonts
+
+        _fonts([STATIC])  # registered once for every forked render
     except Exception:  # a cold start is slower, never wrong
         logging.getLogger(__name__).warning("PDF worker warm-up failed", exc_info=True)
 

@@ -263,8 +263,22 @@ def release(assessment_id: int):
     return redirect(url_for("assessments.assessment", assessment_id=a.id, _anchor="corsisti"), 303)
 
 
+WORKLIST_PAGE = 50  # items per page of the worklist, selected in SQL
+
+
 @bp.get("/da-correggere")
 @allowed_if(is_grader)
 def worklist():
-    items = result_services.worklist(acting_user())
-    return render_template("assessments/worklist.html", items=items, released=GradeStatus.RELEASED)
+    me = acting_user()
+    total = result_services.worklist_count(me)
+    pages = max(1, -(-total // WORKLIST_PAGE))
+    page = min(max(1, int_or_none(request.args.get("pagina")) or 1), pages)
+    items = result_services.worklist(me, limit=WORKLIST_PAGE, offset=(page - 1) * WORKLIST_PAGE)
+    return render_template(
+        "assessments/worklist.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        released=GradeStatus.RELEASED,
+    )

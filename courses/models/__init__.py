@@ -17,7 +17,15 @@ from courses.models.course import (
     CourseTrainer,
 )
 from courses.models.enrolment import ENROLMENT_STATUS_LABELS, Enrolment, EnrolmentStatus
-from courses.models.lesson import MODE_LABELS, ROME, Lesson, LessonMode, Register, lesson_minutes
+from courses.models.lesson import (
+    MODE_LABELS,
+    ROME,
+    Lesson,
+    LessonMode,
+    Register,
+    RegisterPdf,
+    lesson_minutes,
+)
 from courses.models.material import MATERIAL_KIND_LABELS, Material, MaterialKind
 
 __all__ = [
@@ -45,6 +53,7 @@ __all__ = [
     "MaterialKind",
     "Module",
     "Register",
+    "RegisterPdf",
     "TopicArea",
     "lesson_minutes",
     "module_framework_items",

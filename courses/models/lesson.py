@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Time,
+    UniqueConstraint,
     event,
     inspect,
     text,
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from courses.models.catalogue import Module
 from courses.models.course import Course
 from lms.accounts.models import User
-from lms.db import TimestampMixin, UTCDateTime, db, db_enum, on_violation
+from lms.db import TimestampMixin, UTCDateTime, db, db_enum, on_violation, utcnow
 from lms.errors import ValidationFailed
 from lms.timezone import LOCAL_TZ
 
@@ -170,3 +171,22 @@ def _trainer_busy() -> ValidationFailed:
 
 
 on_violation("ex_lessons_trainer_overlap", _trainer_busy)
+
+
+class RegisterPdf(db.Model):
+    """The PDF of a signed register, kept for that version of the register: the signature
+    locks the register, so the document is made once and served from storage afterwards;
+    reopening and signing again makes a new version, with its own PDF."""
+
+    __tablename__ = "register_pdfs"
+    __table_args__ = (UniqueConstraint("lesson_id", "register_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("registers.lesson_id", ondelete="CASCADE"), nullable=False
+    )
+    register_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    stored_file_id: Mapped[int] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

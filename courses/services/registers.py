@@ -72,7 +72,8 @@ def register_rows(lesson: Lesson) -> list[RegisterRow]:
     enrolments = db.session.scalars(
         select(Enrolment)
         .join(Enrolment.user)
-        .options(contains_eager(Enrolment.user))
+        # the register shows no roles: not loaded for every trainee
+        .options(contains_eager(Enrolment.user).lazyload(User.role_rows))
         .where(
             Enrolment.course_id == lesson.course_id,
             Enrolment.status != EnrolmentStatus.WAITING,

@@ -9,14 +9,13 @@ from courses.attendance import (
     AttendanceSummary,
     CourseReport,
     Eligibility,
-    TraineeCourse,
     attendance_summary,
     course_report,
-    courses_of_trainee,
     eligibility_from,
 )
 from courses.models import Course, Enrolment
 from courses.permissions import can_view_course_report, can_view_enrolment, report_scope
+from courses.trainee_courses import TraineeCourse, courses_of_trainee
 from lms.accounts.models import User
 from lms.db import db
 from lms.permissions import require, require_actor

@@ -21,14 +21,21 @@ def course_or_404(course_id: int, visible: Visible = None) -> Course:
     return get_or_404(Course, course_id, visible=visible)
 
 
+def _with_course(model, ident: int, visible: Visible):
+    # The course is loaded before the check and kept: the session's identity map holds rows
+    # only while something refers to them, so the predicate's own lookup then costs nothing
+    # (instead of a second SELECT after it).
+    obj = db.session.get(model, ident)
+    course = db.session.get(Course, obj.course_id) if obj is not None else None
+    return get_or_404(model, ident, visible=visible), course
+
+
 def lesson_or_404(lesson_id: int, visible: Visible = None) -> tuple[Lesson, Course]:
-    lesson = get_or_404(Lesson, lesson_id, visible=visible)
-    return lesson, db.session.get(Course, lesson.course_id)
+    return _with_course(Lesson, lesson_id, visible)
 
 
 def enrolment_or_404(enrolment_id: int, visible: Visible = None) -> tuple[Enrolment, Course]:
-    enrolment = get_or_404(Enrolment, enrolment_id, visible=visible)
-    return enrolment, db.session.get(Course, enrolment.course_id)
+    return _with_course(Enrolment, enrolment_id, visible)
 
 
 def hours_to_minutes(value) -> int:

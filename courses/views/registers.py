@@ -103,7 +103,8 @@ def _parse(form, rows) -> tuple[list[reg_services.RowInput], dict[int, dict]]:
 
 
 def _render(lesson, course, rows, values, *, errors=None, conflicts=None, status=200):
-    reg, _rows = reg_services.lesson_register(acting_user(), lesson)
+    # the callers read the register's lines through lesson_register (its permission check)
+    reg = reg_services.get_register(lesson)
     now = utcnow()
     module = db.session.get(Module, lesson.module_id)
     trainer = db.session.get(User, lesson.trainer_id)
@@ -218,11 +219,12 @@ def reopen_register(lesson_id: int):
 @bp.get("/lezioni/<int:lesson_id>/registro.pdf")
 @allowed_if(can_view_lessons)
 def register_pdf(lesson_id: int):
-    from courses.exports import register_pdf as build
+    from courses.services.register_pdfs import register_document, register_pdf_file_name
 
     lesson, course = lesson_or_404(lesson_id, can_export_register)
-    data = build(lesson, course)
-    name = f"registro-presenze-{lesson.date.isoformat()}-{lesson.id}.pdf"
+    data = register_document(acting_user(), lesson, course)
+    name = register_pdf_file_name(lesson)
+    db.session.commit()  # a signed register's PDF is stored at its first download
     return Response(
         data,
         mimetype="application/pdf",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Response, render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from courses import bp
 from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS
@@ -19,6 +21,34 @@ from lms.security import allowed_if, login_required
 from lms.web import acting_user
 
 
+def grid_lines(report, codes: dict) -> list[tuple]:
+    """Each report row with the HTML of its cells, one per lesson held, built in one pass
+    (18,000 cells of a large course cost a template loop far more): a code and the minutes,
+    "—" when nothing was recorded, a muted dot when the lesson does not count for the
+    trainee."""
+    ids = [s.id for s in report.held_lessons]
+    not_counted = Markup(
+        '<td class="text-center"><span class="text-muted" title="{}">·</span></td>'
+    ).format(_("not counted"))
+    unrecorded = Markup('<td class="text-center">—</td>')
+    opening = {k: Markup('<td class="text-center">{} ').format(v) for k, v in codes.items()}
+    closing = Markup("</td>")
+    out = []
+    for row in report.rows:
+        cells = row.summary.cells
+        parts = []
+        for lid in ids:
+            cell = cells.get(lid)
+            if cell is None:
+                parts.append(not_counted)
+            elif cell[0] is None:
+                parts.append(unrecorded)
+            else:
+                parts.append(opening[cell[0]] + str(cell[1]) + closing)  # str is escaped
+        out.append((row, Markup("").join(parts)))
+    return out
+
+
 def _scoped_report(course_id: int, visible=can_view_course_report):
     course = course_or_404(course_id, visible)
     report, scope = reports.attendance_report(acting_user(), course)
@@ -30,14 +60,16 @@ def _scoped_report(course_id: int, visible=can_view_course_report):
 def course_report(course_id: int):
     course, report, scope = _scoped_report(course_id)
     org = db.session.get(Organisation, scope) if scope else None
+    # plain strings: translated once, not once per cell
+    codes = {k: str(v) for k, v in ATTENDANCE_CODES.items()}
     return render_template(
         "courses/report.html",
         course=course,
         report=report,
+        grid=grid_lines(report, codes),
         organisation=org,
         labels=ATTENDANCE_LABELS,
-        # plain strings: translated once, not once per cell
-        codes={k: str(v) for k, v in ATTENDANCE_CODES.items()},
+        codes=codes,
     )
 
 

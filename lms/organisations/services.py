@@ -127,11 +127,32 @@ def organisations_with_people(
     return [(org, n) for org, n in db.session.execute(q).all()]
 
 
-def people_of(actor: User, org: Organisation, *, exclude: User | None = None) -> list[User]:
-    """The people linked to an organisation, by name (staff, or the organisation's referent)."""
+def _people_query(actor: User, org: Organisation, exclude: User | None):
     require_actor(actor)
     require(can_view_organisation_people(actor, org), private=True)
     q = select(User).where(User.organisation_id == org.id)
     if exclude is not None:
         q = q.where(User.id != exclude.id)
-    return list(db.session.scalars(q.order_by(func.lower(User.full_name), User.id)))
+    return q
+
+
+def people_of(
+    actor: User,
+    org: Organisation,
+    *,
+    exclude: User | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[User]:
+    """The people linked to an organisation, by name (staff, or the organisation's referent);
+    limit and offset select one page in SQL."""
+    q = _people_query(actor, org, exclude).order_by(func.lower(User.full_name), User.id)
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
+    return list(db.session.scalars(q))
+
+
+def count_people_of(actor: User, org: Organisation, *, exclude: User | None = None) -> int:
+    """How many people people_of() lists in all (one query)."""
+    q = _people_query(actor, org, exclude).with_only_columns(func.count(User.id))
+    return db.session.scalar(q)

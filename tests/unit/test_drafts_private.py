@@ -12,10 +12,10 @@ from assessments import permissions as ap
 from assessments.models import AssessmentKind
 from assessments.services.results import my_assessments
 from courses import permissions as p
-from courses.attendance import courses_of_trainee
 from courses.models import CourseStatus
 from courses.services.courses import courses_with_employees_of, readable_courses, set_status
 from courses.services.enrolments import today
+from courses.trainee_courses import courses_of_trainee
 from lms.accounts.models import Role
 from lms.db import db
 

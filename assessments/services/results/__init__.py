@@ -17,6 +17,7 @@ from assessments.services.results.lists import (
     my_assessments,
     my_results,
     worklist,
+    worklist_count,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "my_results",
     "results_for_items",
     "worklist",
+    "worklist_count",
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 
 from assessments.models import Assessment, Grade, GradeStatus
 from assessments.permissions import (
@@ -16,7 +16,8 @@ from assessments.permissions import (
     sees_all_assessment_work,
 )
 from assessments.scoring import passed, weighted_result
-from courses.attendance import course_report
+from courses.attendance import eligibility_from, report_enrolments
+from courses.attendance_totals import attendance_totals
 from courses.models import Course, CourseTrainer, Enrolment
 from lms.accounts.models import User
 from lms.db import db, utcnow
@@ -25,11 +26,15 @@ from lms.permissions import require
 # --- the course gradebook ------------------------------------------------------------------
 
 
+# What a gradebook cell holds of a grade (a plain row with these attributes).
+GRADE_COLUMNS = (Grade.id, Grade.assessment_id, Grade.trainee_id, Grade.status, Grade.score)
+
+
 @dataclass
 class GradebookRow:
     trainee: User
     enrolment: Enrolment
-    cells: dict[int, Grade | None]
+    cells: dict[int, Row | None]  # assessment id -> GRADE_COLUMNS of the grade, or None
     result: Decimal | None
     complete: bool
     passed: bool | None  # None while some assessment has no grade yet
@@ -48,7 +53,7 @@ class Gradebook:
 
 
 def _row_result(
-    assessments: list[Assessment], cells: dict[int, Grade | None], counted: set[GradeStatus]
+    assessments: list[Assessment], cells: dict[int, Row | None], counted: set[GradeStatus]
 ) -> tuple[Decimal | None, bool, bool | None]:
     parts, complete, ok = [], True, True
     for a in assessments:
@@ -86,34 +91,37 @@ def gradebook(
             .order_by(Assessment.closes_at, Assessment.id)
         )
     )
-    report = course_report(
-        course, organisation_id=organisation_id, include_withdrawn=False, now=now
-    )
-    grades: dict[tuple[int, int], Grade] = {}
+    enrolments = report_enrolments(course, organisation_id=organisation_id, include_withdrawn=False)
+    # only totals are shown: one aggregate query, not the per-lesson attendance grid
+    totals = attendance_totals(course, enrolments, now)
+    grades: dict[tuple[int, int], Row] = {}
     if assessments:
-        for g in db.session.scalars(
-            select(Grade).where(Grade.assessment_id.in_([a.id for a in assessments]))
+        # plain rows (the columns the grid reads), not ORM objects: many times faster
+        for g in db.session.execute(
+            select(*GRADE_COLUMNS).where(Grade.assessment_id.in_([a.id for a in assessments]))
         ):
             grades[(g.trainee_id, g.assessment_id)] = g
     counted = (
         {GradeStatus.RELEASED} if released_only else {GradeStatus.GRADED, GradeStatus.RELEASED}
     )
     rows = []
-    for r in report.rows:
-        cells = {a.id: grades.get((r.user.id, a.id)) for a in assessments}
+    for e in enrolments:
+        user, summary = e.user, totals[e.id]
+        el = eligibility_from(course, summary)
+        cells = {a.id: grades.get((user.id, a.id)) for a in assessments}
         result, complete, ok = _row_result(assessments, cells, counted)
         rows.append(
             GradebookRow(
-                trainee=r.user,
-                enrolment=r.enrolment,
+                trainee=user,
+                enrolment=e,
                 cells=cells,
                 result=result,
                 complete=complete,
                 passed=ok,
-                eligible=r.eligibility.assessment.met,
-                attendance_pct=r.summary.percentage,
-                planned_pct=r.summary.planned_percentage,
-                threshold_pct=r.eligibility.assessment.pct,
+                eligible=el.assessment.met,
+                attendance_pct=summary.percentage,
+                planned_pct=summary.planned_percentage,
+                threshold_pct=el.assessment.pct,
             )
         )
     return Gradebook(course=course, assessments=assessments, rows=rows, released_only=released_only)

@@ -7,8 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy.orm import contains_eager, lazyload
 
 from assessments.models import (
     Assessment,
@@ -96,10 +96,23 @@ class WorkItem:
     late: bool
 
 
-def worklist(user) -> list[WorkItem]:
-    """What a trainer (or a coordinator) has to grade across their courses: submitted work,
-    grades in progress, second marks and agreements to record (three queries)."""
-    require(can_view_worklist(user))
+def _worklist_query(user) -> Select:
+    """What waits on the user, oldest first, filtered in SQL: a double-marked grade with both
+    marks done waits only for an agreement (a discrepancy not agreed yet); otherwise a grade
+    waits unless the user's own mark is done (then it waits for the other marker)."""
+    done = (
+        select(func.count(Mark.id))
+        .where(Mark.grade_id == Grade.id, Mark.completed_at.is_not(None))
+        .correlate(Grade)
+        .scalar_subquery()
+    )
+    mine_done = (
+        select(Mark.id)
+        .where(Mark.grade_id == Grade.id, Mark.marker_id == user.id, Mark.completed_at.is_not(None))
+        .correlate(Grade)
+        .exists()
+    )
+    both_marked = and_(Assessment.double_marking.is_(True), done >= 2)
     q = (
         select(Grade, Assessment, Course, User, Submission)
         .join(Assessment, Assessment.id == Grade.assessment_id)
@@ -112,13 +125,39 @@ def worklist(user) -> list[WorkItem]:
                 Submission.trainee_id == Grade.trainee_id,
             ),
         )
-        .where(Grade.status.in_([GradeStatus.SUBMITTED, GradeStatus.IN_GRADING]))
+        .where(
+            Grade.status.in_([GradeStatus.SUBMITTED, GradeStatus.IN_GRADING]),
+            or_(
+                and_(both_marked, Grade.discrepancy.is_(True), Grade.agreed_at.is_(None)),
+                and_(not_(both_marked), not_(mine_done)),
+            ),
+        )
         .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Grade.id)
+        # the worklist shows neither roles nor trainers
+        .options(lazyload(User.role_rows), lazyload(Course.trainer_links))
     )
     if not sees_all_assessment_work(user):
         q = q.where(
             Course.id.in_(select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id))
         )
+    return q
+
+
+def worklist_count(user) -> int:
+    """How many items worklist(user) has in all (one query)."""
+    require(can_view_worklist(user))
+    q = _worklist_query(user).with_only_columns(Grade.id).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(q.subquery()))
+
+
+def worklist(user, *, limit: int | None = None, offset: int = 0) -> list[WorkItem]:
+    """What a trainer (or a coordinator) has to grade across their courses: submitted work,
+    grades in progress, second marks and agreements to record (two queries); limit and
+    offset select one page in SQL."""
+    require(can_view_worklist(user))
+    q = _worklist_query(user)
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
     rows = db.session.execute(q).all()
     marks: dict[int, list[Mark]] = defaultdict(list)
     if rows:

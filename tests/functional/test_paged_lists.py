@@ -1,0 +1,81 @@
+"""Platform-wide lists are limited in SQL (issue 12): the grading worklist by pages, the
+trainer dashboard's preview, the referent's people by pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import insert
+
+import assessments.views.grading as grading_views
+import lms.panels
+from assessments.models import Grade, GradeStatus
+from assessments.services.results import worklist, worklist_count
+from lms.accounts.models import Role
+from lms.db import db, utcnow
+
+
+def _waiting(make, n):
+    trainer = make.user(Role.TRAINER)
+    course = make.course(trainers=[trainer])
+    assessment = make.assessment(course)
+    now = utcnow()
+    users = [make.user(Role.TRAINEE) for _ in range(n)]
+    for u in users:
+        make.enrolment(course, u)
+    db.session.execute(
+        insert(Grade),
+        [
+            dict(
+                assessment_id=assessment.id,
+                trainee_id=u.id,
+                status=GradeStatus.SUBMITTED,
+                feedback="",
+                discrepancy=False,
+                version_id=1,
+                created_at=now - dt.timedelta(minutes=i),
+                updated_at=now,
+            )
+            for i, u in enumerate(users)
+        ],
+    )
+    db.session.commit()
+    return trainer
+
+
+def test_worklist_pages_are_slices_of_the_whole_list(app, make):
+    trainer = _waiting(make, 7)
+    whole = [i.grade.id for i in worklist(trainer)]
+    assert worklist_count(trainer) == 7 == len(whole)
+    pages = [worklist(trainer, limit=3, offset=o) for o in (0, 3, 6)]
+    assert [i.grade.id for p in pages for i in p] == whole
+    assert [len(p) for p in pages] == [3, 3, 1]
+
+
+def test_worklist_page_and_dashboard_preview(app, make, login_as, monkeypatch):
+    trainer = _waiting(make, 5)
+    monkeypatch.setattr(grading_views, "WORKLIST_PAGE", 2)
+    client = login_as(trainer)
+    first = client.get("/da-correggere").get_data(as_text=True)
+    assert "pagina 1 di 3" in first and "pagina=2" in first
+    assert first.count('<th scope="row">') == 2
+    last = client.get("/da-correggere?pagina=9").get_data(as_text=True)  # past the end
+    assert "pagina 3 di 3" in last and "pagina=2" in last
+    assert last.count('<th scope="row">') == 1
+
+
+def test_referent_people_are_paged(app, make, login_as, monkeypatch):
+    org = make.organisation()
+    referent = make.user(Role.REFERENT, organisation=org)
+    names = sorted(f"Dipendente {i:02d}" for i in range(5))
+    for n in names:
+        make.user(Role.TRAINEE, organisation=org, full_name=n)
+    monkeypatch.setattr(lms.panels, "PEOPLE_PAGE", 2)
+    client = login_as(referent)
+    page1 = client.get("/").get_data(as_text=True)
+    page3 = client.get("/?persone=3").get_data(as_text=True)
+    assert names[0] in page1 and names[1] in page1 and names[2] not in page1
+    assert names[4] in page3 and names[0] not in page3
+    assert "pagina 3 di 3" in page3 and "persone=2" in page3
+    bad = client.get("/?persone=abc")
+    assert bad.status_code == 200 and names[0] in bad.get_data(as_text=True)
