@@ -23,6 +23,7 @@ from lms.organisations.models import Organisation
 from lms.organisations.permissions import can_view_organisations
 from lms.organisations.services import count_people_of, people_of
 from lms.permissions import require
+from lms.web import PageWindow
 
 
 def admin_context(user) -> dict:
@@ -93,21 +94,14 @@ def referent_context(user) -> dict:
     require(sees_referent_panel(user))
     organisation = db.session.get(Organisation, user.organisation_id)
     if organisation is None:
-        return {"organisation": None, "employees": [], "total": 0, "page": 1, "pages": 1}
-    total = count_people_of(user, organisation, exclude=user)
-    pages = max(1, -(-total // PEOPLE_PAGE))
-    asked = request.args.get("persone", "")
-    page = min(max(1, int(asked) if asked.isdigit() else 1), pages)
-    employees = people_of(
-        user, organisation, exclude=user, limit=PEOPLE_PAGE, offset=(page - 1) * PEOPLE_PAGE
+        return {"organisation": None, "employees": [], "pager": PageWindow(0, PEOPLE_PAGE, None)}
+    window = PageWindow(
+        count_people_of(user, organisation, exclude=user), PEOPLE_PAGE, request.args.get("persone")
     )
-    return {
-        "organisation": organisation,
-        "employees": employees,
-        "total": total,
-        "page": page,
-        "pages": pages,
-    }
+    employees = people_of(
+        user, organisation, exclude=user, limit=window.limit, offset=window.offset
+    )
+    return {"organisation": organisation, "employees": employees, "pager": window}
 
 
 def init_app(app: Flask) -> None:

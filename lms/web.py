@@ -42,3 +42,38 @@ def apply_field_errors(form, err: ValidationFailed | dict, aliases: dict | None 
             field.errors = list(field.errors) + [str(m) for m in messages]
             placed = True
     return placed
+
+
+class PageWindow:
+    """One page of a list counted and cut in SQL: ``offset``/``limit`` for the query, and the
+    attributes the shared pagination macro reads (those of Flask-SQLAlchemy's Pagination).
+
+    ``asked`` is the raw query-string value: anything but a plain number means page 1, and a
+    page past the end means the last one."""
+
+    def __init__(self, total: int, per_page: int, asked: str | None):
+        self.total, self.per_page = total, per_page
+        self.pages = max(1, -(-total // per_page))
+        text = (asked or "").strip()
+        wanted = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 1
+        self.page = min(max(1, wanted), self.pages)
+        self.offset, self.limit = (self.page - 1) * per_page, per_page
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num = self.page - 1 if self.has_prev else None
+        self.next_num = self.page + 1 if self.has_next else None
+
+    def iter_pages(self, *, left_edge=1, left_current=2, right_current=3, right_edge=1):
+        """Page numbers with None for the gaps, as Flask-SQLAlchemy's Pagination gives them."""
+        shown = [
+            n
+            for n in range(1, self.pages + 1)
+            if n <= left_edge
+            or self.page - left_current <= n < self.page + right_current
+            or n > self.pages - right_edge
+        ]
+        previous = 0
+        for n in shown:
+            if n != previous + 1:
+                yield None
+            yield n
+            previous = n

@@ -22,7 +22,7 @@ from lms.accounts.models import User
 from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
 from lms.security import allowed_if
-from lms.web import acting_user, get_or_404
+from lms.web import PageWindow, acting_user, get_or_404
 
 
 def _values_from(mark) -> dict:
@@ -270,15 +270,11 @@ WORKLIST_PAGE = 50  # items per page of the worklist, selected in SQL
 @allowed_if(is_grader)
 def worklist():
     me = acting_user()
-    total = result_services.worklist_count(me)
-    pages = max(1, -(-total // WORKLIST_PAGE))
-    page = min(max(1, int_or_none(request.args.get("pagina")) or 1), pages)
-    items = result_services.worklist(me, limit=WORKLIST_PAGE, offset=(page - 1) * WORKLIST_PAGE)
+    window = PageWindow(result_services.worklist_count(me), WORKLIST_PAGE, request.args.get("page"))
+    items = result_services.worklist(me, limit=window.limit, offset=window.offset)
     return render_template(
         "assessments/worklist.html",
         items=items,
-        total=total,
-        page=page,
-        pages=pages,
+        pager=window,
         released=GradeStatus.RELEASED,
     )

@@ -57,10 +57,10 @@ def test_worklist_page_and_dashboard_preview(app, make, login_as, monkeypatch):
     monkeypatch.setattr(grading_views, "WORKLIST_PAGE", 2)
     client = login_as(trainer)
     first = client.get("/da-correggere").get_data(as_text=True)
-    assert "pagina 1 di 3" in first and "pagina=2" in first
+    assert "pagina 1 di 3" in first and "page=2" in first
     assert first.count('<th scope="row">') == 2
-    last = client.get("/da-correggere?pagina=9").get_data(as_text=True)  # past the end
-    assert "pagina 3 di 3" in last and "pagina=2" in last
+    last = client.get("/da-correggere?page=9").get_data(as_text=True)  # past the end
+    assert "pagina 3 di 3" in last and "page=2" in last
     assert last.count('<th scope="row">') == 1
 
 
