@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, render_template
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from courses.attendance import CourseReport, format_minutes
@@ -13,7 +12,7 @@ from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Lesson, 
 from courses.services.registers import get_register, register_rows
 from lms.accounts.models import User
 from lms.db import db
-from lms.exports import csv_bytes, xlsx_bytes
+from lms.exports import csv_bytes, date_text, xlsx_bytes
 from lms.organisations.models import Organisation
 from lms.pdf import font_css, render_pdf
 
@@ -61,8 +60,7 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
     lessons = report.held_lessons
     header = [_("Trainee"), _("Email"), _("Organisation"), _("Enrolment date"), _("State")]
     header += [
-        f"{format_date(s.date, 'dd/MM/yyyy')} {s.start_time:%H:%M} ({s.length_minutes} min)"
-        for s in lessons
+        f"{date_text(s.date)} {s.start_time:%H:%M} ({s.length_minutes} min)" for s in lessons
     ]
     header += [
         _("Attended (h:mm)"),
@@ -85,7 +83,7 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
             row.user.full_name,
             row.user.email,
             orgs.get(row.user.organisation_id, ""),
-            row.enrolment.enrolled_on.isoformat(),
+            row.enrolment.enrolled_on,
             row.enrolment.status_label,
         ]
         for lesson in lessons:
