@@ -59,7 +59,7 @@ def show_datetime(value) -> str:
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return format_datetime(moment, "dd/MM/yyyy HH:mm")  # in the user's zone, Europe/Rome
+    return format_datetime(moment, "short")  # in the user's zone, Europe/Rome
 
 
 @_guard
