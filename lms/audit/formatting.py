@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 DASH = "—"
@@ -45,7 +45,7 @@ def _guard(parse):
 @_guard
 def show_date(value) -> str:
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return day.strftime("%d/%m/%Y")
+    return format_date(day, "short")
 
 
 @_guard
