@@ -220,9 +220,9 @@ _AXE_RUN = """async (tags) => {
 # here, keyed by its axe selector, with the ratio measured by hand (at least 4.5:1).
 CONTRAST_MEASURED_BY_HAND: dict[str, str] = {}
 # axe leaves contrast undecided for most text in a table that scrolls inside its region
-# ("partially obscured"), for a select's arrow icon, a checkbox's drawn box, a lone digit: the
-# check then measures it itself from the computed colours, compositing the element's text over
-# its ancestors' backgrounds (WCAG 2.1 relative luminance). Text over a gradient or a repeated
+# ("partially obscured"), a select's arrow icon, a checkbox's drawn box, a lone digit, an empty
+# field: the check then measures it itself from the computed colours, compositing the
+# element's text over its ancestors' backgrounds (WCAG 2.1 relative luminance). Text over a gradient or a repeated
 # image, or covered by another element, stays undecided, and fails.
 _CONTRAST_MEASURE = """(targets) => targets.map((target) => {
   const el = document.querySelector(target);
@@ -272,6 +272,7 @@ _MEASURABLE = (
     "pseudo element",
     "too short",
     "non-text characters",
+    "has no value",  # an empty field: what is measured is the colour its value will have
 )
 # Other rules whose "incomplete" results are real problems rather than "a person should
 # look": undecided aria attributes or names mean the page is wrong, not axe.
