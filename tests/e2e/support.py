@@ -291,7 +291,10 @@ _WIDTH_CHECK = """(regions) => {
   if (root.scrollWidth > width) {
     const wide = [];
     for (const el of document.body.querySelectorAll('*')) {
-      if (el.getBoundingClientRect().right <= width + 1) continue;
+      // Its box, or text running out of it (a long word or code in a narrow box).
+      const box = el.getBoundingClientRect();
+      const overflow = getComputedStyle(el).overflowX === 'visible' ? el.scrollWidth - el.clientWidth : 0;
+      if (Math.max(box.right, box.left + el.clientWidth + overflow) <= width + 1) continue;
       let p = el.parentElement, clipped = false;
       for (; p && p !== document.body; p = p.parentElement) {
         if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
