@@ -1,5 +1,5 @@
-"""Gradebook exports: CSV for Italian Excel (UTF-8 with BOM, semicolons, decimal comma) and
-XLSX."""
+"""Gradebook exports: CSV for Italian Excel and XLSX, values written by the rule of
+lms/exports.py."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from flask_babel import gettext as _
 
 from assessments.models import STATUS_LABELS, GradeStatus
 from assessments.services.results import Gradebook
-from lms.exports import csv_bytes, xlsx_bytes
+from lms.exports import csv_bytes, number_text, xlsx_bytes
 
 
 def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
     """Header and rows: one line per trainee, a score and a state column per assessment."""
     header = [_("Trainee"), _("Email")]
     for a in book.assessments:
-        header += [f"{a.title} ({_('points')} /{a.max_points:.2f})", f"{a.title} ({_('state')})"]
+        header += [
+            _("%(title)s (points out of %(max)s)", title=a.title, max=number_text(a.max_points)),
+            _("%(title)s (state)", title=a.title),
+        ]
     header += [
         _("Weighted result %"),
         _("Outcome"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from certificates.models import (
@@ -225,6 +226,6 @@ def init_app(app: Flask) -> None:
             "test_date": (_l("Date of the direct test"), show_date),
             "test_result": _l("Result of the direct test"),
             "reasons": _l("Reasons"),
-            "signed_at": (_l("Signed on"), show_datetime),
+            "signed_at": (lazy_pgettext("decision", "Signed on"), show_datetime),
         },
     )

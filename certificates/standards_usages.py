@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from certificates.models import Dossier, Evidence, EvidenceLink
@@ -25,9 +26,9 @@ def evidence_usages(actor, item_ids: list[int]) -> list[Usage]:
         if can_view_dossier(actor, dossier):
             link = ("certificates.dossier", {"dossier_id": dossier.id})
             title = _("Dossier %(n)d: %(title)s", n=dossier.id, title=evidence.title)
-            out.append(Usage(item_id, _("Evidence"), title, link))
+            out.append(Usage(item_id, pgettext("one piece", "Evidence"), title, link))
         else:
-            out.append(Usage(item_id, _("Evidence"), "", None))
+            out.append(Usage(item_id, pgettext("one piece", "Evidence"), "", None))
     return out
 
 

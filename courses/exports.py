@@ -12,7 +12,7 @@ from courses.models import ATTENDANCE_CODES, ATTENDANCE_LABELS, Course, Lesson, 
 from courses.services.registers import get_register, register_rows
 from lms.accounts.models import User
 from lms.db import db
-from lms.exports import csv_bytes, xlsx_bytes
+from lms.exports import csv_bytes, date_text, xlsx_bytes
 from lms.organisations.models import Organisation
 from lms.pdf import render_table_pdf
 from lms.pdf_tables import TableDocument
@@ -110,8 +110,7 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
     ids = [s.id for s in lessons]
     header = [_("Trainee"), _("Email"), _("Organisation"), _("Enrolment date"), _("State")]
     header += [
-        f"{format_date(s.date, 'dd/MM/yyyy')} {s.start_time:%H:%M} ({s.length_minutes} min)"
-        for s in lessons
+        f"{date_text(s.date)} {s.start_time:%H:%M} ({s.length_minutes} min)" for s in lessons
     ]
     header += [
         _("Attended (h:mm)"),
@@ -134,7 +133,7 @@ def report_table(report: CourseReport) -> tuple[list[str], list[list]]:
             row.user.full_name,
             row.user.email,
             orgs.get(row.user.organisation_id, ""),
-            row.enrolment.enrolled_on.isoformat(),
+            row.enrolment.enrolled_on,
             row.enrolment.status_label,
         ]
         cells = s.cells

@@ -1,4 +1,11 @@
-"""Tabular exports shared by the packages: CSV for Italian Excel and XLSX workbooks."""
+"""Tabular exports shared by the packages: CSV for Italian Excel and XLSX workbooks.
+
+One rule for the values of every export (docs/architecture.md, "Exports"): the CSV is for
+Italian Excel, so its numbers are written by Babel in Italian whatever the user's language
+(decimal comma, no thousands separator, no unit in the cell: a percentage is a plain number
+under a header that ends in "%"), points with two decimals, percentages and other measures
+with one, dates as dd/MM/yyyy; the XLSX keeps numbers and dates as typed cells, which the
+spreadsheet shows in its own locale. Headers are in the user's language."""
 
 from __future__ import annotations
 
@@ -7,7 +14,16 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+# The locale of the CSV dialect (semicolons, decimal comma): Italian Excel's.
+CSV_LOCALE = "it_IT"
+DATE_PATTERN = "dd/MM/yyyy"
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
 
 # A cell that starts with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,18 +39,37 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def number_text(value: Decimal | float | int) -> str:
+    """A number as every export writes it in text: Decimal (points) with two decimals, float
+    (percentages, measures) with one, int as is; Italian decimal comma, no grouping."""
+    if isinstance(value, Decimal):
+        pattern = "0.00"
+    elif isinstance(value, float):
+        pattern = "0.0"
+    else:
+        pattern = "0"
+    return format_decimal(value, format=pattern, locale=CSV_LOCALE)
+
+
+def date_text(value: date) -> str:
+    """A date as every export writes it in text: 24/11/2026."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, DATE_PATTERN, locale=CSV_LOCALE)
+
+
 def csv_cell(value) -> str:
-    """One CSV cell: empty for None, decimal comma for numbers, formulas defused."""
+    """One CSV cell: empty for None, numbers and dates by the rule above, formulas defused."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    if isinstance(value, Decimal | float | int):
+        return number_text(value)
+    if isinstance(value, date):
+        return date_text(value)
     text = clean_text(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -51,7 +86,9 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
 
 def xlsx_value(value):
     """What an XLSX cell holds: numbers stay numbers, everything else is text, cleaned."""
-    if value is None or isinstance(value, bool | int):
+    if isinstance(value, datetime):
+        value = value.date()
+    if value is None or isinstance(value, bool | int | date):
         return value
     if isinstance(value, Decimal):
         value = float(value)
@@ -73,7 +110,7 @@ def _cell(ws, value, font=None, fill=None):
     value = xlsx_value(value)
     if isinstance(value, str) and value.startswith("="):
         pass  # needs the explicit text type below
-    elif font is None and fill is None:
+    elif font is None and fill is None and not isinstance(value, date):
         return value
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
@@ -82,6 +119,8 @@ def _cell(ws, value, font=None, fill=None):
         cell.font = font
     if fill is not None:
         cell.fill = fill
+    if isinstance(value, date):
+        cell.number_format = XLSX_DATE_FORMAT
     return cell
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -40,7 +41,7 @@ class DossierState(enum.Enum):
 STATE_LABELS = {
     DossierState.DRAFT: _l("Draft"),
     DossierState.IDENTIFICATION: _l("Identification"),
-    DossierState.SUBMITTED: _l("Submitted"),
+    DossierState.SUBMITTED: lazy_pgettext("dossier", "Submitted"),
     DossierState.UNDER_ASSESSMENT: _l("Under assessment"),
     DossierState.DECIDED: _l("Decided"),
     DossierState.RETURNED: _l("Returned to identification"),

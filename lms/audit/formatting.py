@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 DASH = "—"
@@ -45,7 +45,7 @@ def _guard(parse):
 @_guard
 def show_date(value) -> str:
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return day.strftime("%d/%m/%Y")
+    return format_date(day, "short")
 
 
 @_guard
@@ -59,7 +59,7 @@ def show_datetime(value) -> str:
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return format_datetime(moment, "dd/MM/yyyy HH:mm")  # in the user's zone, Europe/Rome
+    return format_datetime(moment, "short")  # in the user's zone, Europe/Rome
 
 
 @_guard

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 from wtforms import DateField, Form, SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -43,7 +44,7 @@ OBJECT_LABELS = {
     "lesson": _l("Lesson"),
     "register": _l("Register"),
     "enrolment": _l("Enrolment"),
-    "attendance_record": _l("Attendance"),
+    "attendance_record": lazy_pgettext("one lesson", "Attendance"),
     "framework": _l("Framework"),
     "framework_item": _l("Framework item"),
     "profile": _l("Profile"),
@@ -53,7 +54,7 @@ OBJECT_LABELS = {
     "attempt": _l("Attempt"),
     "grade": _l("Grade"),
     "dossier": _l("Dossier"),
-    "evidence": _l("Evidence"),
+    "evidence": lazy_pgettext("one piece", "Evidence"),
     "competence_decision": _l("Decision"),
     "document": _l("Document"),
 }

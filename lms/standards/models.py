@@ -8,6 +8,7 @@ import enum
 import uuid
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -35,7 +36,7 @@ class FrameworkStatus(enum.Enum):
 
 FRAMEWORK_STATUS_LABELS = {
     FrameworkStatus.DRAFT: _l("Draft"),
-    FrameworkStatus.PUBLISHED: _l("Published"),
+    FrameworkStatus.PUBLISHED: lazy_pgettext("framework", "Published"),
     FrameworkStatus.RETIRED: _l("Retired"),
 }
 
@@ -219,5 +220,5 @@ class KnowledgeItem(FrameworkItem):
 ITEM_KIND_LABELS = {
     ItemKind.COMPETENCE: _l("Competence"),
     ItemKind.ABILITY: _l("Ability"),
-    ItemKind.KNOWLEDGE: _l("Knowledge"),
+    ItemKind.KNOWLEDGE: lazy_pgettext("item kind", "Knowledge"),
 }

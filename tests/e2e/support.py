@@ -202,12 +202,117 @@ def new_page(browser, live_server, locale: str = "it-IT"):
 _AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {
     runOnly: {type: 'tag', values: tags},
-    resultTypes: ['violations'],
+    resultTypes: ['violations', 'incomplete'],
   });
-  return result.violations.map(v => ({
+  const shape = (v) => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160)})),
-  }));
+    nodes: v.nodes.map(n => ({
+      target: n.target.join(' '), html: n.html.slice(0, 160),
+      why: n.any.concat(n.all, n.none).map(c => c.message).join(' '),
+    })),
+  });
+  return {violations: result.violations.map(shape), incomplete: result.incomplete.map(shape)};
+}"""
+
+# axe "incomplete" results it could not decide. Colour contrast is one it cannot compute over
+# images, gradients, pseudo-elements or overlapping boxes: a page may have low contrast there
+# and pass, so an undecided contrast fails like a violation, unless the element is listed
+# here, keyed by its axe selector, with the ratio measured by hand (at least 4.5:1).
+CONTRAST_MEASURED_BY_HAND: dict[str, str] = {}
+# axe leaves contrast undecided for most text in a table that scrolls inside its region
+# ("partially obscured"), a select's arrow icon, a checkbox's drawn box, a lone digit, an empty
+# field: the check then measures it itself from the computed colours, compositing the
+# element's text over its ancestors' backgrounds (WCAG 2.1 relative luminance). Text over a gradient or a repeated
+# image, or covered by another element, stays undecided, and fails.
+_CONTRAST_MEASURE = """(targets) => targets.map((target) => {
+  const el = document.querySelector(target);
+  if (!el) return {undecided: 'element not found'};
+  const parse = (c) => {
+    const m = c.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const v = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return {r: v[0], g: v[1], b: v[2], a: v.length > 3 ? v[3] : 1};
+  };
+  const over = (top, below) => ({
+    r: top.r * top.a + below.r * (1 - top.a), g: top.g * top.a + below.g * (1 - top.a),
+    b: top.b * top.a + below.b * (1 - top.a), a: 1,
+  });
+  const lum = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const style = getComputedStyle(el);
+  const fg = parse(style.color);
+  if (!fg) return {undecided: 'colour ' + style.color};
+  let layers = [], opacity = 1;
+  for (let p = el; p; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    opacity *= Number(s.opacity);
+    const image = s.backgroundImage;
+    if (image !== 'none' && (image.includes('gradient') || !s.backgroundRepeat.includes('no-repeat'))) {
+      return {undecided: 'text over a background image or gradient'};
+    }
+    const bg = parse(s.backgroundColor);
+    if (bg && bg.a > 0) layers.push(bg);
+    if (bg && bg.a >= 1) break;
+  }
+  let back = {r: 255, g: 255, b: 255, a: 1};
+  for (const layer of layers.reverse()) back = over(layer, back);
+  const text = over({...fg, a: fg.a * opacity}, back);
+  const [hi, lo] = [lum(text), lum(back)].sort((a, b) => b - a);
+  const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+  const large = size >= 24 || (bold && size >= 18.66);
+  return {ratio: (hi + 0.05) / (lo + 0.05), needed: large ? 3 : 4.5};
+})"""
+# axe's reasons that the measure above may settle; "overlapped by another element" is not
+# one: what covers the text decides its background.
+_MEASURABLE = (
+    "partially obscured",
+    "background image",
+    "pseudo element",
+    "too short",
+    "non-text characters",
+    "has no value",  # an empty field: what is measured is the colour its value will have
+)
+# Other rules whose "incomplete" results are real problems rather than "a person should
+# look": undecided aria attributes or names mean the page is wrong, not axe.
+INCOMPLETE_FAILS = {"color-contrast", "aria-valid-attr-value", "aria-allowed-attr", "label"}
+
+# The narrowest screen every page must fit (WCAG 2.1 1.4.10 Reflow asks for 320 CSS px; a
+# current phone is 390). A wide table may scroll inside its own region (.table-responsive,
+# keyboard-focusable with tabindex="0" and named by aria-label), never the whole page.
+PHONE_WIDTH = 390
+_WIDTH_CHECK = """(regions) => {
+  const root = document.documentElement, width = root.clientWidth, found = [];
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    [...el.classList].slice(0, 3).map(c => '.' + c).join('');
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) &&
+    el.scrollWidth > el.clientWidth + 1;
+  if (root.scrollWidth > width) {
+    const wide = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      // Its box, or text running out of it (a long word or code in a narrow box).
+      const box = el.getBoundingClientRect();
+      const overflow = getComputedStyle(el).overflowX === 'visible' ? el.scrollWidth - el.clientWidth : 0;
+      if (Math.max(box.right, box.left + el.clientWidth + overflow) <= width + 1) continue;
+      let p = el.parentElement, clipped = false;
+      for (; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
+      }
+      if (!clipped) wide.push(describe(el));
+    }
+    found.push(`the page is ${root.scrollWidth} px wide at ${width} px, it scrolls sideways: ` +
+               wide.slice(-4).join(', '));
+  }
+  for (const el of regions ? document.body.querySelectorAll('*') : []) {
+    if (!scrolls(el)) continue;
+    const named = el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby');
+    if (el.tabIndex < 0 || !named) {
+      found.push(`${describe(el)} scrolls sideways but is not a focusable, named region ` +
+                 '(tabindex="0", role="region", aria-label)');
+    }
+  }
+  return found;
 }"""
 
 
@@ -229,17 +334,64 @@ def _axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
+def _axe_problem(result: dict, nodes: list[dict], kind: str) -> str:
+    targets = "; ".join(f"{n['target']} ({n['why'][:120]})" for n in nodes[:6])
+    more = f" (+{len(nodes) - 6} more)" if len(nodes) > 6 else ""
+    return f"{kind} {result['id']} [{result['impact']}] {result['help']} -> {targets}{more}"
+
+
+def _undecided_contrast(page, nodes: list[dict]) -> list[dict]:
+    """The nodes of an undecided colour-contrast result that stay problems: not listed by
+    hand, and below the ratio or not measurable by _CONTRAST_MEASURE."""
+    nodes = [n for n in nodes if n["target"] not in CONTRAST_MEASURED_BY_HAND]
+    measurable = [n for n in nodes if any(m in n["why"] for m in _MEASURABLE)]
+    left = [n for n in nodes if n not in measurable]
+    measured = page.evaluate(_CONTRAST_MEASURE, [n["target"] for n in measurable])
+    for node, got in zip(measurable, measured, strict=True):
+        if "undecided" in got:
+            left.append({**node, "why": f"{node['why']} {got['undecided']}"})
+        elif got["ratio"] < got["needed"]:
+            why = f"measured {got['ratio']:.2f}:1, needs {got['needed']}:1"
+            left.append({**node, "why": why})
+    return left
+
+
+def width_problems(page) -> list[str]:
+    """Sideways scrolling at the page's width and at PHONE_WIDTH (the viewport is narrowed for
+    the check and put back), and scroll regions a keyboard cannot reach.
+
+    Regions are checked at the page's own width only: app.js makes a box that scrolls
+    focusable and named after a resize settles, which the narrowed check does not wait for."""
+    size = page.viewport_size
+    problems = page.evaluate(_WIDTH_CHECK, True)
+    if size and size["width"] > PHONE_WIDTH:
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": size["height"]})
+        try:
+            found = page.evaluate(_WIDTH_CHECK, False)
+            problems += [f"at {PHONE_WIDTH} px: {p}" for p in found]
+        finally:
+            page.set_viewport_size(size)
+    return problems
+
+
 def audit_current_page(page) -> Audit:
-    """Run axe (and collect browser errors) on the document on screen; never raises."""
+    """Run axe, the width checks (and collect browser errors) on the document on screen; never
+    raises."""
     state = _state(page)
     url = page.url
     problems: list[str] = []
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
-    for v in page.evaluate(_AXE_RUN, AXE_TAGS):
-        targets = "; ".join(n["target"] for n in v["nodes"][:8])
-        more = f" (+{len(v['nodes']) - 8} more)" if len(v["nodes"]) > 8 else ""
-        problems.append(f"axe {v['id']} [{v['impact']}] {v['help']} -> {targets}{more}")
+    found = page.evaluate(_AXE_RUN, AXE_TAGS)
+    for v in found["violations"]:
+        problems.append(_axe_problem(v, v["nodes"], "axe"))
+    for v in found["incomplete"]:
+        nodes = v["nodes"]
+        if v["id"] == "color-contrast":
+            nodes = _undecided_contrast(page, nodes)
+        if v["id"] in INCOMPLETE_FAILS and nodes:
+            problems.append(_axe_problem(v, nodes, "axe could not decide"))
+    problems += width_problems(page)
     problems += state.browser_errors
     state.browser_errors.clear()
     if state.pending == url or urldefrag(state.pending or "")[0] == urldefrag(url)[0]:

@@ -3,8 +3,9 @@
 For each demo role (and an anonymous visitor), in Italian and in English, the crawler logs
 in, starts from the dashboard and follows every same-origin GET link breadth-first, running
 axe on each page. Pages that later packages add are covered as soon as a link leads there.
-The English pass runs on a phone-sized screen, so problems that only show on small screens
-(tables that scroll sideways, wrapped navigation) are caught too.
+The English pass runs on a phone-sized screen; the Italian one on a desktop screen, and
+check_page measures each of its pages again at 390 px: in both languages no page may be
+wider than a 390 px phone (a wide table scrolls inside its own focusable, named region).
 """
 
 from __future__ import annotations

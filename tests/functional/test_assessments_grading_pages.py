@@ -193,6 +193,10 @@ def test_gradebook_page_and_exports(app, world):
     assert resp.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 3  # header and two trainees
+    # Every header in Italian, numbers in it written as in the cells (decimal comma).
+    assert any(h.endswith("(stato)") for h in rows[0])
+    assert any("(punti su " in h and "," in h for h in rows[0])
+    assert not any("state" in h or "points" in h for h in rows[0])
     line = next(r for r in rows if r[0] == w["trainee"].full_name)
     assert "10,00" in line
     from openpyxl import load_workbook

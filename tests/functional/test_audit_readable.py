@@ -81,8 +81,9 @@ def test_a_reopened_register_reads_as_a_sentence_in_italian_and_english(
     admin.locale = "en"
     db.session.commit()
     page = client.get(PAGE).get_data(as_text=True)
+    day_en = f"{s['lesson'].date.day} {s['lesson'].date:%b %Y}"  # lms/i18n.py: "12 Oct 2026"
     assert (
-        f"Lorenzo Pozzi reopened the register of the lesson of {day}: "
+        f"Lorenzo Pozzi reopened the register of the lesson of {day_en}: "
         "reason Firma sul foglio sbagliato" in _plain(page)
     )
 

@@ -122,7 +122,7 @@ def test_trainee_page_shows_hours_and_threshold(app, make):
     login(client, db.session.get(User, trainee.user_id))
     page = client.get("/i-miei-percorsi").get_data(as_text=True)
     assert "Ore frequentate" in page and "<progress" in page
-    assert "Verifica finale (70% delle ore)" in page
+    assert "Prova finale (70% delle ore)" in page
     assert "mancano ancora" in page or "non più raggiungibile" in page or "soglia raggiunta" in page
     # Another trainee's data never appears, and the report is not for trainees.
     assert client.get(f"/percorsi/{course.id}/presenze").status_code == 403

@@ -77,3 +77,25 @@ def test_tabs_and_newlines_stay_and_bad_sheet_names_are_mended():
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
     assert ws["A4"].value == "riga 1\nriga 2\tfine"
     assert ws.title == "Presenze  1 2"
+
+
+def test_numbers_and_dates_follow_one_rule_in_csv():
+    from datetime import date
+
+    from lms.exports import date_text, number_text
+
+    assert number_text(Decimal("10")) == "10,00"  # points: two decimals
+    assert number_text(80.84) == "80,8"  # percentages and measures: one decimal
+    assert number_text(12345) == "12345"  # no thousands separator: Excel reads a number
+    assert date_text(date(2026, 11, 4)) == "04/11/2026"
+    text = csv_bytes(["Data", "%"], [[date(2026, 11, 4), 80.84]]).decode("utf-8")
+    assert "04/11/2026;80,8\r\n" in text
+
+
+def test_xlsx_keeps_dates_as_dates():
+    from datetime import date
+
+    data = xlsx_bytes("T", "Foglio", ["Data"], [[date(2026, 11, 4)]])
+    cell = load_workbook(io.BytesIO(data))["Foglio"]["A4"]
+    assert cell.value.date() == date(2026, 11, 4)
+    assert cell.number_format == "DD/MM/YYYY"
