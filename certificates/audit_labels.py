@@ -8,6 +8,8 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from certificates.models import (
+    DOCUMENT_KIND_LABELS,
+    DOCUMENT_STATUS_LABELS,
     KIND_LABELS,
     METHOD_LABELS,
     OUTCOME_LABELS,
@@ -17,6 +19,7 @@ from certificates.models import (
     CompetenceDecision,
     Dossier,
     Evidence,
+    IssuedDocument,
 )
 from certificates.permissions import can_view_decisions, can_view_dossier
 from lms.accounts.models import User
@@ -94,6 +97,23 @@ def describe_decisions(viewer, entries) -> dict[int, Described]:
         )
         params = {"competence": f"{competence.code} {competence.title}", "name": name}
         return Described(params, link)
+
+    return describe_each(entries, {r[0]: r for r in rows}, one)
+
+
+def describe_documents(viewer, entries) -> dict[int, Described]:
+    """An issued document by its kind, code and holder, linked to its public verification
+    page (open to everyone, as the code printed on the document is): one query."""
+    rows = db.session.execute(
+        select(IssuedDocument.id, IssuedDocument.kind, IssuedDocument.code, User.full_name)
+        .join(User, User.id == IssuedDocument.holder_id)
+        .where(IssuedDocument.id.in_(int_ids(entries)))
+    ).all()
+
+    def one(e, row):
+        _, kind, code, name = row
+        params = {"kind": DOCUMENT_KIND_LABELS[kind], "code": code, "name": name}
+        return Described(params, ("verification.document", {"code": code}))
 
     return describe_each(entries, {r[0]: r for r in rows}, one)
 
@@ -189,6 +209,39 @@ def init_app(app: Flask) -> None:
             ),
         },
         describe=describe_decisions,
+    )
+    register_actions(
+        app,
+        {
+            "document.issued": (
+                _l("Document issued"),
+                _l("%(actor)s issued a document for %(name)s: %(kind)s %(code)s"),
+            ),
+            "document.revoked": (
+                _l("Document revoked"),
+                _l("%(actor)s revoked a document of %(name)s: %(kind)s %(code)s"),
+            ),
+            "document.reissued": (
+                _l("Document reissued"),
+                _l(
+                    "%(actor)s reissued after a correction a document of %(name)s: %(kind)s %(code)s"
+                ),
+            ),
+        },
+        describe=describe_documents,
+    )
+    register_fields(
+        app,
+        ["issued_document"],
+        {
+            "code": _l("Verification code"),
+            "kind": (_l("Kind"), show_choice(DOCUMENT_KIND_LABELS)),
+            "status": (_l("State"), show_choice(DOCUMENT_STATUS_LABELS)),
+            "superseded_by": _l("Replaced by"),
+            "dossier_id": _l("Dossier"),
+            "sha256": "SHA-256",
+            "issued_on": (_l("Issued on"), show_date),
+        },
     )
     register_fields(
         app,

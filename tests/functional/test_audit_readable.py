@@ -264,3 +264,35 @@ def tail(admin):
         record(admin, "attendance.update", "attendance_record", 99_000 + i)
         record(admin, "widget.spin", "widget", i)
     db.session.commit()
+
+
+def test_issued_revoked_and_reissued_documents_read_as_sentences(app, make):
+    """Every document action has its sentence, with the code linked to the public page."""
+    from certificates.models import DocumentKind, DossierState
+    from certificates.services import issuing, revocation
+
+    coordinator = make.user(Role.COORDINATOR, full_name="Lorenzo Pozzi")
+    holder = make.user(Role.TRAINEE, full_name="Dario Candidato")
+    dossier = make.dossier(candidate=holder, state=DossierState.DECIDED)
+    doc = issuing.issue_dossier(
+        coordinator, dossier, certificate_kind=DocumentKind.CERTIFICATE, now=utcnow()
+    )[0]
+    db.session.commit()
+    new = revocation.reissue(coordinator, doc, note="Data di nascita corretta")
+    db.session.commit()
+    revocation.revoke(coordinator, new, reason="Rilasciato per errore")
+    db.session.commit()
+    with app.test_request_context():
+        reissued = _rows(coordinator, "document.reissued", "it", doc.id)[0]
+        revoked = _rows(coordinator, "document.revoked", "en", new.id)[0]
+    assert reissued["sentence"] == (
+        "Lorenzo Pozzi ha riemesso dopo una correzione un documento di Dario Candidato: "
+        f"Certificato {doc.code}: motivo Data di nascita corretta"
+    )
+    assert reissued["url"] == f"/verify/{doc.code}"
+    assert {c["key"]: c["new"] for c in reissued["changes"]}["Sostituito da"] == new.code
+    assert revoked["sentence"] == (
+        f"Lorenzo Pozzi revoked a document of Dario Candidato: Certificate {new.code}"
+        ": reason Rilasciato per errore"
+    )
+    assert {c["key"]: c["new"] for c in revoked["changes"]}["State"] == "Revoked"
