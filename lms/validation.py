@@ -34,6 +34,12 @@ def text_problem(text: str, *, multiline: bool = True, name_like: bool = False) 
     return None
 
 
+def without_controls(text: str) -> str:
+    """The text with its control characters removed, for what the client sends without a
+    person typing it (a browser's User-Agent header): kept, but never refused."""
+    return _CONTROL.sub("", text)
+
+
 def check_text(text: str, field: str, *, multiline: bool = True, name_like: bool = False) -> str:
     """The text itself, or a ValidationFailed naming the field."""
     problem = text_problem(text, multiline=multiline, name_like=name_like)
