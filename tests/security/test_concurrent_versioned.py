@@ -230,3 +230,31 @@ def test_twenty_concurrent_answers_to_one_attempt_never_500(app, make):
     statuses = _statuses(answers)
     assert set(statuses) <= {200, 409} and statuses[200] >= 1, answers
     assert _problems_are_conflicts(answers)
+
+
+def test_a_second_first_answer_is_a_stale_edit_on_both_databases(app, make):
+    """The primary key of an answer names the race the same way on SQLite and PostgreSQL."""
+    import pytest
+    from sqlalchemy import insert
+
+    from assessments.models import AttemptAnswer
+    from lms.db import domain_errors
+    from lms.errors import StaleEdit
+
+    trainer = make.user(Role.TRAINER)
+    course = make.course(trainers=[trainer])
+    trainee = make.user(Role.TRAINEE)
+    make.enrolment(course, trainee)
+    quiz = make.assessment(course, AssessmentKind.QUIZ, actor=trainer)
+    make.question(quiz, QuestionType.SHORT_TEXT, actor=trainer, accepted_answers="Roma")
+    started = _clients(app, trainee, 1)[0].post(f"/api/v1/assessments/{quiz.id}/attempts")
+    row = {
+        "attempt_id": started.get_json()["id"],
+        "question_id": started.get_json()["questions"][0]["id"],
+        "text": "Roma",
+    }
+    table = AttemptAnswer.__table__
+    db.session.execute(insert(table).values(**{k: v for k, v in row.items() if k in table.c}))
+    with pytest.raises(StaleEdit), domain_errors():
+        db.session.execute(insert(table).values(**{k: v for k, v in row.items() if k in table.c}))
+    db.session.rollback()
