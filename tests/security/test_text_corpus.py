@@ -70,6 +70,22 @@ def stored_anywhere(marker: str = MARK) -> list[str]:
     return found
 
 
+def _submitted_grade(app, trainee, trainer, assessment_id: int) -> int:
+    """The id of the grade of a piece of work the trainee submitted through the API."""
+    client = app.test_client()
+    login(client, trainee)
+    resp = client.post(
+        f"/api/v1/assessments/{assessment_id}/submission",
+        data={"text": "Lavoro"},
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 201, resp.get_data(as_text=True)[:300]
+    client = app.test_client()
+    login(client, trainer)
+    (row,) = client.get(f"/api/v1/assessments/{assessment_id}/grades").get_json()["items"]
+    return row["id"]
+
+
 @pytest.fixture
 def world(app, make):
     """A course with a lesson, an enrolled trainee, an assignment, a quiz, a graded
@@ -153,6 +169,8 @@ def world(app, make):
         "reasons": "Evidenze sufficienti",
         "version": 0,
     }
+    graded = make.assessment(course, actor=trainer)
+    grade_id = _submitted_grade(app, trainee, trainer, graded.id)
     rid, eid, aid = lesson.id, enrolment.id, assignment.id
     cid, bid, did = course.id, building.id, assessing.id
     cases = {
@@ -247,6 +265,13 @@ def world(app, make):
             },
             {"title": "name", "description": "text"},
         ),
+        "grade_page": Case(
+            "trainer",
+            "POST",
+            f"/valutazioni/{graded.id}/corsisti/{trainee.id}",
+            {"score": "7", "feedback": "", "version": "0", "action": "draft"},
+            {"feedback": "text"},  # the note is on the page of observed assessments only
+        ),
         "decision_page": Case(
             "expert",
             "POST",
@@ -299,6 +324,14 @@ def world(app, make):
                 "feedback": "",
             },
             {"prompt": "text", "feedback": "text", "accepted_answers.0": "line"},
+            kind="json",
+        ),
+        "mark_api": Case(
+            "trainer",
+            "PUT",
+            f"/api/v1/grades/{grade_id}/mark",
+            {"version": 0, "score": "7", "feedback": "", "note": "", "complete": False},
+            {"feedback": "text", "note": "text"},
             kind="json",
         ),
         "submission_api": Case(
@@ -377,12 +410,14 @@ CASES = [
     "submission_page",
     "evidence_page",
     "observation_page",
+    "grade_page",
     "decision_page",
     "lesson_api",
     "attendance_api",
     "withdraw_api",
     "assessment_api",
     "question_api",
+    "mark_api",
     "submission_api",
     "evidence_api",
     "decision_api",
