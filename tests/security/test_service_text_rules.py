@@ -16,7 +16,7 @@ from lms.accounts.models import Role
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.organisations.validation import make_partita_iva
-from tests.security.test_text_corpus import MARK, stored_anywhere
+from tests.security.corpus import MARK, stored_anywhere
 
 NUL = f"Prova\x00{MARK}"
 RLO = f"Prova \u202e{MARK}"

@@ -7,10 +7,8 @@ PostgreSQL, which refuses NUL bytes outright."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import String, Text, cast, func, select
 
 from assessments.models import AssessmentKind
 from assessments.scoring import QuestionType
@@ -19,55 +17,15 @@ from certificates.services.common import target_competence_ids
 from lms.accounts.models import Role, User
 from lms.db import db
 from tests.conftest import login
-
-MARK = "HOSTILE"
-PAYLOADS = {
-    "nul": f"Prova\x00{MARK}",
-    "rlo": f"Prova \u202e{MARK}",  # refused in names and titles only
-    "long": MARK + "x" * 100_000,
-}
-# What the page says next to the field (Italian): control characters, length (ours or
-# WTForms'), text direction.
-MESSAGES = (
-    "caratteri di controllo",
-    "Al massimo",
-    "più lungo di",
-    "La lunghezza del valore",
-    "direzione del testo",
+from tests.security.corpus import (
+    MARK,
+    MESSAGES,
+    PAYLOADS,
+    Case,
+    send_case,
+    stored_anywhere,
+    with_value,
 )
-
-
-@dataclass
-class Case:
-    """One form or body: who sends it, where, the valid values, the text fields in it
-    (name: a single-line name or title, where bidi controls are refused too; line: a
-    single-line text; text: multi-line)."""
-
-    actor: str
-    method: str
-    url: str
-    base: dict
-    fields: dict[str, str]
-    kind: str = "form"  # form, json or multipart
-    extra: dict = field(default_factory=dict)
-
-
-def _text_columns():
-    for table in db.metadata.sorted_tables:
-        for column in table.columns:
-            if isinstance(column.type, String | Text) or column.type.__class__.__name__ == "JSON":
-                yield table, column
-
-
-def stored_anywhere(marker: str = MARK) -> list[str]:
-    """Every table.column holding the marker (audit entries included)."""
-    db.session.rollback()
-    found = []
-    for table, column in _text_columns():
-        q = select(func.count()).select_from(table).where(cast(column, Text).contains(marker))
-        if db.session.scalar(q):
-            found.append(f"{table.name}.{column.name}")
-    return found
 
 
 def _submitted_grade(app, trainee, trainer, assessment_id: int) -> int:
@@ -370,33 +328,6 @@ def world(app, make):
     return w, cases
 
 
-def _with(base: dict, path: str, value):
-    """A deep copy of base with the value at a dotted path (records.0.note)."""
-    import copy
-
-    body = copy.deepcopy(base)
-    *parents, last = path.split(".")
-    node = body
-    for key in parents:
-        node = node[int(key)] if key.isdigit() else node[key]
-    if last.isdigit():
-        node[int(last)] = value
-    else:
-        node[last] = value
-    return body
-
-
-def _send(client, case: Case, body: dict):
-    if case.kind == "json":
-        return client.open(case.url, method=case.method, json=body)
-    return client.open(
-        case.url,
-        method=case.method,
-        data=body,
-        content_type="multipart/form-data" if case.kind == "multipart" else None,
-    )
-
-
 CASES = [
     "lesson_new_page",
     "lesson_edit_page",
@@ -436,7 +367,7 @@ def test_hostile_text_in_every_field_is_refused(app, world, name):
         for payload_name, payload in PAYLOADS.items():
             if payload_name == "rlo" and kind != "name":
                 continue  # bidi controls are ordinary text outside names and titles
-            resp = _send(client, case, _with(case.base, path, payload))
+            resp = send_case(client, case, with_value(case.base, path, payload))
             body = resp.get_data(as_text=True)
             where = f"{path}/{payload_name}"
             if resp.status_code not in (400, 422):  # refused as input, not a 403, 404 or 409
@@ -461,5 +392,5 @@ def test_hostile_text_in_every_field_is_refused(app, world, name):
                 failures.append(f"{where}: stored in {stored}")
     assert not failures, "\n".join(failures)
     # The valid form itself goes through: the test can fail for the right reason only.
-    resp = _send(client, case, case.base)
+    resp = send_case(client, case, case.base)
     assert resp.status_code < 400, (name, resp.status_code, resp.get_data(as_text=True)[:300])
