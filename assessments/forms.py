@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from assessments.scoring import PartialCredit, QuestionType
 from courses.models import ROME
+from lms.forms import SafeText
 from lms.standards.picker import FrameworkItemsField
 
 
@@ -51,7 +52,9 @@ def to_local(value: dt.datetime | None) -> dt.datetime | None:
 
 
 class AssessmentForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200), SafeText(name_like=True)]
+    )
     kind = SelectField(
         _l("Kind"), choices=make_choices((k.value, KIND_LABELS[k]) for k in AssessmentKind)
     )
@@ -62,7 +65,8 @@ class AssessmentForm(FlaskForm):
         description=_l("Optional: the module this assessment belongs to."),
     )
     instructions = TextAreaField(
-        _l("Instructions for the trainees"), validators=[Optional(), Length(max=20000)]
+        _l("Instructions for the trainees"),
+        validators=[Optional(), Length(max=20000), SafeText(multiline=True)],
     )
     opens_at = DateTimeLocalField(
         _l("Opens at"),
@@ -131,11 +135,13 @@ class QuestionForm(FlaskForm):
         _l("Question type"),
         choices=make_choices((k.value, QUESTION_LABELS[k]) for k in QuestionType),
     )
-    prompt = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
+    prompt = TextAreaField(
+        _l("Question"), validators=[DataRequired(), Length(max=5000), SafeText(multiline=True)]
+    )
     points = StringField(_l("Points"), validators=[DataRequired()], default="1")
     choices = TextAreaField(
         _l("Choices (choice questions)"),
-        validators=[Optional(), Length(max=5000)],
+        validators=[Optional(), Length(max=5000), SafeText(multiline=True)],
         description=_l(
             "One choice per line; start the right ones with an asterisk, e.g. "
             "* Centri per l'impiego. For true or false, write * True or * False."
@@ -147,28 +153,37 @@ class QuestionForm(FlaskForm):
     )
     accepted_answers = TextAreaField(
         _l("Accepted answers (short answer)"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=2000), SafeText(multiline=True)],
         description=_l("One per line; case and extra spaces are ignored."),
     )
     expected_number = StringField(_l("Expected number (numeric)"), validators=[Optional()])
     tolerance = StringField(_l("Tolerance (numeric)"), validators=[Optional()], default="0")
     feedback = TextAreaField(
-        _l("Feedback shown after release"), validators=[Optional(), Length(max=5000)]
+        _l("Feedback shown after release"),
+        validators=[Optional(), Length(max=5000), SafeText(multiline=True)],
     )
     framework_items = FrameworkItemsField(_l("Framework items tested"))
 
 
 class TemplateForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200), SafeText(name_like=True)]
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000), SafeText(multiline=True)]
+    )
 
 
 class CriterionForm(FlaskForm):
-    title = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    title = StringField(
+        _l("Criterion"), validators=[DataRequired(), Length(max=300), SafeText(name_like=True)]
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000), SafeText(multiline=True)]
+    )
     levels = TextAreaField(
         _l("Levels"),
-        validators=[DataRequired(), Length(max=5000)],
+        validators=[DataRequired(), Length(max=5000), SafeText(multiline=True)],
         description=_l(
             "One level per line: points | name | descriptor, e.g. "
             "3 | Adeguato | Individua gli attori principali."

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from certificates.models import KIND_LABELS, TYPE_LABELS, VALUE_LABELS, EvidenceType
 from certificates.services.evidence import MANUAL_KINDS
-from lms.forms import MultiCheckboxField, optional_id
+from lms.forms import MultiCheckboxField, SafeText, optional_id
 
 
 class AssignForm(FlaskForm):
@@ -67,12 +67,16 @@ class EvidenceForm(FlaskForm):
             "third party: issued by others (titles, employers)."
         ),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=300), SafeText(name_like=True)]
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000), SafeText(multiline=True)]
+    )
     date = DateField(_l("Date"), validators=[Optional()])
     issuer = StringField(
         _l("Issuer or source"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=300), SafeText(name_like=True)],
         description=_l("Who issued the document or where it comes from."),
     )
     files = MultipleFileField(
@@ -82,9 +86,12 @@ class EvidenceForm(FlaskForm):
 
 
 class ObservationForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=300), SafeText(name_like=True)]
+    )
     description = TextAreaField(
-        _l("What you observed"), validators=[DataRequired(), Length(max=10000)]
+        _l("What you observed"),
+        validators=[DataRequired(), Length(max=10000), SafeText(multiline=True)],
     )
     date = DateField(_l("Date of the direct test"), validators=[DataRequired()])
     type = SelectField(

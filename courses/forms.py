@@ -113,12 +113,12 @@ class LessonForm(FlaskForm):
     )
     place = StringField(
         _l("Place"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=300), SafeText()],
         description=_l("For in-person and blended lessons."),
     )
     link = StringField(
         _l("Online link"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=500), SafeText()],
         description=_l("For online and blended lessons."),
     )
     trainer_id = SelectField(_l("Trainer"), coerce=int, validators=[DataRequired()])
@@ -130,13 +130,15 @@ class LessonForm(FlaskForm):
     )
     reason = StringField(
         _l("Reason for the change"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=500), SafeText()],
         description=_l("Required when attendance has already been recorded."),
     )
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=3, max=500)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(), Length(min=3, max=500), SafeText(multiline=True)]
+    )
 
 
 class EnrolUserForm(FlaskForm):
@@ -171,7 +173,7 @@ class EnrolCsvForm(FlaskForm):
 class CheckInForm(FlaskForm):
     code = StringField(
         _l("Code shown by the trainer"),
-        validators=[DataRequired(), Length(min=6, max=12)],
+        validators=[DataRequired(), Length(min=6, max=12), SafeText(name_like=True)],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
     )
 
@@ -180,11 +182,15 @@ class MaterialForm(FlaskForm):
     """A course material: a file or a link, for a module or a lesson of the course."""
 
     target = SelectField(_l("For"), validators=[DataRequired()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200), SafeText(name_like=True)]
+    )
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000), SafeText(multiline=True)]
+    )
     url = StringField(
         _l("Web address"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=500), SafeText()],
         description=_l("For a link: an address starting with http:// or https://."),
     )
     file = FileField(
@@ -193,6 +199,10 @@ class MaterialForm(FlaskForm):
 
 
 class MaterialEditForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
-    url = StringField(_l("Web address"), validators=[Optional(), Length(max=500)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200), SafeText(name_like=True)]
+    )
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000), SafeText(multiline=True)]
+    )
+    url = StringField(_l("Web address"), validators=[Optional(), Length(max=500), SafeText()])

@@ -16,6 +16,7 @@ from courses.models import (
     TopicArea,
 )
 from lms.api.fields import Text, Whole
+from lms.validation import LONG_TEXT
 
 
 class ModuleSchema(Schema):
@@ -239,7 +240,6 @@ class DottedErrorsSchema(Schema):
 
 
 MAX_INT = 2**31 - 1  # the database's INTEGER: larger numbers are refused here, not by a 500
-LONG_TEXT = 20_000  # descriptions and objectives (TEXT columns): bounded all the same
 
 
 def _id(**kw) -> fields.Integer:

@@ -111,6 +111,9 @@ def _unique_named(table: str, columns: list[str]) -> str | None:
     if tbl is None:
         return None
     wanted = set(columns)
+    pk = tbl.primary_key
+    if pk is not None and pk.name and {col.name for col in pk.columns} == wanted:
+        return str(pk.name)
     for c in tbl.constraints:
         if isinstance(c, UniqueConstraint) and {col.name for col in c.columns} == wanted:
             return str(c.name)

@@ -34,6 +34,12 @@ def text_problem(text: str, *, multiline: bool = True, name_like: bool = False) 
     return None
 
 
+def without_controls(text: str) -> str:
+    """The text with its control characters removed, for what the client sends without a
+    person typing it (a browser's User-Agent header): kept, but never refused."""
+    return _CONTROL.sub("", text)
+
+
 def check_text(text: str, field: str, *, multiline: bool = True, name_like: bool = False) -> str:
     """The text itself, or a ValidationFailed naming the field."""
     problem = text_problem(text, multiline=multiline, name_like=name_like)
@@ -106,3 +112,38 @@ def required_reason(reason: str | None, field: str = "reason", max_len: int = RE
     if len(text) > max_len:
         raise invalid(field, _("At most %(n)d characters.", n=max_len))
     return check_text(text, field)
+
+
+LONG_TEXT = 20_000  # descriptions, objectives, instructions (TEXT columns): bounded all the same
+
+
+class FieldErrors:
+    """Gathers the field messages of several checks, so that a page shows them all at once:
+
+    errors = FieldErrors()
+    title = errors.check(required_text, data.title, "title", 200, name_like=True)
+    errors.add("end_date", _("..."))
+    errors.raise_any()
+    """
+
+    def __init__(self, fields: dict[str, list[str]] | None = None) -> None:
+        self.fields: dict[str, list[str]] = {} if fields is None else fields
+
+    def check(self, rule, *args, **kw):
+        """The rule's result, or None with its field messages kept."""
+        try:
+            return rule(*args, **kw)
+        except ValidationFailed as err:
+            for name, messages in err.fields.items():
+                self.fields.setdefault(name, []).extend(messages)
+            return None
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(fields=self.fields)

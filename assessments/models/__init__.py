@@ -24,7 +24,8 @@ from assessments.models.work import Submission, SubmissionFile
 from lms.db import on_violation
 from lms.errors import StaleEdit
 
-# Two requests creating the same row at once (a second attempt, submission, grade or mark):
+# Two requests creating the same row at once (a second attempt, submission, grade, mark or
+# the first answer to a question):
 # the later one wrote over a state it had not seen, the creation's version conflict.
 for _name in (
     "uq_attempts_assessment_id_trainee_id_number",
@@ -32,6 +33,7 @@ for _name in (
     "uq_grades_assessment_id_trainee_id",
     "uq_marks_grade_id_role",
     "uq_marks_grade_id_marker_id",
+    "pk_attempt_answers",
 ):
     on_violation(_name, StaleEdit)
 

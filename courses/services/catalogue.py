@@ -13,6 +13,7 @@ from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.standards.models import FrameworkItem
+from lms.validation import LONG_TEXT, FieldErrors, optional_text, required_text
 
 FIELDS = [
     "code",
@@ -31,29 +32,28 @@ def _snap(module: Module) -> dict:
     return data
 
 
-def _clean(code, title, topic_area, planned_minutes, exclude_id=None):
-    errors: dict[str, list[str]] = {}
-    code = (code or "").strip().upper()
-    if not code:
-        errors["code"] = [_("This field is required.")]
-    else:
+def _clean(code, title, topic_area, planned_minutes, description, objectives, exclude_id=None):
+    errors = FieldErrors()
+    code = errors.check(required_text, code, "code", 30, name_like=True)
+    if code is not None:
+        code = code.upper()
         q = select(Module.id).where(func.upper(Module.code) == code)
         if exclude_id is not None:
             q = q.where(Module.id != exclude_id)
         if db.session.scalar(q) is not None:
-            errors["code"] = [_("Another module already has this code.")]
-    if not (title or "").strip():
-        errors["title"] = [_("This field is required.")]
+            errors.add("code", _("Another module already has this code."))
+    title = errors.check(required_text, title, "title", 200, name_like=True)
+    description = errors.check(optional_text, description, "description", LONG_TEXT)
+    objectives = errors.check(optional_text, objectives, "objectives", LONG_TEXT)
     try:
         topic = topic_area if isinstance(topic_area, TopicArea) else TopicArea(topic_area)
     except ValueError:
         topic = None
-        errors["topic_area"] = [_("Choose a topic area.")]
+        errors.add("topic_area", _("Choose a topic area."))
     if not isinstance(planned_minutes, int) or planned_minutes <= 0:
-        errors["planned_hours"] = [_("Enter the planned hours, more than zero.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return code, title.strip(), topic
+        errors.add("planned_hours", _("Enter the planned hours, more than zero."))
+    errors.raise_any()
+    return code, title, topic, description, objectives
 
 
 def _items(ids) -> list[FrameworkItem]:
@@ -81,14 +81,16 @@ def create_module(
     """Add a module to the catalogue."""
     require_actor(actor)
     require(can_manage_catalogue(actor))
-    code, title, topic = _clean(code, title, topic_area, planned_minutes)
+    code, title, topic, description, objectives = _clean(
+        code, title, topic_area, planned_minutes, description, objectives
+    )
     module = Module(
         code=code,
         title=title,
         topic_area=topic,
         planned_minutes=planned_minutes,
-        description=(description or "").strip(),
-        objectives=(objectives or "").strip(),
+        description=description,
+        objectives=objectives,
     )
     module.framework_items = _items(framework_item_ids)
     db.session.add(module)
@@ -113,11 +115,13 @@ def update_module(
     require_actor(actor)
     require(can_edit_module(actor, module))
     before = _snap(module)
-    code, title, topic = _clean(code, title, topic_area, planned_minutes, exclude_id=module.id)
+    code, title, topic, description, objectives = _clean(
+        code, title, topic_area, planned_minutes, description, objectives, exclude_id=module.id
+    )
     module.code, module.title, module.topic_area = code, title, topic
     module.planned_minutes = planned_minutes
-    module.description = (description or "").strip()
-    module.objectives = (objectives or "").strip()
+    module.description = description
+    module.objectives = objectives
     module.framework_items = _items(framework_item_ids)
     flush_versioned()
     b, a = changed(before, _snap(module))

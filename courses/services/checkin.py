@@ -59,6 +59,8 @@ def current_code(lesson: Lesson, now: dt.datetime | None = None) -> tuple[str, i
 def code_matches(lesson: Lesson, code: str, now: dt.datetime) -> bool:
     """The current and the previous code are accepted (a minute of grace)."""
     code = (code or "").strip().replace(" ", "")
+    if not code.isascii():  # compare_digest refuses other text
+        return False
     w = _window(now)
     return any(hmac.compare_digest(code, _code(lesson.id, x)) for x in (w, w - 1))
 
@@ -113,7 +115,7 @@ def check_in(
     now = now or utcnow()
     _refuse_if_too_many(user, lesson_id)
     code = (code or "").strip().replace(" ", "")
-    if not code.isdigit() or len(code) != 6:
+    if not (code.isascii() and code.isdigit()) or len(code) != 6:
         _count_wrong(user, lesson_id)
         msg = _("The code has 6 digits.")
         raise ValidationFailed(msg, {"code": [msg]})

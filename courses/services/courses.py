@@ -17,6 +17,7 @@ from lms.audit.services import changed, record, snapshot
 from lms.db import db, flush_versioned
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
+from lms.validation import LONG_TEXT, FieldErrors, optional_text, required_text
 
 FIELDS = [
     "title",
@@ -45,34 +46,34 @@ def _snap(course: Course) -> dict:
     return data
 
 
-def _validate(title, edition, start_date, end_date, capacity, a_pct, c_pct, exclude_id=None):
-    errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
-    edition = (edition or "").strip()
-    if not title:
-        errors["title"] = [_("This field is required.")]
+def _validate(
+    title, edition, description, start_date, end_date, capacity, a_pct, c_pct, exclude_id=None
+):
+    errors = FieldErrors()
+    title = errors.check(required_text, title, "title", 200, name_like=True)
+    edition = errors.check(optional_text, edition, "edition", 60, name_like=True)
+    description = errors.check(optional_text, description, "description", LONG_TEXT)
     if not isinstance(start_date, dt.date):
-        errors["start_date"] = [_("Enter a valid date.")]
+        errors.add("start_date", _("Enter a valid date."))
     if not isinstance(end_date, dt.date):
-        errors["end_date"] = [_("Enter a valid date.")]
+        errors.add("end_date", _("Enter a valid date."))
     elif isinstance(start_date, dt.date) and end_date < start_date:
-        errors["end_date"] = [_("The end date comes before the start date.")]
+        errors.add("end_date", _("The end date comes before the start date."))
     if capacity is not None and capacity <= 0:
-        errors["capacity"] = [_("The capacity must be more than zero, or left empty.")]
+        errors.add("capacity", _("The capacity must be more than zero, or left empty."))
     for name, pct in (("assessment_threshold_pct", a_pct), ("certification_threshold_pct", c_pct)):
         if not isinstance(pct, int) or not 0 <= pct <= 100:
-            errors[name] = [_("Enter a percentage between 0 and 100.")]
-    if title:
+            errors.add(name, _("Enter a percentage between 0 and 100."))
+    if title is not None and edition is not None:
         q = select(Course.id).where(
             func.lower(Course.title) == title.lower(), func.lower(Course.edition) == edition.lower()
         )
         if exclude_id is not None:
             q = q.where(Course.id != exclude_id)
         if db.session.scalar(q) is not None:
-            errors["edition"] = [_("A course with this title and edition already exists.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return title, edition
+            errors.add("edition", _("A course with this title and edition already exists."))
+    errors.raise_any()
+    return title, edition, description
 
 
 def trainer_candidates() -> list[User]:
@@ -116,9 +117,10 @@ def create_course(
     """Create a course, in draft unless told otherwise."""
     require_actor(actor)
     require(can_create_course(actor))
-    title, edition = _validate(
+    title, edition, description = _validate(
         title,
         edition,
+        description,
         start_date,
         end_date,
         capacity,
@@ -128,7 +130,7 @@ def create_course(
     course = Course(
         title=title,
         edition=edition,
-        description=(description or "").strip(),
+        description=description,
         start_date=start_date,
         end_date=end_date,
         capacity=capacity,
@@ -167,9 +169,10 @@ def update_course(
     require(can_manage_course(actor, course))
     ensure_not_closed(course)
     before = _snap(course)
-    title, edition = _validate(
+    title, edition, description = _validate(
         title,
         edition,
+        description,
         start_date,
         end_date,
         capacity,
@@ -178,7 +181,7 @@ def update_course(
         exclude_id=course.id,
     )
     course.title, course.edition = title, edition
-    course.description = (description or "").strip()
+    course.description = description
     course.start_date, course.end_date, course.capacity = start_date, end_date, capacity
     course.assessment_threshold_pct = assessment_threshold_pct
     course.certification_threshold_pct = certification_threshold_pct

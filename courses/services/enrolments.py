@@ -20,7 +20,7 @@ from lms.db import db, domain_errors, flush_versioned
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
 from lms.timezone import LOCAL_TZ
-from lms.validation import required_reason
+from lms.validation import required_reason, text_problem
 
 FIELDS = ["course_id", "user_id", "status", "enrolled_on", "withdrawn_on", "withdraw_reason"]
 MAX_CSV_ROWS = 2000
@@ -329,7 +329,12 @@ def parse_enrolment_csv(data: bytes) -> CsvResult:
         if not any(c.strip() for c in cells):
             continue
         email = cells[ei].strip().lower() if ei < len(cells) else ""
-        row = CsvRow(line=n, email=email, enrolled_on=None)
+        problem = text_problem(email, multiline=False) or (
+            _("At most %(n)d characters.", n=254) if len(email) > 254 else None
+        )
+        row = CsvRow(line=n, email="" if problem else email, enrolled_on=None)
+        if problem:
+            row.errors.append(problem)
         if di is not None and di < len(cells) and cells[di].strip():
             try:
                 row.enrolled_on = _parse_date(cells[di])
@@ -360,7 +365,8 @@ def check_csv(course: Course, result: CsvResult) -> CsvResult:
     seen: set[str] = set()
     for r in result.rows:
         if not r.email:
-            r.errors.append(_("The email is missing."))
+            if not r.errors:  # an email refused while reading has its message already
+                r.errors.append(_("The email is missing."))
             continue
         if r.email in seen:
             r.errors.append(_("This email appears twice in the file."))

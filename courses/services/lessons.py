@@ -26,7 +26,7 @@ from lms.audit.services import changed, record, snapshot
 from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require, require_actor
-from lms.validation import required_reason
+from lms.validation import REASON_MAX, FieldErrors, optional_text, required_reason
 
 FIELDS = ["date", "start_time", "end_time", "mode", "place", "link", "trainer_id", "module_id"]
 MAX_SERIES = 52
@@ -82,6 +82,9 @@ def _validate(
     trainer = db.session.get(User, trainer_id) if trainer_id else None
     if trainer is None or not is_trainer(trainer):
         errors["trainer_id"] = [_("Choose a trainer.")]
+    texts = FieldErrors(errors)  # the same dict: every message of the form at once
+    texts.check(optional_text, place, "place", 300, multiline=False)
+    texts.check(optional_text, link, "link", 500, multiline=False)
     if errors:
         raise ValidationFailed(fields=errors)
     return mode, trainer
@@ -230,6 +233,7 @@ def update_lesson(
     before = snapshot(lesson, FIELDS)
     recorded = has_attendance(lesson)
     moves = (date, start_time, end_time) != (lesson.date, lesson.start_time, lesson.end_time)
+    reason = optional_text(reason, "reason", REASON_MAX) or None  # kept in the audit trail
     if recorded and moves:
         reason = required_reason(reason)
         new_start = dt.datetime.combine(date, start_time, tzinfo=lesson.starts_at.tzinfo)
@@ -261,9 +265,7 @@ def update_lesson(
         db.session.flush()
     b, a = changed(before, snapshot(lesson, FIELDS))
     if a:
-        record(
-            actor, "lesson.update", "lesson", lesson.id, b, a, reason.strip() if reason else None
-        )
+        record(actor, "lesson.update", "lesson", lesson.id, b, a, reason)
     return lesson
 
 

@@ -31,7 +31,7 @@ from lms.audit.services import record, snapshot
 from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, Forbidden, StaleEdit, ValidationFailed
 from lms.permissions import require, require_actor
-from lms.validation import required_reason
+from lms.validation import FieldErrors, optional_text, required_reason
 
 RECORD_FIELDS = ["status", "minutes", "note"]
 # Attendance (and check-in) opens a little before the lesson starts.
@@ -142,10 +142,8 @@ def _clean_row(row: RowInput, lesson: Lesson, errors: dict) -> tuple | None:
         errors[key] = [_("Minutes go from 0 to the lesson's length (%(n)d).", n=length)]
     elif row.status in (AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY) and minutes >= length:
         errors[key] = [_("For a late arrival or early exit, enter the minutes actually attended.")]
-    note = (row.note or "").strip()
-    if len(note) > 500:
-        errors[f"note_{row.enrolment_id}"] = [_("At most %(n)d characters.", n=500)]
-    return (row.status, minutes, note[:500])
+    note = FieldErrors(errors).check(optional_text, row.note, f"note_{row.enrolment_id}", 500)
+    return (row.status, minutes, note or "")
 
 
 def save_register(

@@ -51,7 +51,9 @@ def _forms(course):
     return one, org, EnrolCsvForm(prefix="csv")
 
 
-def _render(course, one, org, csv_form, csv_result=None, csv_text=None, status=200):
+def _render(
+    course, one, org, csv_form, csv_result=None, csv_text=None, status=200, withdraw_refused=None
+):
     rows = db.session.scalars(
         select(Enrolment)
         .join(Enrolment.user)
@@ -71,6 +73,7 @@ def _render(course, one, org, csv_form, csv_result=None, csv_text=None, status=2
         csv_result=csv_result,
         csv_text=csv_text,
         reason_form=ReasonForm(),
+        withdraw_refused=withdraw_refused,
     ), status
 
 
@@ -155,10 +158,18 @@ def enrol(course_id: int):
 def withdraw(enrolment_id: int):
     e, course = enrolment_or_404(enrolment_id, can_view_enrolment)
     form = ReasonForm()
-    if not form.validate_on_submit():
+    errors = None if form.validate_on_submit() else list(form.reason.errors)
+    if errors is None:
+        try:
+            enrol_services.withdraw(acting_user(), e, course, form.reason.data)
+        except ValidationFailed as err:
+            db.session.rollback()
+            errors = err.fields.get("reason") or [err.message]
+    if errors is not None:
+        # The list again, the reason kept next to its trainee with the field's message.
         flash(_("Give a reason for the withdrawal."), "danger")
-        return redirect(url_for("courses.enrolments", course_id=course.id), 303)
-    enrol_services.withdraw(acting_user(), e, course, form.reason.data)
+        refused = {e.id: {"typed": form.reason.data or "", "errors": errors}}
+        return _render(course, *_forms(course), status=422, withdraw_refused=refused)
     db.session.commit()
     flash(_("The withdrawal has been recorded."), "success")
     return redirect(url_for("courses.enrolments", course_id=course.id), 303)

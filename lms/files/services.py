@@ -23,6 +23,7 @@ from lms.errors import ValidationFailed
 from lms.files.models import StoredFile
 from lms.files.sniff import KINDS, sniff
 from lms.storage import storage
+from lms.validation import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def clean_name(filename: str) -> str:
         raise _invalid(_("The file has no name."))
     if "/" in name or "\\" in name or name.startswith(".") or ".." in name or "\x00" in name:
         raise _invalid(_("The file name must not contain a folder path."))
-    if any(ord(c) < 32 for c in name) or len(name) > 200:
+    if text_problem(name, name_like=True) or len(name) > 200:  # controls, bidi overrides
         raise _invalid(_("The file name is not valid."))
     stem = os.path.splitext(name)[0]
     inner = os.path.splitext(stem)[1].lower()

@@ -18,16 +18,21 @@ from lms.organisations.permissions import (
 )
 from lms.organisations.validation import is_valid_tax_code, normalise
 from lms.permissions import require, require_actor
+from lms.validation import FieldErrors, optional_text, required_text
 
 AUDIT_FIELDS = ["name", "tax_code", "sector", "size_band", "active"]
 
 
-def _validate(name: str, tax_code: str, size_band, exclude_id: int | None = None):
+def _validate(name: str, tax_code: str, sector: str, size_band, exclude_id: int | None = None):
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     code = normalise(tax_code)
     if not name:
         errors["name"] = [_("The name is required.")]
+    texts = FieldErrors(errors)
+    if name:
+        name = texts.check(required_text, name, "name", 200, name_like=True) or ""
+    sector = texts.check(optional_text, sector, "sector", 120, name_like=True)
     if not is_valid_tax_code(code):
         errors["tax_code"] = [
             _("Enter a valid VAT number (11 digits) or tax code (16 characters).")
@@ -51,7 +56,7 @@ def _validate(name: str, tax_code: str, size_band, exclude_id: int | None = None
             errors["tax_code"] = [_("Another organisation already has this tax code.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    return name, code, band
+    return name, code, sector, band
 
 
 def create_organisation(
@@ -60,10 +65,8 @@ def create_organisation(
     """Register a partner organisation."""
     require_actor(actor)
     require(can_manage_organisations(actor))
-    name, code, band = _validate(name, tax_code, size_band)
-    org = Organisation(
-        name=name, tax_code=code, sector=(sector or "").strip(), size_band=band, active=True
-    )
+    name, code, sector, band = _validate(name, tax_code, sector, size_band)
+    org = Organisation(name=name, tax_code=code, sector=sector, size_band=band, active=True)
     db.session.add(org)
     flush_versioned()
     record(actor, "organisation.create", "organisation", org.id, None, snapshot(org, AUDIT_FIELDS))
@@ -84,11 +87,11 @@ def update_organisation(
     require_actor(actor)
     require(can_edit_organisation(actor, org))
     before = snapshot(org, AUDIT_FIELDS)
-    name, code, band = _validate(name, tax_code, size_band, exclude_id=org.id)
+    name, code, sector, band = _validate(name, tax_code, sector, size_band, exclude_id=org.id)
     org.name, org.tax_code, org.sector, org.size_band, org.active = (
         name,
         code,
-        (sector or "").strip(),
+        sector,
         band,
         active,
     )

@@ -54,7 +54,7 @@ def normalise(code: str) -> str:
 
 def is_valid_partita_iva(code: str) -> bool:
     """Check an 11-digit partita IVA with its Luhn-style check digit."""
-    if not re.fullmatch(r"\d{11}", code) or code == "0" * 11:
+    if not re.fullmatch(r"[0-9]{11}", code) or code == "0" * 11:
         return False
     total = 0
     for i, ch in enumerate(code[:10]):

@@ -17,7 +17,7 @@ from lms.audit.services import record, snapshot
 from lms.db import db, next_position
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
-from lms.validation import required_text
+from lms.validation import FieldErrors, optional_text, required_text
 
 
 @dataclass
@@ -50,7 +50,14 @@ def _clean_question(data: QuestionInput) -> dict:
     except ValidationFailed as err:
         errors.update(err.fields)
         pts = None
-    choices = [(t.strip(), bool(c)) for t, c in data.choices if (t or "").strip()]
+    texts = FieldErrors(errors)
+    choices = [
+        (texts.check(required_text, t, "choices", 1000) or "", bool(c))
+        for t, c in data.choices
+        if (t or "").strip()
+    ]
+    accepted = texts.check(optional_text, data.accepted_answers, "accepted_answers", 5000)
+    feedback = texts.check(optional_text, data.feedback, "feedback", 10000)
     if data.kind == QuestionType.TRUE_FALSE:
         right = [c for _t, c in choices]
         if len(choices) != 2:
@@ -92,14 +99,12 @@ def _clean_question(data: QuestionInput) -> dict:
         "partial_credit": data.partial_credit
         if data.kind == QuestionType.MULTIPLE
         else PartialCredit.ALL_OR_NOTHING,
-        "accepted_answers": "\n".join(
-            a.strip() for a in (data.accepted_answers or "").splitlines() if a.strip()
-        )
+        "accepted_answers": "\n".join(a.strip() for a in (accepted or "").splitlines() if a.strip())
         if data.kind == QuestionType.SHORT_TEXT
         else "",
         "expected_number": expected,
         "tolerance": tolerance or Decimal(0),
-        "feedback": (data.feedback or "").strip(),
+        "feedback": feedback or "",
     }
 
 

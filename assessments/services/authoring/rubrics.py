@@ -24,7 +24,7 @@ from lms.audit.services import record
 from lms.db import db, next_position
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
-from lms.validation import invalid, required_text
+from lms.validation import LONG_TEXT, FieldErrors, invalid, optional_text, required_text
 
 
 @dataclass
@@ -62,7 +62,10 @@ def _clean_criterion(data: CriterionInput) -> dict:
         if pts in seen:
             errors[f"level_{i}_points"] = [_("Two levels cannot give the same points.")]
         seen.add(pts)
-        levels.append((name, (lv.descriptor or "").strip(), pts))
+        descriptor = FieldErrors(errors).check(
+            optional_text, lv.descriptor, f"level_{i}_descriptor", LONG_TEXT
+        )
+        levels.append((name, descriptor or "", pts))
     if len(levels) < 2 and not errors:
         errors["levels"] = [_("Give at least two levels, each with a name and its points.")]
     try:
@@ -72,9 +75,14 @@ def _clean_criterion(data: CriterionInput) -> dict:
         items = []
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
+    description = FieldErrors(errors).check(
+        optional_text, data.description, "description", LONG_TEXT
+    )
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
     return {
         "title": title,
-        "description": (data.description or "").strip(),
+        "description": description or "",
         "levels": levels,
         "items": items,
     }
@@ -85,7 +93,7 @@ def create_template(actor, *, title: str, description: str = "") -> Rubric:
     require(can_manage_templates(actor))
     rubric = Rubric(
         title=required_text(title, "title", 200, name_like=True),
-        description=(description or "").strip(),
+        description=optional_text(description, "description", LONG_TEXT),
         created_by_id=actor.id,
     )
     db.session.add(rubric)

@@ -28,7 +28,7 @@ from assessments.services.grading.reads import (
 )
 from lms.db import db, flush_versioned, utcnow
 from lms.errors import Conflict, NotFound, StaleEdit, ValidationFailed
-from lms.validation import invalid, optional_text
+from lms.validation import FieldErrors, invalid, optional_text
 
 MARK_FIELDS = ["role", "score", "feedback", "note", "observed_on", "completed_at"]
 
@@ -88,12 +88,14 @@ def save_mark(
         for crit in rubric.criteria:
             level_id = data.levels.get(crit.id)
             level = next((lv for lv in crit.levels if lv.id == level_id), None)
-            comment = (data.comments.get(crit.id) or "").strip()[:1000]
+            comment = FieldErrors(errors).check(
+                optional_text, data.comments.get(crit.id), f"comment_{crit.id}", 1000
+            )
             if level is None:
                 if data.complete:
                     errors[f"criterion_{crit.id}"] = [_("Choose a level for this criterion.")]
                 continue
-            chosen.append((crit, level, comment))
+            chosen.append((crit, level, comment or ""))
         total_max = q2(sum((c.max_points for c in rubric.criteria), Decimal(0)))
         score = (
             scale(
@@ -163,7 +165,7 @@ def save_mark(
                     "is kept in the grade's history."
                 ),
             )
-    reason = data.reason.strip()[:1000] or None
+    reason = optional_text(data.reason, "reason", 1000) or None
     flush_versioned()
     after = {"grade": grade_snapshot(grade), "mark": _mark_snapshot(mark)}
     action = "mark.complete" if data.complete else "mark.draft"

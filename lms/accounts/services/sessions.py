@@ -19,6 +19,7 @@ from lms.accounts.permissions import can_manage_sessions
 from lms.audit.services import record
 from lms.db import db, execute_aside, utcnow
 from lms.permissions import require, require_actor
+from lms.validation import without_controls
 
 # "Last seen" is written at most this often.
 SEEN_EVERY = dt.timedelta(minutes=1)
@@ -62,8 +63,8 @@ def start_session(
             created_at=now,
             last_seen_at=now,
             expires_at=now + lifetime,
-            user_agent=(user_agent or "")[:300],
-            ip_address=(ip_address or "")[:45],
+            user_agent=without_controls(user_agent or "")[:300],
+            ip_address=without_controls(ip_address or "")[:45],
         )
     )
     db.session.flush()

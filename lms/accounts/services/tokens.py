@@ -15,6 +15,7 @@ from lms.audit.services import record
 from lms.db import db, utcnow
 from lms.errors import ValidationFailed
 from lms.permissions import require, require_actor
+from lms.validation import required_text
 
 TOKEN_PREFIX = "lms_"  # noqa: S105 - a public prefix, not a secret
 DEFAULT_DAYS = 90
@@ -41,6 +42,7 @@ def create_api_token(
     if not name:
         msg = _("Give the token a name, so you can recognise it later.")
         raise ValidationFailed(msg, {"name": [msg]})
+    name = required_text(name, "name", 100, name_like=True)
     if days not in DAYS_CHOICES:
         msg = _("Choose how long the token lasts: 30, 90, 180 or 365 days.")
         raise ValidationFailed(msg, {"days": [msg]})

@@ -26,6 +26,7 @@ from lms.db import db, utcnow
 from lms.errors import Conflict, ValidationFailed
 from lms.organisations.models import Organisation
 from lms.permissions import require, require_actor
+from lms.validation import optional_text, required_text, text_problem
 
 USER_AUDIT_FIELDS = ["email", "full_name", "locale", "active", "organisation_id", "role_names"]
 
@@ -48,8 +49,11 @@ def normalise_email(email: str) -> str:
 
 
 def get_user_by_email(email: str) -> User | None:
-    """Find a user by email, whatever its case."""
-    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    """Find a user by email, whatever its case (nobody, for a text no email can be)."""
+    email = (email or "").strip().lower()
+    if len(email) > 254 or text_problem(email, multiline=False):
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _check_email_free(email: str, exclude_id: int | None = None) -> None:
@@ -98,6 +102,7 @@ def create_user(
     if not full_name:
         msg = _("The full name is required.")
         raise ValidationFailed(msg, {"full_name": [msg]})
+    full_name = required_text(full_name, "full_name", 200, name_like=True)
     if not roles:
         msg = _("Choose at least one role.")
         raise ValidationFailed(msg, {"roles": [msg]})
@@ -143,6 +148,7 @@ def update_user(
     if not full_name:
         msg = _("The full name is required.")
         raise ValidationFailed(msg, {"full_name": [msg]})
+    full_name = required_text(full_name, "full_name", 200, name_like=True)
     if not roles:
         msg = _("Choose at least one role.")
         raise ValidationFailed(msg, {"roles": [msg]})
@@ -231,7 +237,8 @@ def list_users(
     require(can_manage_users(actor))
     q = select(User).where(User.email != SYSTEM_EMAIL).order_by(func.lower(User.full_name), User.id)
     if search:
-        like = f"%{search.strip().lower()}%"
+        search = optional_text(search, "q", 200, multiline=False)
+        like = f"%{search.lower()}%"
         q = q.where(func.lower(User.full_name).like(like) | User.email.like(like))
     if role is not None:
         q = q.where(User.role_rows.any(UserRole.role == role))
@@ -280,11 +287,8 @@ def set_holder_data(
     require(can_edit_user(actor, user))
     fields = ["birth_date", "birth_place", "tax_code"]
     before = snapshot(user, fields)
-    place = (birth_place or "").strip() or None
+    place = optional_text(birth_place, "birth_place", 120, name_like=True) or None
     code = (tax_code or "").strip().upper() or None
-    if place is not None and len(place) > 120:
-        msg = _("The place of birth is at most 120 characters.")
-        raise ValidationFailed(msg, {"birth_place": [msg]})
     if code is not None and not TAX_CODE.match(code):
         msg = _("The tax code has 16 letters and digits.")
         raise ValidationFailed(msg, {"tax_code": [msg]})
