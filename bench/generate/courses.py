@@ -45,8 +45,17 @@ def modules(loader: Loader, rng: random.Random) -> list[int]:
     ids = loader.ids("modules", len(TOPICS))
     loader.load(
         "modules",
-        ("id", "code", "title", "topic_area", "description", "objectives", "planned_minutes")
-        + ("created_at", "updated_at"),
+        (
+            "id",
+            "code",
+            "title",
+            "topic_area",
+            "description",
+            "objectives",
+            "planned_minutes",
+            "created_at",
+            "updated_at",
+        ),
         [
             (mid, f"BENCH-{k + 1:02d}", title, topic, "", "", 40 * 60, now, now)
             for k, (mid, (topic, title)) in enumerate(zip(ids, TOPICS, strict=True))
@@ -67,8 +76,18 @@ def plan_courses(rng, scale: Scale, featured, trainer_ids, bench_trainer_id, tod
         held = lessons if phase < 0.45 else 0 if phase > 0.9 else round(lessons * rng.random())
         trainer = trainer_ids[c % len(trainer_ids)]
         slot = (c // len(trainer_ids)) % SLOTS
-        out.append((f"{TOPICS[c % len(TOPICS)][1]} {c:03d}", n, lessons, held, trainer, slot,
-                    rng.choice((2, 2, 3)), False))
+        out.append(
+            (
+                f"{TOPICS[c % len(TOPICS)][1]} {c:03d}",
+                n,
+                lessons,
+                held,
+                trainer,
+                slot,
+                rng.choice((2, 2, 3)),
+                False,
+            )
+        )
     return out
 
 
@@ -95,8 +114,23 @@ def bulk_courses(loader, rng, scale, featured, people, bench, module_ids, traine
         for i, lid in enumerate(lesson_ids):
             day = start + dt.timedelta(days=i)
             data.lessons.append((lid, day))
-            lesson_rows.append((lid, cid, module_id, day, begin, finish, "in_person",
-                                PLACES[cid % len(PLACES)], "", trainer, 0, now, now))
+            lesson_rows.append(
+                (
+                    lid,
+                    cid,
+                    module_id,
+                    day,
+                    begin,
+                    finish,
+                    "in_person",
+                    PLACES[cid % len(PLACES)],
+                    "",
+                    trainer,
+                    0,
+                    now,
+                    now,
+                )
+            )
         courses.append(data)
         pool = [bench["trainee"].id] if feat else []
         pool += rng.sample(trainee_ids, min(n, len(trainee_ids)) - len(pool))
@@ -104,23 +138,51 @@ def bulk_courses(loader, rng, scale, featured, people, bench, module_ids, traine
         data.enrolments = list(zip(e_ids, pool, strict=True))
     loader.load(
         "courses",
-        ("id", "title", "edition", "description", "start_date", "end_date", "status",
-         "capacity", "assessment_threshold_pct", "certification_threshold_pct",
-         "created_at", "updated_at"),
+        (
+            "id",
+            "title",
+            "edition",
+            "description",
+            "start_date",
+            "end_date",
+            "status",
+            "capacity",
+            "assessment_threshold_pct",
+            "certification_threshold_pct",
+            "created_at",
+            "updated_at",
+        ),
         course_rows,
     )
     loader.load("course_modules", ("course_id", "module_id", "position"), links)
     loader.load("course_trainers", ("course_id", "user_id"), trainers)
     loader.load(
         "lessons",
-        ("id", "course_id", "module_id", "date", "start_time", "end_time", "mode", "place",
-         "link", "trainer_id", "sequence", "created_at", "updated_at"),
+        (
+            "id",
+            "course_id",
+            "module_id",
+            "date",
+            "start_time",
+            "end_time",
+            "mode",
+            "place",
+            "link",
+            "trainer_id",
+            "sequence",
+            "created_at",
+            "updated_at",
+        ),
         lesson_rows,
     )
     loader.load(
         "enrolments",
         ("id", "course_id", "user_id", "status", "enrolled_on", "created_at", "updated_at"),
-        ((eid, c.id, uid, "active", c.start, now, now) for c in courses for eid, uid in c.enrolments),
+        (
+            (eid, c.id, uid, "active", c.start, now, now)
+            for c in courses
+            for eid, uid in c.enrolments
+        ),
     )
     _registers_and_attendance(loader, rng, courses, now)
     return courses
@@ -136,8 +198,9 @@ def _registers_and_attendance(loader, rng, courses, now) -> None:
             # by the benchmark. Every other held lesson's register is signed after the lesson.
             open_register = c.featured and i == c.held - 1
             signed = dt.datetime.combine(day, dt.time(19), tzinfo=LOCAL_TZ).astimezone(dt.UTC)
-            registers.append((lid, None if open_register else signed,
-                              None if open_register else c.trainer_id, 1))
+            registers.append(
+                (lid, None if open_register else signed, None if open_register else c.trainer_id, 1)
+            )
     loader.load("registers", ("lesson_id", "signed_at", "signed_by_id", "version_id"), registers)
 
     def rows():
@@ -150,8 +213,18 @@ def _registers_and_attendance(loader, rng, courses, now) -> None:
 
     loader.load(
         "attendance_records",
-        ("lesson_id", "enrolment_id", "status", "minutes", "note", "source", "recorded_by_id",
-         "version_id", "created_at", "updated_at"),
+        (
+            "lesson_id",
+            "enrolment_id",
+            "status",
+            "minutes",
+            "note",
+            "source",
+            "recorded_by_id",
+            "version_id",
+            "created_at",
+            "updated_at",
+        ),
         rows(),
     )
 
