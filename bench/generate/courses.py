@@ -84,7 +84,7 @@ def plan_courses(rng, scale: Scale, featured, trainer_ids, bench_trainer_id, tod
                 held,
                 trainer,
                 slot,
-                rng.choice((2, 2, 3)),
+                rng.choice((3, 3, 4, 4)),
                 False,
             )
         )

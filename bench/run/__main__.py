@@ -17,9 +17,11 @@ import os
 import platform
 import sys
 import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 
+from bench.common import write_section
 from bench.generate.__main__ import bench_password
 from bench.generate.plan import STAFF
 from bench.run import endpoints, wrk
@@ -29,6 +31,13 @@ from bench.run.server import ROOT, Server
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_L"
 MEMORY_AFTER = 10_000
+HEADER = [
+    "# Benchmark results",
+    "",
+    "Written by `python -m bench.run` (see README.md): one section per scale, on a database "
+    "made by `python -m bench.generate --scale S|M|L`. Figures depend on the machine and on "
+    "what else runs on it; the load average at the end of each run is given.",
+]
 WARMUP = 3
 
 
@@ -93,9 +102,9 @@ def main(argv: list[str]) -> int:
         rows, memory = _measure(server, eps, password, args)
     finally:
         server.stop()
-    text = _report(rows, memory, args, argv)
-    print(text)
-    Path(args.results).write_text(text, encoding="utf-8")
+    write_section(
+        Path(args.results), HEADER, f"Scale {args.scale}", _report(rows, memory, args, argv)
+    )
     return 0
 
 
@@ -135,17 +144,16 @@ def _measure(server: Server, eps, password: str, args):
         if "after 10,000 requests" not in memory and served >= MEMORY_AFTER:
             memory["after 10,000 requests"] = (served, server.worker_rss_mib())
     if "after 10,000 requests" not in memory:  # top up on the trainee's dashboard
-        ep = next(e for e in eps if e.login == "trainee")
-        while served < MEMORY_AFTER:
+        ep = next(e for e in eps if e.name == "dashboard: trainee")
+        deadline = time.monotonic() + 600
+        while served < MEMORY_AFTER and time.monotonic() < deadline:
             r = wrk.run(
                 server.base + ep.path,
                 cookie=clients["trainee"].cookie,
                 clients=args.clients,
-                duration=min(60, args.duration * 3),
+                duration=30,
             )
             served += r["requests"]
-            if r["requests"] == 0:
-                break
         memory["after 10,000 requests"] = (served, server.worker_rss_mib())
     memory["at the end"] = (served, server.worker_rss_mib())
     return rows, memory
@@ -154,8 +162,6 @@ def _measure(server: Server, eps, password: str, args):
 def _report(rows, memory, args, argv) -> str:
     ceiling = next((r["rps"] for ep, _p, r in rows if ep.name == "ceiling (logged in)"), 0.0)
     lines = [
-        "# Benchmark results",
-        "",
         f"Measured {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M')} UTC on "
         f"{len(os.sched_getaffinity(0))} CPUs (`nproc`), {platform.machine()}, "
         f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end, "
@@ -189,7 +195,7 @@ def _report(rows, memory, args, argv) -> str:
         )
     if args.note:
         lines += ["", args.note]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 if __name__ == "__main__":
