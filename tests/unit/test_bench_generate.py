@@ -89,3 +89,21 @@ def test_the_ceiling_route_and_query_header_exist_only_in_the_bench_configuratio
     assert resp.status_code == 404 and "X-Bench-Queries" not in resp.headers
     with testing.app_context():
         db.engine.dispose()
+
+
+def test_copy_text_format_escapes_values():
+    import datetime as dt
+    from decimal import Decimal
+
+    from bench.generate.bulk import _text
+
+    assert [_text(v) for v in (None, True, False, 7, Decimal("2.50"))] == [
+        "\\N",
+        "t",
+        "f",
+        "7",
+        "2.50",
+    ]
+    assert _text("a\tb\\c\nd") == "a\\tb\\\\c\\nd"
+    assert _text(dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)) == "2026-01-02T03:04:00+00:00"
+    assert _text(dt.time(8)) == "08:00:00"
