@@ -56,9 +56,10 @@ def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     p.add_argument(
         "--scale",
-        choices=["S", "M", "L"],
+        choices=["tiny", "M", "L"],
         default="L",
-        help="the scale the database was generated at (reported only)",
+        help="the scale the database was generated at (reported only; S, the demo alone, "
+        "has no featured courses to measure)",
     )
     p.add_argument("--database", default=os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_DB))
     p.add_argument(
