@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -97,6 +98,8 @@ def main(argv: list[str]) -> int:
         ]
     password = bench_password(ROOT / "instance")
     server = Server(args.database, args.redis, args.workers, args.port)
+    # Stopped by a signal: still stop gunicorn (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_a: sys.exit(143))
     log = Path(tempfile.gettempdir()) / f"bench-run-{os.getpid()}.log"
     server.start(log)
     try:
@@ -112,7 +115,7 @@ def main(argv: list[str]) -> int:
 def _measure(server: Server, eps, password: str, args):
     emails = {k: e for k, e, _n, _r in STAFF}
     clients: dict[str | None, Client] = {None: Client(server.base)}
-    for key in {e.login for e in eps if e.login}:
+    for key in {e.login for e in eps if e.login} | {"trainee"}:
         clients[key] = Client(server.base)
         clients[key].login(emails[key], password)
     bodies: dict[str, str] = {}
@@ -128,6 +131,7 @@ def _measure(server: Server, eps, password: str, args):
         for _ in range(WARMUP):
             probes[ep.name] = _probe(c, ep, bodies.get(ep.name))
             served += 1
+    server.drain()
     memory = {"after warm-up": (served, server.worker_rss_mib())}
     rows = []
     for ep in eps:
@@ -141,11 +145,12 @@ def _measure(server: Server, eps, password: str, args):
             duration=args.duration,
         )
         served += result["requests"]
+        result["drain"] = server.drain()
         rows.append((ep, probes[ep.name], result))
         if "after 10,000 requests" not in memory and served >= MEMORY_AFTER:
             memory["after 10,000 requests"] = (served, server.worker_rss_mib())
     if "after 10,000 requests" not in memory:  # top up on the trainee's dashboard
-        ep = next(e for e in eps if e.name == "dashboard: trainee")
+        ep = endpoints.Endpoint("dashboard: trainee", "trainee", "/")
         deadline = time.monotonic() + 600
         while served < MEMORY_AFTER and time.monotonic() < deadline:
             r = wrk.run(
@@ -155,6 +160,7 @@ def _measure(server: Server, eps, password: str, args):
                 duration=30,
             )
             served += r["requests"]
+            server.drain()
         memory["after 10,000 requests"] = (served, server.worker_rss_mib())
     memory["at the end"] = (served, server.worker_rss_mib())
     return rows, memory

@@ -93,7 +93,9 @@ def discover(database: str) -> list[Endpoint]:
         Endpoint("worklist: coordinator (grading)", "coordinator", "/da-correggere"),
         Endpoint("worklist: coordinator (dossiers)", "coordinator", "/dossier"),
         Endpoint("worklist: trainer (grading)", "trainer", "/da-correggere"),
-        Endpoint("referent: course page (300x60)", "referent", f"/percorsi/{big}"),
+        Endpoint(
+            "referent: employees' attendance (300x60)", "referent", f"/percorsi/{big}/presenze"
+        ),
         Endpoint("dossier matrix (candidate)", "trainee", f"/dossier/{dossier}/matrice"),
         Endpoint("dossier matrix (accompagnatore)", "trainer", f"/dossier/{dossier}/matrice"),
         Endpoint("dossier matrix: API", "trainer", f"/api/v1/dossiers/{dossier}/matrix"),

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -22,6 +23,14 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self, log: Path) -> None:
+        try:
+            urllib.request.urlopen(self.base + "/", timeout=2)  # noqa: S310 - loopback
+        except urllib.error.HTTPError as err:
+            raise RuntimeError(f"something already answers on {self.base}") from err
+        except OSError:
+            pass  # nothing listens: good
+        else:
+            raise RuntimeError(f"something already answers on {self.base}")
         env = dict(os.environ)
         env.update(
             {
@@ -64,6 +73,32 @@ class Server:
                 pids.append(int(stat.parent.name))
         return sorted(pids)
 
+    def cpu_ticks(self) -> int:
+        """CPU time (user + system, clock ticks) the workers have used so far."""
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total
+
+    def drain(self, limit: float = 180) -> float:
+        """Wait until the workers are idle: wrk stops with requests in flight (and in the
+        listen queue), which sync workers still serve, and which would otherwise slow the
+        next endpoint. Idle: no CPU used by any worker for a second. Returns the seconds."""
+        started = time.monotonic()
+        last, still = self.cpu_ticks(), 0
+        while time.monotonic() - started < limit:
+            time.sleep(0.5)
+            now = self.cpu_ticks()
+            still = still + 1 if now == last else 0
+            if still >= 2:
+                break
+            last = now
+        return time.monotonic() - started
+
     def worker_rss_mib(self) -> list[float]:
         """Resident memory of each worker in MiB (VmRSS)."""
         out = []
@@ -79,7 +114,7 @@ class Server:
     def stop(self) -> None:
         if self.proc is None:
             return
-        self.proc.send_signal(signal.SIGTERM)
+        self.proc.send_signal(signal.SIGQUIT)  # quick shutdown: nothing to finish
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
