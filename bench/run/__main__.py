@@ -77,6 +77,12 @@ def main(argv: list[str]) -> int:
         help="measure endpoints whose name contains this (repeatable); the "
         "ceilings are always measured",
     )
+    p.add_argument(
+        "--memory-after",
+        type=int,
+        default=MEMORY_AFTER,
+        help="requests after which worker memory is read again (topping up if needed)",
+    )
     p.add_argument("--results", default=str(RESULTS))
     p.add_argument("--note", default="", help="a line written under the table")
     args = p.parse_args(argv)
@@ -133,6 +139,7 @@ def _measure(server: Server, eps, password: str, args):
             served += 1
     server.drain()
     memory = {"after warm-up": (served, server.worker_rss_mib())}
+    later = f"after {args.memory_after:,} requests"
     rows = []
     for ep in eps:
         print(f"-- {ep.name}: {ep.method} {ep.path}", flush=True)
@@ -147,12 +154,12 @@ def _measure(server: Server, eps, password: str, args):
         served += result["requests"]
         result["drain"] = server.drain()
         rows.append((ep, probes[ep.name], result))
-        if "after 10,000 requests" not in memory and served >= MEMORY_AFTER:
-            memory["after 10,000 requests"] = (served, server.worker_rss_mib())
-    if "after 10,000 requests" not in memory:  # top up on the trainee's dashboard
+        if later not in memory and served >= args.memory_after:
+            memory[later] = (served, server.worker_rss_mib())
+    if later not in memory:  # top up on the trainee's dashboard
         ep = endpoints.Endpoint("dashboard: trainee", "trainee", "/")
         deadline = time.monotonic() + 600
-        while served < MEMORY_AFTER and time.monotonic() < deadline:
+        while served < args.memory_after and time.monotonic() < deadline:
             r = wrk.run(
                 server.base + ep.path,
                 cookie=clients["trainee"].cookie,
@@ -161,7 +168,7 @@ def _measure(server: Server, eps, password: str, args):
             )
             served += r["requests"]
             server.drain()
-        memory["after 10,000 requests"] = (served, server.worker_rss_mib())
+        memory[later] = (served, server.worker_rss_mib())
     memory["at the end"] = (served, server.worker_rss_mib())
     return rows, memory
 
