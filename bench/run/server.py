@@ -73,16 +73,32 @@ class Server:
                 pids.append(int(stat.parent.name))
         return sorted(pids)
 
-    def cpu_ticks(self) -> int:
-        """CPU time (user + system, clock ticks) the workers have used so far."""
-        total = 0
-        for pid in self.worker_pids():
+    def _processes(self) -> dict[int, tuple[int, int]]:
+        """pid -> (parent pid, CPU ticks used) of every process on the machine."""
+        out = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                fields = stat.read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += int(fields[11]) + int(fields[12])
-        return total
+            out[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        return out
+
+    def cpu_ticks(self) -> int:
+        """CPU time (user + system, clock ticks) used so far by the workers and their own
+        children (the PDF renderer runs in a child process)."""
+        procs = self._processes()
+        family, total, grew = {self.proc.pid} if self.proc else set(), 0, True
+        while grew:
+            grew = False
+            for pid, (ppid, _ticks) in procs.items():
+                if ppid in family and pid not in family:
+                    family.add(pid)
+                    grew = True
+        for pid in family:
+            if self.proc and pid != self.proc.pid and pid in procs:
+                total += procs[pid][1]
+        return total + len(family)  # a process born or ended counts as activity
 
     def drain(self, limit: float = 180) -> float:
         """Wait until the workers are idle: wrk stops with requests in flight (and in the
