@@ -22,6 +22,7 @@ from assessments.views.common import int_or_none, staff_assessment_or_404
 from lms.accounts.models import User
 from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
+from lms.files.http import INLINE_KINDS
 from lms.security import allowed_if
 from lms.web import PageWindow, acting_user, get_or_404
 
@@ -122,6 +123,7 @@ def render_grade(
         today=dt.date.today().isoformat(),
         nav=nav,
         fargs=fargs,
+        inline_kinds=INLINE_KINDS,
     ), status
 
 

@@ -70,8 +70,9 @@ def test_quiz_assignment_grading_release_and_feedback(
     row = page.locator("tbody tr", has_text=TRAINEE_NAME).filter(has_text=PROJECT)
     submit(page, row.locator("a.btn"))
     assert page.get_by_role("link", name="progetto-giulia.pdf").count() == 1
-    for criterion in page.locator("section[aria-labelledby=correzione] fieldset").all():
-        criterion.locator("label.form-check-label").last.click()
+    # The rubric is a grid: a row per criterion, the top level is the last cell with a radio.
+    for criterion in page.locator(".rubric-grid tbody tr").all():
+        criterion.locator("td.rubric-level label").last.click()
     page.locator("#feedback").fill(FEEDBACK)
     submit(page, page.locator("section[aria-labelledby=correzione] button[value=complete]"))
     page.screenshot(path=str(artifacts / "assessments-grade-rubric.png"), full_page=True)
