@@ -1,6 +1,7 @@
 """Filters of the course gradebook (organisation, state of the grades, name) and the trainees'
 order it gives, which the grading screen follows for "previous" and "next". Pure functions
-over a built gradebook: the gradebook's computations stay in gradebook.py."""
+over a gradebook's rows (built, or the light ones of gradebook_order.py): the gradebook's
+computations stay in gradebook.py."""
 
 from __future__ import annotations
 
