@@ -16,11 +16,13 @@ from assessments.services import grading as services
 from assessments.services import marking
 from assessments.services import results as result_services
 from assessments.services.grading import MarkInput
-from assessments.services.results.gradebook_filters import filter_rows, neighbours, parse_filter
+from assessments.services.results.gradebook_filters import neighbours, parse_filter
+from assessments.services.results.gradebook_order import gradebook_order
 from assessments.views.common import int_or_none, staff_assessment_or_404
 from lms.accounts.models import User
 from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
+from lms.files.http import INLINE_KINDS
 from lms.security import allowed_if
 from lms.web import PageWindow, acting_user, get_or_404
 
@@ -80,8 +82,8 @@ def _gradebook_nav(course, a, trainee_id: int):
     flt = parse_filter(request.args)
     if not can_view_gradebook(acting_user(), course):
         return None, flt.args()
-    book = result_services.gradebook(acting_user(), course)
-    return neighbours(filter_rows(book, flt), a.id, trainee_id), flt.args()
+    rows = gradebook_order(acting_user(), course, flt)
+    return neighbours(rows, a.id, trainee_id), flt.args()
 
 
 def render_grade(
@@ -121,6 +123,7 @@ def render_grade(
         today=dt.date.today().isoformat(),
         nav=nav,
         fargs=fargs,
+        inline_kinds=INLINE_KINDS,
     ), status
 
 

@@ -262,4 +262,6 @@ def submission_file(submission_id: int, file_id: int):
     sub = get_or_404(Submission, submission_id, visible=can_view_submission)
     link = get_or_404(SubmissionFile, file_id)
     require_visible(link.submission_id == sub.id)
-    return send_stored(db.session.get(StoredFile, link.stored_file_id))
+    # ?in-linea=1: the grading screen shows a PDF or an image in place (other kinds download)
+    inline = request.args.get("in-linea") == "1"
+    return send_stored(db.session.get(StoredFile, link.stored_file_id), inline=inline)

@@ -70,8 +70,31 @@ def test_quiz_assignment_grading_release_and_feedback(
     row = page.locator("tbody tr", has_text=TRAINEE_NAME).filter(has_text=PROJECT)
     submit(page, row.locator("a.btn"))
     assert page.get_by_role("link", name="progetto-giulia.pdf").count() == 1
-    for criterion in page.locator("section[aria-labelledby=correzione] fieldset").all():
-        criterion.locator("label.form-check-label").last.click()
+    # The submitted PDF is shown in place, served inline by the app's own download route.
+    viewer = page.locator("iframe.file-viewer")
+    assert viewer.count() == 1 and "progetto-giulia.pdf" in viewer.get_attribute("title")
+    inline = page.request.get(viewer.evaluate("f => f.src"))
+    assert inline.headers["content-disposition"].startswith("inline")
+    assert "frame-ancestors 'self'" in inline.headers["content-security-policy"]
+    # The rubric is a grid: a row per criterion, the top level is the last cell with a radio.
+    rows = page.locator(".rubric-grid tbody tr")
+    first_row = rows.first
+    # keyboard: the arrow keys move the choice along a criterion's levels, highlighted
+    first_row.locator("input[type=radio]").first.focus()
+    page.keyboard.press("ArrowRight")
+    chosen = first_row.locator("td.rubric-level").nth(1)
+    assert chosen.locator("input").is_checked()
+    assert chosen.evaluate("td => getComputedStyle(td).backgroundColor") == "rgb(0, 51, 102)"
+    # at 390 px the viewer fits the width and the grid scrolls inside its focusable region
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert viewer.bounding_box()["width"] <= 390
+    region = page.locator(".rubric-grid-wrap")
+    assert region.get_attribute("tabindex") == "0"
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for criterion in rows.all():
+        criterion.locator("td.rubric-level label").last.click()
     page.locator("#feedback").fill(FEEDBACK)
     submit(page, page.locator("section[aria-labelledby=correzione] button[value=complete]"))
     page.screenshot(path=str(artifacts / "assessments-grade-rubric.png"), full_page=True)

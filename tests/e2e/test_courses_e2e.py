@@ -46,6 +46,14 @@ def _trainers_of(live_server, lesson_id):
         return db.session.get(User, lesson.trainer_id).email, db.session.get(User, other).email
 
 
+def _name_of(live_server, email: str) -> str:
+    from lms.accounts.models import User
+    from lms.db import db
+
+    with live_server.app.app_context():
+        return db.session.scalar(select(User.full_name).where(User.email == email))
+
+
 def test_trainer_takes_the_register_and_signs_it(page, login, visit, submit, live_server):
     _course, lesson_id, _now = _demo_lessons(live_server)
     own, other = _trainers_of(live_server, lesson_id)
@@ -53,6 +61,14 @@ def test_trainer_takes_the_register_and_signs_it(page, login, visit, submit, liv
     visit(page, f"/lezioni/{lesson_id}")
     assert page.get_by_role("button", name="Firma il registro").count() == 0
     assert "o un coordinatore per suo conto" in page.locator("#register-form").inner_text()
+    # nor by posting the confirmation by hand: refused, the register stays unsigned
+    token = page.locator("input[name=csrf_token]").first.input_value()
+    refused = page.request.post(
+        page.url + "/registro/firma", form={"csrf_token": token, "register_version": "0"}
+    )
+    assert refused.status == 403
+    visit(page, f"/lezioni/{lesson_id}")
+    assert "Firmato da" not in page.locator("main").inner_text()
     submit(page, page.locator("header form[action$='/esci'] button"))
     login(page, own)
     visit(page, f"/lezioni/{lesson_id}")
@@ -77,7 +93,9 @@ def test_trainer_takes_the_register_and_signs_it(page, login, visit, submit, liv
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=pdf.body(), capture_output=True, check=True
     ).stdout.decode()
-    assert "Firmato elettronicamente da" in " ".join(text.split())
+    words = " ".join(text.split())
+    assert "Firmato elettronicamente da" in words
+    assert _name_of(live_server, own) in words  # the PDF names the trainer who signed
 
 
 def test_trainee_checks_in_with_the_code(page, login, visit, submit, live_server):

@@ -24,7 +24,7 @@ def test_trainer_moves_through_the_gradebook_to_grading(page, login, visit, subm
     region = page.locator(".gradebook-scroll[role=region][tabindex='0']")
     assert region.get_attribute("aria-labelledby") == "gradebook-caption"
     header = page.locator(".gradebook thead th")
-    for label in ("Esito", "Frequenza"):  # right after the name, visible without scrolling
+    for label in ("Esito", "Presenze"):  # right after the name, visible without scrolling
         box = header.filter(has_text=label).first.bounding_box()
         assert box["x"] + box["width"] <= 1366, (label, box)
     name = page.locator(".gradebook tbody th[scope=row]").first

@@ -61,7 +61,7 @@ def test_the_table_scrolls_in_its_region_with_the_name_outcome_and_attendance_fi
     )
     assert '<caption id="gradebook-caption">' in html
     header = html[html.index("<thead>") : html.index("</thead>")]
-    order = [header.index(w) for w in ("Corsista", "Esito", "Frequenza", "Progetto")]
+    order = [header.index(w) for w in ("Corsista", "Esito", "Presenze", "Progetto")]
     assert order == sorted(order), order
     assert _names(html) == ["Anna Bianchi", "Bruno Conti", "Carla Rossi", "Dario Verdi"]
     # Every grade cell opens the grading screen of that trainee, the empty one too.

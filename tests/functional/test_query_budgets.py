@@ -184,3 +184,23 @@ def test_form_for_reads_the_register(app, make):
     page = client.get(f"/lezioni/{w.lessons[-1].id}").get_data(as_text=True)
     statuses = {k: v for k, v in form_for(page).items() if re.match(r"status_\d+$", k)}
     assert len(statuses) == len(w.enrolments) and all(statuses.values())
+
+
+GRADING_BUDGET = 19  # the grading screen's count before previous/next came (issue 10)
+
+
+def test_grading_screen_keeps_its_budget_whatever_the_cohort(app, make):
+    """Previous/next read a light projection of the gradebook's order: the grading screen
+    runs the same statements for 3 trainees and for 30, and no more than before."""
+    w = World(make)
+    w.grow(1)
+    client = app.test_client()
+    login(client, w.trainer)
+    a, who = w.assessments[0], w.trainees[1]
+    path = f"/valutazioni/{a.id}/corsisti/{who.id}"
+    small = count(client, "get", path), count(client, "get", path + "?stato=da-correggere")
+    page = client.get(path).get_data(as_text=True)
+    assert f"/corsisti/{w.trainees[2].id}" in page  # the next trainee is linked
+    w.grow(27)
+    large = count(client, "get", path), count(client, "get", path + "?stato=da-correggere")
+    assert small == large and max(large) <= GRADING_BUDGET, (small, large)

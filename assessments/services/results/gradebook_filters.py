@@ -1,6 +1,7 @@
 """Filters of the course gradebook (organisation, state of the grades, name) and the trainees'
 order it gives, which the grading screen follows for "previous" and "next". Pure functions
-over a built gradebook: the gradebook's computations stay in gradebook.py."""
+over a gradebook's rows (built, or the light ones of gradebook_order.py): the gradebook's
+computations stay in gradebook.py."""
 
 from __future__ import annotations
 
@@ -76,9 +77,9 @@ def _cell_matches(state: str, grade: Grade | None) -> bool:
     return grade is not None and grade.status in _STATUSES[state]
 
 
-def filter_rows(book: Gradebook, flt: GradebookFilter) -> list[GradebookRow]:
-    """The gradebook's rows that match the filter, in the gradebook's order."""
-    rows = book.rows
+def filter_rows(rows: list, flt: GradebookFilter) -> list:
+    """The gradebook's rows that match the filter, in the gradebook's order (gradebook rows
+    or the grading screen's light ones: what they read is trainee and cells)."""
     if flt.organisation_id:
         rows = [r for r in rows if r.trainee.organisation_id == flt.organisation_id]
     if flt.name:
@@ -94,7 +95,7 @@ def filtered(book: Gradebook, flt: GradebookFilter) -> Gradebook:
     return Gradebook(
         course=book.course,
         assessments=book.assessments,
-        rows=filter_rows(book, flt),
+        rows=filter_rows(book.rows, flt),
         released_only=book.released_only,
     )
 
