@@ -36,6 +36,21 @@ def _plain(params: dict) -> dict:
     return {k: v if isinstance(v, int | float) else str(v) for k, v in params.items()}
 
 
+def _fields(kind, title, text, link_endpoint, link_args, now) -> dict:
+    """The columns of a notification but its reader: msgids and their parameters."""
+    title_id, params = _msgid(title)
+    text_id, text_params = _msgid(text)
+    return {
+        "kind": kind[:100],
+        "title": title_id[:300],
+        "text": text_id[:2000],
+        "params": _plain({**params, **text_params}),
+        "link_endpoint": link_endpoint,
+        "link_args": link_args or {},
+        "created_at": now,
+    }
+
+
 def notify_in_app(
     user: User,
     kind: str,
@@ -48,20 +63,8 @@ def notify_in_app(
     now: dt.datetime | None = None,
 ) -> Notification:
     """Add a notification for a user (and queue its e-mail copy); add and flush only."""
-    title_id, params = _msgid(title)
-    text_id, text_params = _msgid(text)
-    params = _plain({**params, **text_params})
     now = now or utcnow()
-    row = Notification(
-        user_id=user.id,
-        kind=kind[:100],
-        title=title_id[:300],
-        text=text_id[:2000],
-        params=params,
-        link_endpoint=link_endpoint,
-        link_args=link_args or {},
-        created_at=now,
-    )
+    row = Notification(user_id=user.id, **_fields(kind, title, text, link_endpoint, link_args, now))
     db.session.add(row)
     db.session.flush()
     if email and user.active and current_app.config.get("BASE_URL"):
@@ -83,21 +86,10 @@ def notify_in_app_many(
     """The same notification for several users (one each), with their e-mail copies: one
     INSERT for the notifications and one for the mails, whatever the number of users. Each
     reader sees it in their own language; add only. Returns how many were added."""
-    title_id, params = _msgid(title)
-    text_id, text_params = _msgid(text)
-    params = _plain({**params, **text_params})
-    now = now or utcnow()
     if not users:
         return 0
-    row = {
-        "kind": kind[:100],
-        "title": title_id[:300],
-        "text": text_id[:2000],
-        "params": params,
-        "link_endpoint": link_endpoint,
-        "link_args": link_args or {},
-        "created_at": now,
-    }
+    now = now or utcnow()
+    row = _fields(kind, title, text, link_endpoint, link_args, now)
     db.session.execute(insert(Notification), [{**row, "user_id": u.id} for u in users])
     if email and current_app.config.get("BASE_URL"):
         # The mail needs only what the notice shows, not the stored row.
