@@ -68,7 +68,7 @@ class PageWindow:
             n
             for n in range(1, self.pages + 1)
             if n <= left_edge
-            or self.page - left_current <= n < self.page + right_current
+            or self.page - left_current <= n <= self.page + right_current
             or n > self.pages - right_edge
         ]
         previous = 0
