@@ -48,6 +48,10 @@ def test_worklist_pages_are_cut_in_sql_with_a_fixed_number_of_statements(app, ma
     assert shown == [r.dossier.id for r in everything]
     # the coordinator's drafts wait on them: the first 50 shown, the rest counted
     assert "Ti aspettano ancora 5 dossier" in first
+    # the API cuts the same list in SQL, with the same statements at any page
+    api = client.get("/api/v1/dossiers?page=2&per_page=50").get_json()
+    assert api["total"] == 55 and [d["id"] for d in api["items"]] == shown[50:]
+    assert count(client, "get", "/api/v1/dossiers?page=1") <= BUDGET
 
 
 def test_waiting_in_sql_is_the_rows_to_do(app, make):
