@@ -85,6 +85,15 @@ def bench_app(name: str):
             admin.dispose()
 
 
+def freeze_heap() -> None:
+    """Freeze the heap as a worker does after start-up (lms/heap.py), unless
+    BENCH_NO_FREEZE=1 (the figures before that lever)."""
+    if not os.environ.get("BENCH_NO_FREEZE"):
+        from lms.heap import freeze_startup_heap
+
+        freeze_startup_heap()
+
+
 def machine_line(name: str, url: str) -> str:
     """Date, machine (nproc), Python version, database and command of a results file."""
     return (

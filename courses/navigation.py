@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from courses.permissions import (
     can_have_calendar,
@@ -41,6 +42,8 @@ def _coordinator_context(user) -> dict:
         .where(Course.status != CourseStatus.CLOSED)
         .order_by(Course.start_date.desc())
         .limit(10)
+        # the panel shows titles and states: the trainers are not loaded
+        .options(lazyload(Course.trainer_links))
     ).all()
     return {"courses": courses}
 

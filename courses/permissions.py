@@ -264,7 +264,15 @@ def report_scope(user, course: Course) -> int | None:
 # --- the trainee's course page, materials, calendar -------------------------------------------
 
 
-def _actively_enrolled(user, course: Course) -> bool:
+def _actively_enrolled(user, course: Course, enrolment: Enrolment | None = None) -> bool:
+    """enrolment: the user's enrolment in the course when the caller holds it (one per
+    trainee and course), read instead of querying."""
+    if enrolment is not None and enrolment.user_id == user.id and enrolment.course_id == course.id:
+        return (
+            is_trainee(user)
+            and is_published_course(course)
+            and enrolment.status == EnrolmentStatus.ACTIVE
+        )
     return (
         is_trainee(user)
         and is_published_course(course)
@@ -286,12 +294,13 @@ def can_view_trainee_course(user, enrolment: Enrolment) -> bool:
     return can_view_enrolment(user, enrolment)
 
 
-def can_view_materials(user, course: Course) -> bool:
+def can_view_materials(user, course: Course, enrolment: Enrolment | None = None) -> bool:
     """A course's materials: staff, the course's trainers, its actively enrolled trainees
-    (not while the course is a draft)."""
+    (not while the course is a draft). enrolment: the user's own enrolment in the course,
+    when the caller already holds it (saves a query; any other enrolment is ignored)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return can_view_course(user, course) or _actively_enrolled(user, course)
+    return can_view_course(user, course) or _actively_enrolled(user, course, enrolment)
 
 
 def can_manage_materials(user, course: Course) -> bool:

@@ -105,13 +105,13 @@ def _cell(ws, value, font=None, fill=None):
     """One cell of a write-only sheet. Text is always typed as text, so data never becomes a
     formula and no apostrophe shows; openpyxl would otherwise read a leading "=" as a
     formula. Plain values need no cell object (much faster on large sheets)."""
-    from openpyxl.cell import WriteOnlyCell
-
     value = xlsx_value(value)
     if isinstance(value, str) and value.startswith("="):
         pass  # needs the explicit text type below
     elif font is None and fill is None and not isinstance(value, date):
         return value
+    from openpyxl.cell import WriteOnlyCell  # here: plain values (most cells) skip the import
+
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 
 from assessments import bp
 from assessments.exports import gradebook_csv, gradebook_xlsx
 from assessments.models import STATUS_LABELS, GradeStatus
-from assessments.permissions import can_view_gradebook, can_view_gradebooks
+from assessments.navigation import format_points
+from assessments.permissions import can_grade_assessment, can_view_gradebook, can_view_gradebooks
 from assessments.services.results import gradebook as build_gradebook
 from assessments.services.results import gradebook_courses
 from assessments.services.results.gradebook_filters import (
@@ -30,6 +31,32 @@ def _book(course_id: int):
     return filtered(book, flt), flt, len(book.rows)
 
 
+class _OncePerValue(dict):
+    """fn(value) computed once per distinct value on a page (a score repeats many times among
+    the cells; each Babel formatting reads the locale anew)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, value):
+        out = self[value] = self.fn(value)
+        return out
+
+
+def _grade_links(book, fargs: dict) -> dict[int, tuple[str, str]]:
+    """For each assessment the actor grades: the grading page's address before and after the
+    trainee's id, built once per assessment rather than once per cell."""
+    me = acting_user()
+    out = {}
+    for a in book.assessments:
+        if can_grade_assessment(me, a):
+            url = url_for("assessments.grade", assessment_id=a.id, trainee_id=0, **fargs)
+            before, _cut, after = url.partition("/corsisti/0")
+            out[a.id] = (before + "/corsisti/", after)
+    return out
+
+
 @bp.get("/percorsi/<int:course_id>/voti")
 @allowed_if(can_view_gradebooks)
 def gradebook(course_id: int):
@@ -39,6 +66,10 @@ def gradebook(course_id: int):
         book=book,
         course=book.course,
         labels=STATUS_LABELS,
+        # translated and formatted once per page, not once per cell (3,600 on a large course)
+        status_text={s: str(label) for s, label in STATUS_LABELS.items()},
+        points=_OncePerValue(format_points),
+        grade_links=_grade_links(book, flt.args()),
         statuses=GradeStatus,
         flt=flt,
         total=total,

@@ -43,6 +43,7 @@ from certificates.services.snapshots import dossier_file, evidence_documents
 from certificates.views.common import dossier_or_404, evidence_or_404
 from lms.api import blueprint as api
 from lms.api.io import endpoint, load
+from lms.api.pagination import CutInSql
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.files.http import send_stored
@@ -84,7 +85,9 @@ def _detail(d):
 @allowed_if(can_list_dossiers)
 @endpoint(response=DossierRowSchema, paginated=True, summary="The dossiers the caller may see")
 def dossiers_list():
-    return reads.worklist(acting_user())
+    me = acting_user()
+    total, _waiting = reads.worklist_counts(me)
+    return CutInSql(total, lambda limit, offset: reads.worklist(me, limit=limit, offset=offset))
 
 
 @api.get("/dossiers/<int:dossier_id>")

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from certificates.models import CompetenceDecision, Dossier, DossierState, dossier_competences
 from certificates.permissions import (
@@ -24,7 +25,7 @@ from certificates.permissions import (
 from certificates.services.dossiers import dossiers_visible_to
 from certificates.services.matrix import matrix
 from lms.accounts.models import User
-from lms.accounts.permissions import is_staff
+from lms.accounts.permissions import is_assessor, is_staff
 from lms.db import db
 from lms.permissions import require, require_actor
 from lms.standards.models import (
@@ -84,14 +85,60 @@ def _expert_waiting(actor: User, d: Dossier, decisions: list[CompetenceDecision]
     return "wait_other"
 
 
-def worklist(actor: User, state: DossierState | None = None) -> list[WorkRow]:
-    """The dossiers the actor sees (optionally in one state), with the people on them and what
-    waits on the actor; a fixed number of queries."""
+def _waiting_on(actor: User):
+    """The SQL twin of the rule below that sets WorkRow.waiting: something waits on the actor
+    (the candidate or accompagnatore while the dossier is built, an expert while it is
+    assessed, staff while it is a draft)."""
+    cases = [
+        or_(Dossier.candidate_id == actor.id, Dossier.accompagnatore_id == actor.id)
+        & Dossier.state.in_([S.IDENTIFICATION, S.RETURNED])
+    ]
+    if is_assessor(actor):
+        cases.append(
+            or_(Dossier.method_expert_id == actor.id, Dossier.content_expert_id == actor.id)
+            & Dossier.state.in_([S.SUBMITTED, S.UNDER_ASSESSMENT])
+        )
+    if is_staff(actor):
+        cases.append(Dossier.state == S.DRAFT)
+    return or_(*cases)
+
+
+def _worklist_query(actor: User, state: DossierState | None, waiting_only: bool):
     require_actor(actor)
     require(can_list_dossiers(actor))
     query = dossiers_visible_to(actor)
     if state is not None:
         query = query.where(Dossier.state == state)
+    if waiting_only:
+        query = query.where(_waiting_on(actor))
+    return query
+
+
+def worklist_counts(actor: User, state: DossierState | None = None) -> tuple[int, int]:
+    """How many dossiers worklist() lists with the same arguments, and how many of them wait
+    on the actor (waiting_only=True): one query."""
+    query = _worklist_query(actor, state, False).order_by(None)
+    waiting = func.coalesce(func.sum(case((_waiting_on(actor), 1), else_=0)), 0)
+    total, n_waiting = db.session.execute(
+        query.with_only_columns(func.count(Dossier.id), waiting)
+    ).one()
+    return int(total), int(n_waiting)
+
+
+def worklist(
+    actor: User,
+    state: DossierState | None = None,
+    *,
+    waiting_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[WorkRow]:
+    """The dossiers the actor sees (optionally in one state; waiting_only: those waiting on
+    the actor), newest activity first, with the people on them and what waits on the actor;
+    limit/offset cut the list in SQL (lms.web.PageWindow). A fixed number of queries."""
+    query = _worklist_query(actor, state, waiting_only)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     dossiers = list(db.session.scalars(query))
     people_ids = {
         i
@@ -100,7 +147,13 @@ def worklist(actor: User, state: DossierState | None = None) -> list[WorkRow]:
         if i is not None
     }
     people = (
-        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people_ids)))}
+        {
+            u.id: u
+            for u in db.session.scalars(
+                # the list shows names only: no roles loaded
+                select(User).where(User.id.in_(people_ids)).options(lazyload(User.role_rows))
+            )
+        }
         if people_ids
         else {}
     )

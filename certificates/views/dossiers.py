@@ -32,7 +32,9 @@ from lms.files.http import send_stored
 from lms.permissions import require
 from lms.security import allowed_if, login_required
 from lms.standards.models import Framework, Profile
-from lms.web import acting_user, apply_field_errors
+from lms.web import PageWindow, acting_user, apply_field_errors
+
+PER_PAGE = 50  # dossiers per page of the worklist
 
 CONFIRM = {DossierState.RETURNED: "comment", DossierState.WITHDRAWN: "comment"}
 
@@ -53,8 +55,11 @@ def worklist():
         except ValueError:
             state = None
     me = acting_user()
-    rows = reads.worklist(me, state)
-    waiting = [r for r in rows if r.waiting]
+    # cut in SQL: one page of the list, and the first page of what waits on the reader
+    total, waiting_total = reads.worklist_counts(me, state)
+    pager = PageWindow(total, PER_PAGE, request.args.get("page"))
+    rows = reads.worklist(me, state, limit=pager.limit, offset=pager.offset)
+    waiting = reads.worklist(me, state, waiting_only=True, limit=PER_PAGE) if waiting_total else []
     missing = reads.missing_items(me, rows)
     from certificates.services.batch_issuing import courses_waiting
 
@@ -62,7 +67,9 @@ def worklist():
         "certificates/worklist.html",
         to_issue=courses_waiting(me),
         rows=rows,
+        pager=pager,
         waiting=waiting,
+        waiting_total=waiting_total,
         missing=missing,
         state=state,
         states=list(STATE_LABELS.items()),

@@ -168,10 +168,11 @@ def move_material(actor: User, material: Material, offset: int) -> None:
     )
 
 
-def materials_of(actor: User, course: Course) -> list[Material]:
-    """The course's materials in order, with their files (one query)."""
+def materials_of(actor: User, course: Course, enrolment=None) -> list[Material]:
+    """The course's materials in order, with their files (one query); enrolment: the actor's
+    own enrolment in the course, when the caller holds it (can_view_materials)."""
     require_actor(actor)
-    require(can_view_materials(actor, course), private=True)
+    require(can_view_materials(actor, course, enrolment), private=True)
     return list(
         db.session.scalars(
             select(Material)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from courses.attendance import counted_minutes, eligibility_from, records_of, summarise
 from courses.models import AttendanceStatus, Course, Enrolment, Lesson, Material, Register
@@ -63,12 +63,13 @@ def trainee_course(
     require(can_view_trainee_course(actor, enrolment), private=True)
     now = now or utcnow()
     course = db.session.get(Course, enrolment.course_id)
-    trainee = db.session.get(User, enrolment.user_id)
+    # pages about one person show no roles: none loaded (the trainee, the lessons' trainers)
+    trainee = db.session.get(User, enrolment.user_id, options=[lazyload(User.role_rows)])
     rows = db.session.execute(
         select(Lesson, Register.signed_at)
         .outerjoin(Register, Register.lesson_id == Lesson.id)
         .where(Lesson.course_id == course.id)
-        .options(joinedload(Lesson.module), joinedload(Lesson.trainer))
+        .options(joinedload(Lesson.module), joinedload(Lesson.trainer).lazyload(User.role_rows))
         .order_by(Lesson.date, Lesson.start_time, Lesson.id)
     ).all()
     lessons = [lesson for lesson, _signed in rows]
@@ -77,11 +78,11 @@ def trainee_course(
     progress = progress_of(
         summary, eligibility_from(course, summary), own=actor.id == enrolment.user_id
     )
-    shows = can_view_materials(actor, course)
+    shows = can_view_materials(actor, course, enrolment)
     by_lesson: dict[int, list[Material]] = defaultdict(list)
     by_module: dict[int, list[Material]] = defaultdict(list)
     if shows:
-        for m in materials_of(actor, course):
+        for m in materials_of(actor, course, enrolment):
             (by_lesson[m.lesson_id] if m.lesson_id else by_module[m.module_id]).append(m)
     lead = dt.timedelta(minutes=link_lead_minutes)
     lines = []

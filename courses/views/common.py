@@ -6,7 +6,10 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable
 
+from sqlalchemy.orm import joinedload
+
 from courses.models import Course, Enrolment, Lesson, Module
+from lms.accounts.models import User
 from lms.db import db
 from lms.web import get_or_404
 
@@ -35,7 +38,14 @@ def lesson_or_404(lesson_id: int, visible: Visible = None) -> tuple[Lesson, Cour
 
 
 def enrolment_or_404(enrolment_id: int, visible: Visible = None) -> tuple[Enrolment, Course]:
-    return _with_course(Enrolment, enrolment_id, visible)
+    # As _with_course, and the trainee comes with the enrolment (no roles: pages about one
+    # enrolment show none), kept while the enrolment refers to it: the predicates' and the
+    # services' lookups of the trainee then cost nothing.
+    obj = db.session.get(
+        Enrolment, enrolment_id, options=[joinedload(Enrolment.user).lazyload(User.role_rows)]
+    )
+    course = db.session.get(Course, obj.course_id) if obj is not None else None
+    return get_or_404(Enrolment, enrolment_id, visible=visible), course
 
 
 def hours_to_minutes(value) -> int:

@@ -31,7 +31,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields
 from sqlalchemy import Select
 
 from lms.api.fields import Whole
-from lms.api.pagination import paginate
+from lms.api.pagination import CutInSql, paginate
 from lms.db import MAX_ID
 from lms.errors import ValidationFailed
 
@@ -154,8 +154,8 @@ def endpoint(
             if isinstance(result, Response | tuple) or response is None:
                 return result
             if paginated:
-                if not isinstance(result, Select | list):
-                    raise TypeError("a paginated endpoint returns a Select or a list")
+                if not isinstance(result, Select | list | CutInSql):
+                    raise TypeError("a paginated endpoint returns a Select, a CutInSql or a list")
                 return paginate(result, response())
             return response(many=many).dump(result), status
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -42,12 +45,25 @@ def page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def paginate(query: Select | list, schema, endpoint: str | None = None, **endpoint_args):
-    """One page of a select (run with LIMIT/OFFSET) or of a list, as the JSON envelope."""
+@dataclass(frozen=True)
+class CutInSql:
+    """A list whose rows are assembled from several queries, counted and cut in SQL: total,
+    and fetch(limit, offset) building one page only (e.g. the dossier worklist)."""
+
+    total: int
+    fetch: Callable[[int, int], list]
+
+
+def paginate(query: Select | list | CutInSql, schema, endpoint: str | None = None, **endpoint_args):
+    """One page of a select (run with LIMIT/OFFSET), of a CutInSql or of a list, as the JSON
+    envelope."""
     page, per_page = page_args()
     endpoint = endpoint or request.endpoint
     endpoint_args = {**(request.view_args or {}), **endpoint_args}
-    if isinstance(query, list):
+    if isinstance(query, CutInSql):
+        total = query.total
+        items = query.fetch(per_page, (page - 1) * per_page)
+    elif isinstance(query, list):
         total = len(query)
         items = query[(page - 1) * per_page : page * per_page]
     else:

@@ -1,6 +1,6 @@
 """The assessments block of the trainee's course page (courses' page, filled through
 lms.navigation.add_block): the course's published assessments with the trainee's state, and
-the released grade for the trainee only. Two queries."""
+the released grade for the trainee only. One query."""
 
 from __future__ import annotations
 
@@ -20,28 +20,19 @@ def assessments_of_enrolment(viewer, enrolment: Enrolment) -> list[MyAssessment]
     require_actor(viewer)
     require(can_view_trainee_course(viewer, enrolment), private=True)
     course = db.session.get(Course, enrolment.course_id)
-    assessments = list(
-        db.session.scalars(
-            select(Assessment)
-            .where(Assessment.course_id == course.id, Assessment.published.is_(True))
-            .order_by(Assessment.closes_at, Assessment.id)
+    # one query: each published assessment with the trainee's grade, if any (one per pair)
+    rows = db.session.execute(
+        select(Assessment, Grade)
+        .outerjoin(
+            Grade,
+            (Grade.assessment_id == Assessment.id) & (Grade.trainee_id == enrolment.user_id),
         )
-    )
-    grades = {}
-    if assessments:
-        grades = {
-            g.assessment_id: g
-            for g in db.session.scalars(
-                select(Grade).where(
-                    Grade.trainee_id == enrolment.user_id,
-                    Grade.assessment_id.in_([a.id for a in assessments]),
-                )
-            )
-        }
+        .where(Assessment.course_id == course.id, Assessment.published.is_(True))
+        .order_by(Assessment.closes_at, Assessment.id)
+    ).all()
     own = viewer.id == enrolment.user_id
     out = []
-    for a in assessments:
-        g = grades.get(a.id)
+    for a, g in rows:
         status = g.status if g else GradeStatus.NOT_SUBMITTED
         if status in (GradeStatus.IN_GRADING, GradeStatus.GRADED):
             status = GradeStatus.SUBMITTED  # grading drafts stay private
