@@ -17,7 +17,7 @@ from certificates.models import (
     EvidenceValue,
 )
 from certificates.permissions import can_list_dossiers, sees_my_documents
-from lms.navigation import NavItem, add_nav
+from lms.navigation import NavItem, Panel, add_nav, add_panel
 from lms.standards.models import ITEM_KIND_LABELS, ItemKind
 
 TRANSITION_LABELS = {
@@ -37,6 +37,18 @@ def _label(labels, enum):
         return str(labels[value if isinstance(value, enum) else enum(value)])
 
     return label
+
+
+PANEL_ROWS = 5  # dossiers waiting on the reader shown on the home page
+
+
+def _waiting_context(user) -> dict:
+    """The dossiers waiting on the reader (the first few) and how many they take part in."""
+    from certificates.services import reads
+
+    total, waiting = reads.worklist_counts(user)
+    rows = reads.worklist(user, waiting_only=True, limit=PANEL_ROWS) if waiting else []
+    return {"total": total, "waiting_total": waiting, "rows": rows}
 
 
 def register(app: Flask) -> None:
@@ -61,4 +73,8 @@ def register(app: Flask) -> None:
             sees_my_documents,
             order=41,
         ),
+    )
+    add_panel(
+        app,
+        Panel("certificates/panels/waiting.html", can_list_dossiers, _waiting_context, order=30),
     )

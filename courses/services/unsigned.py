@@ -72,9 +72,10 @@ def unsigned_registers(
         base.join(Lesson.module)
         .join(Lesson.trainer)
         .options(
-            contains_eager(Lesson.course),
+            # the list shows titles, dates and the trainer's name: no trainers, no roles
+            contains_eager(Lesson.course).lazyload(Course.trainer_links),
             contains_eager(Lesson.module),
-            contains_eager(Lesson.trainer),
+            contains_eager(Lesson.trainer).lazyload(User.role_rows),
         )
         .order_by(Lesson.date, Lesson.start_time, Lesson.id)
         .limit(limit)
