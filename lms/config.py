@@ -218,6 +218,8 @@ def load_config(app, config: dict | str | None) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     _trust_base_url_host(app)
     if app.config["CONFIG_NAME"] == "bench":
+        from lms.bench_hooks import bench_hooks
+
         bench_hooks(app)
     bad_url = database_url_problem(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["CONFIG_ERRORS"] = [bad_url] if bad_url else []
@@ -229,42 +231,6 @@ def load_config(app, config: dict | str | None) -> None:
     if bad_url and check_requested(app):
         # `flask lms check` must still build the app to report the problem.
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
-
-
-BENCH_CEILING_PATH = "/bench/ceiling"
-BENCH_QUERIES_HEADER = "X-Bench-Queries"
-
-
-def bench_hooks(app) -> None:
-    """Benchmark configuration only: GET /bench/ceiling answers "ok" through the whole stack
-    (sessions, locale, security headers) without touching the database, and every response
-    carries the number of SQL statements its request ran (X-Bench-Queries). Registered
-    before every other hook, so the count covers them all."""
-    import threading
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    counter = threading.local()
-
-    def _count(*_args, **_kwargs):
-        counter.n = getattr(counter, "n", 0) + 1
-
-    if not event.contains(Engine, "before_cursor_execute", _count):
-        event.listen(Engine, "before_cursor_execute", _count)
-
-    @app.before_request
-    def _reset_count():
-        counter.n = 0
-
-    @app.after_request
-    def _queries_header(response):
-        response.headers[BENCH_QUERIES_HEADER] = str(getattr(counter, "n", 0))
-        return response
-
-    app.add_url_rule(
-        BENCH_CEILING_PATH, "bench_ceiling", lambda: ("ok", 200, {"Content-Type": "text/plain"})
-    )
 
 
 def local_secret_key(instance: Path) -> str:
