@@ -81,3 +81,14 @@ def test_wrong_columns_are_refused(app, make):
     with pytest.raises(ImportRejected) as err:
         import_csv(make.admin(), b"codice;titolo\nC1;x\n", issuer="Regione")
     assert [p.location for p in err.value.problems] == ["riga 1"]
+
+
+def test_a_field_past_the_csv_size_limit_is_a_problem_not_a_crash(app, make):
+    lines = _csv().splitlines()
+    lines[2] = lines[2] + '"' + "x" * (csv.field_size_limit() + 10)  # an unclosed huge field
+    before = db.session.scalar(select(func.count(Framework.id)))
+    with pytest.raises(ImportRejected) as err:
+        import_csv(make.admin(), "\n".join(lines).encode(), issuer="Regione")
+    (problem,) = err.value.problems
+    assert problem.location.startswith("riga ") and "CSV" in problem.message
+    assert db.session.scalar(select(func.count(Framework.id))) == before

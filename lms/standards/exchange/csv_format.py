@@ -42,6 +42,14 @@ def parse_csv(raw: bytes, *, issuer: str) -> tuple[dict | None, list[Problem]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _parse_rows(reader, issuer)
+    except csv.Error as err:  # e.g. a field past the csv module's size limit
+        msg = _("This line cannot be read as CSV: %(error)s.", error=str(err))
+        return None, [Problem(_line(reader.line_num), msg)]
+
+
+def _parse_rows(reader, issuer: str) -> tuple[dict | None, list[Problem]]:
     header = [h.strip().lower().replace("_", " ") for h in next(reader, [])]
     if header != COLUMNS:
         msg = _("The columns must be: %(columns)s.", columns=", ".join(COLUMNS))
