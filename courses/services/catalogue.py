@@ -10,9 +10,9 @@ from courses.permissions import can_edit_module, can_manage_catalogue, can_view_
 from lms.accounts.models import User
 from lms.audit.services import changed, record, snapshot
 from lms.db import db, flush_versioned, utcnow
-from lms.errors import Conflict, ValidationFailed
+from lms.errors import Conflict
 from lms.permissions import require, require_actor
-from lms.standards.models import FrameworkItem
+from lms.standards.alignment import alignment_items
 from lms.validation import LONG_TEXT, FieldErrors, optional_text, required_text
 
 FIELDS = [
@@ -56,17 +56,6 @@ def _clean(code, title, topic_area, planned_minutes, description, objectives, ex
     return code, title, topic, description, objectives
 
 
-def _items(ids) -> list[FrameworkItem]:
-    ids = sorted({int(i) for i in ids or []})
-    if not ids:
-        return []
-    items = list(db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(ids))))
-    if len(items) != len(ids):
-        msg = _("Some framework items do not exist.")
-        raise ValidationFailed(msg, {"framework_items": [msg]})
-    return items
-
-
 def create_module(
     actor: User,
     *,
@@ -92,7 +81,7 @@ def create_module(
         description=description,
         objectives=objectives,
     )
-    module.framework_items = _items(framework_item_ids)
+    module.framework_items = alignment_items(framework_item_ids)
     db.session.add(module)
     flush_versioned()
     record(actor, "module.create", "module", module.id, None, _snap(module))
@@ -122,7 +111,9 @@ def update_module(
     module.planned_minutes = planned_minutes
     module.description = description
     module.objectives = objectives
-    module.framework_items = _items(framework_item_ids)
+    module.framework_items = alignment_items(
+        framework_item_ids, current=[i.id for i in module.framework_items]
+    )
     flush_versioned()
     b, a = changed(before, _snap(module))
     if a:

@@ -227,7 +227,15 @@ def test_removing_items_and_profiles_of_a_draft(app, make, login_as):
 def test_an_item_that_something_points_at_is_not_removed(app, make, login_as):
     fw = _framework_of(make.profile(publish=False))
     comp = _competences(fw)[0]
-    make.module(framework_item_ids=[comp.id])
+    # the services link published items only: this link stands for data from before that rule
+    from sqlalchemy import insert
+
+    from courses.models.catalogue import module_framework_items
+
+    db.session.execute(
+        insert(module_framework_items).values(module_id=make.module().id, framework_item_id=comp.id)
+    )
+    db.session.commit()
     client = login_as(make.admin())
     resp = client.post(f"/quadri/voci/{comp.id}/elimina", follow_redirects=True)
     import re

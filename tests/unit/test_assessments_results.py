@@ -119,6 +119,9 @@ def test_results_for_items_returns_released_criterion_levels_and_question_scores
     ability = create_ability(coord, comp, code="C1.A1", title="Calcolare la quota")
     knowledge = create_knowledge_item(coord, comp, code="C1.K1", title="Legge 68/1999")
     unused = create_knowledge_item(coord, comp, code="C1.K2", title="Altro")
+    from lms.standards import lifecycle
+
+    lifecycle.publish(coord, fw)  # records point at published items only
     db.session.commit()
     trainer = make.user(Role.TRAINER)
     course = make.course(trainers=[trainer])

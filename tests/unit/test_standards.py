@@ -47,6 +47,9 @@ def test_framework_items_and_module_links(app, make):
     assert {i.code for i in loaded.items} == {"C1.A1", "C1.K1"}
     p = db.session.scalar(select(Profile).options(selectinload(Profile.competences)))
     assert [c.code for c in p.competences] == ["C1"]
+    from lms.standards import lifecycle
+
+    lifecycle.publish(coord, fw)  # records point at published items only
     module = make.module(framework_item_ids=[comp.id, ability.id, knowledge.id])
     from courses.models import Module
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from assessments.models import Assessment, Attempt, Choice, Question
 from assessments.permissions import can_edit_assessment
 from assessments.scoring import PartialCredit, QuestionType, q2
-from assessments.services.authoring.settings import framework_items
 from assessments.services.common import points
 from lms.audit.services import record, snapshot
 from lms.db import db, next_position
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
+from lms.standards.alignment import alignment_items
 from lms.validation import FieldErrors, optional_text, required_text
 
 
@@ -85,7 +85,7 @@ def _clean_question(data: QuestionInput) -> dict:
         if tolerance is None or tolerance < 0:
             errors["tolerance"] = [_("Enter a tolerance of zero or more.")]
     try:
-        items = framework_items(data.framework_item_ids)
+        items = alignment_items(data.framework_item_ids)
     except ValidationFailed as err:
         errors.update(err.fields)
         items = []

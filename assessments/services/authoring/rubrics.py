@@ -18,12 +18,12 @@ from assessments.permissions import (
     can_view_rubric,
 )
 from assessments.scoring import q2
-from assessments.services.authoring.settings import framework_items
 from assessments.services.common import points
 from lms.audit.services import record
 from lms.db import db, next_position
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
+from lms.standards.alignment import alignment_items
 from lms.validation import LONG_TEXT, FieldErrors, invalid, optional_text, required_text
 
 
@@ -69,7 +69,7 @@ def _clean_criterion(data: CriterionInput) -> dict:
     if len(levels) < 2 and not errors:
         errors["levels"] = [_("Give at least two levels, each with a name and its points.")]
     try:
-        items = framework_items(data.framework_item_ids)
+        items = alignment_items(data.framework_item_ids)
     except ValidationFailed as err:
         errors.update(err.fields)
         items = []

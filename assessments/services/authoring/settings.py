@@ -34,7 +34,7 @@ from lms.audit.services import changed, record, snapshot
 from lms.db import db
 from lms.errors import Conflict, ValidationFailed
 from lms.permissions import require
-from lms.standards.models import FrameworkItem
+from lms.standards.alignment import alignment_items
 from lms.validation import invalid, optional_text, required_text
 
 ASSESSMENT_FIELDS = [
@@ -87,18 +87,7 @@ class AssessmentInput:
     framework_item_ids: list[int] = field(default_factory=list)
 
 
-def framework_items(ids, field_name: str = "framework_items") -> list[FrameworkItem]:
-    """The framework items with these ids; unknown ids are refused."""
-    ids = sorted({int(i) for i in ids or []})
-    if not ids:
-        return []
-    items = list(db.session.scalars(select(FrameworkItem).where(FrameworkItem.id.in_(ids))))
-    if len(items) != len(ids):
-        raise invalid(field_name, _("Some framework items do not exist."))
-    return items
-
-
-def _clean(course: Course, data: AssessmentInput) -> dict:
+def _clean(course: Course, data: AssessmentInput, current_items=()) -> dict:
     errors: dict[str, list[str]] = {}
 
     def attempt(fn):
@@ -165,7 +154,7 @@ def _clean(course: Course, data: AssessmentInput) -> dict:
         )
         if not linked:
             errors["module_id"] = [_("Choose one of the course's modules.")]
-    items = attempt(lambda: framework_items(data.framework_item_ids))
+    items = attempt(lambda: alignment_items(data.framework_item_ids, current=current_items))
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     values.update(
@@ -257,8 +246,8 @@ def update_assessment(actor, assessment: Assessment, data: AssessmentInput) -> A
     course = db.session.get(Course, assessment.course_id)
     if data.kind != assessment.kind and has_work(assessment):
         raise invalid("kind", _("Trainees have already worked on it: the kind cannot change."))
-    cleaned = _clean(course, data)
     _load_full(assessment.id)
+    cleaned = _clean(course, data, [i.id for i in assessment.framework_items])
     before = snapshot(assessment, ASSESSMENT_FIELDS)
     for k, v in cleaned["values"].items():
         setattr(assessment, k, v)
