@@ -7,9 +7,7 @@ fetched (a local server counts the requests)."""
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import subprocess
-import threading
 
 import pytest
 
@@ -21,33 +19,17 @@ from lms.accounts.models import Role
 from lms.db import db
 from lms.files.services import read_bytes
 from tests.conftest import login
+from tests.spyserver import spy_server
 from tests.unit.certificates_helpers import people
 
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 
 
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):
-        _Counter.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def spy():
-    """A local server that counts what a document would fetch; yields its base address."""
-    _Counter.hits = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """A local server that counts what a document would fetch."""
+    with spy_server() as s:
+        yield s
 
 
 def hostile(base: str) -> dict[str, str]:
@@ -75,7 +57,7 @@ def squeeze(text: str) -> str:
 
 
 def test_register_pdf_shows_hostile_text_as_typed(app, make, spy):
-    strings = hostile(spy)
+    strings = hostile(spy.base)
     trainer = make.user(Role.TRAINER, full_name=strings["link"])
     course = make.course(trainers=[trainer], title=strings["import"][:200])
     trainees = [make.user(Role.TRAINEE, full_name=strings[k]) for k in ("img", "css_url")]
@@ -98,11 +80,11 @@ def test_register_pdf_shows_hostile_text_as_typed(app, make, spy):
     for name in ("link", "img", "css_url", "pdf_tag"):
         assert squeeze(strings[name]) in text, (name, text[:500])
     assert squeeze(strings["import"]) in text
-    assert _Counter.hits == []
+    assert spy.hits == []
 
 
 def test_issued_documents_show_hostile_text_as_typed(app, make, spy):
-    strings = hostile(spy)
+    strings = hostile(spy.base)
     d = make.dossier(state=DossierState.DECIDED)
     candidate = people(d).candidate
     candidate.full_name = strings["css_url"]  # printable: the input rules let it through
@@ -125,4 +107,4 @@ def test_issued_documents_show_hostile_text_as_typed(app, make, spy):
         assert squeeze(strings["css_url"]) in text, (doc.kind, text[:400])
     certificate = pdf_text(read_bytes(docs[0].file))
     assert squeeze(strings["img"]) in certificate
-    assert _Counter.hits == []
+    assert spy.hits == []

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import http.server
 import subprocess
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -26,6 +24,7 @@ from lms.db import db
 from lms.errors import AlreadyIssued, Conflict, Forbidden
 from lms.files.services import read_bytes
 from lms.standards.models import Framework, FrameworkItem, Profile
+from tests.spyserver import spy_server
 from tests.unit.certificates_helpers import document, people
 
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
@@ -134,33 +133,15 @@ def test_only_coordinators_issue(app, make):
         issuing.issue_dossier(expert, d, certificate_kind=DocumentKind.CERTIFICATE, now=NOW)
 
 
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):
-        _Counter.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+def test_hostile_evidence_fetches_nothing_and_shows_as_text(app, make):
+    with spy_server() as spy:
+        _hostile_evidence_reads_as_text(make, spy)
+    assert spy.hits == []
 
 
-@pytest.fixture
-def counting_server():
-    _Counter.hits = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def test_hostile_evidence_fetches_nothing_and_shows_as_text(app, make, counting_server):
-    port = counting_server.server_address[1]
+def _hostile_evidence_reads_as_text(make, spy):
     hostile = [
-        f'<img src="http://127.0.0.1:{port}/spia.png">',
+        f'<img src="{spy.base}/spia.png">',
         '<img src="file:///etc/passwd">',
         '<img src="/etc/passwd"><b>grassetto</b>',
     ]
@@ -171,7 +152,7 @@ def test_hostile_evidence_fetches_nothing_and_shows_as_text(app, make, counting_
         document(
             title=hostile[0],
             description=hostile[1] + " " + hostile[2],
-            issuer=f"http://127.0.0.1:{port}/fonte",
+            issuer=f"{spy.base}/fonte",
             links=[(target_competence_ids(d)[0], hostile[2])],
         ),
     )
@@ -181,7 +162,6 @@ def test_hostile_evidence_fetches_nothing_and_shows_as_text(app, make, counting_
     text = _text(read_bytes(transparency.file))
     for snippet in ("spia.png", "file:///etc/passwd", "<b>grassetto</b>"):
         assert snippet in text
-    assert _Counter.hits == []
 
 
 def test_the_certificate_is_signed_and_carries_its_credentials(app, make, tmp_path):
