@@ -41,7 +41,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     from lms.accounts import auth
     from lms.api import blueprint as api_blueprint
     from lms.audit.context import client_address
-    from lms.config import fatal_problems, load_config
+    from lms.config import load_config
+    from lms.config_checks import fatal_problems
     from lms.errors import register_error_handlers
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import select_locale, translation_directories

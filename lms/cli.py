@@ -23,7 +23,7 @@ lms_cli = AppGroup("lms", help="Rencontrer LMS administration commands.")
 @click.option("--offline", is_flag=True, help="Do not try to reach the database and Redis.")
 def check_command(offline: bool):
     """Print what is misconfigured; exit 1 when anything is."""
-    from lms.config import problems, reachability_problems
+    from lms.config_checks import problems, reachability_problems
 
     click.echo(f"Checking the {current_app.config.get('CONFIG_NAME', 'production')} configuration.")
     found = problems(current_app) + ([] if offline else reachability_problems(current_app))

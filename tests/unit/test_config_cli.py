@@ -180,7 +180,8 @@ def test_local_config_reads_the_checkout_secret_key(no_lms_env, monkeypatch, tmp
 def test_local_config_is_not_held_to_production_rules(no_lms_env, monkeypatch, tmp_path):
     from flask import Flask
 
-    from lms.config import load_config, problems
+    from lms.config import load_config
+    from lms.config_checks import problems
 
     monkeypatch.setenv("LMS_CONFIG", "local")
     app = Flask("probe", instance_path=str(tmp_path / "instance"))
