@@ -8,7 +8,6 @@ from decimal import Decimal
 from flask import Flask
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from assessments.permissions import (
     can_manage_templates,
@@ -17,7 +16,6 @@ from assessments.permissions import (
     sees_all_assessment_work,
 )
 from lms.accounts.permissions import is_trainer
-from lms.db import db
 from lms.navigation import Block, NavItem, Panel, add_block, add_demo_step, add_nav, add_panel
 
 
@@ -76,15 +74,9 @@ def _trainee_context(user) -> dict:
 
 
 def _coordinator_context(user) -> dict:
-    from courses.models import Course, CourseStatus
+    from courses.services.courses import latest_open_courses
 
-    courses = db.session.scalars(
-        select(Course)
-        .where(Course.status != CourseStatus.CLOSED)
-        .order_by(Course.start_date.desc())
-        .limit(10)
-    ).all()
-    return {"courses": courses}
+    return {"courses": latest_open_courses(user)}
 
 
 def _course_block_visible(viewer, enrolment) -> bool:

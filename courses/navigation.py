@@ -35,17 +35,9 @@ def _trainer_context(user) -> dict:
 
 
 def _coordinator_context(user) -> dict:
-    from courses.models import Course, CourseStatus
+    from courses.services.courses import latest_open_courses
 
-    courses = db.session.scalars(
-        select(Course)
-        .where(Course.status != CourseStatus.CLOSED)
-        .order_by(Course.start_date.desc())
-        .limit(10)
-        # the panel shows titles and states: the trainers are not loaded
-        .options(lazyload(Course.trainer_links))
-    ).all()
-    return {"courses": courses}
+    return {"courses": latest_open_courses(user)}
 
 
 def _unsigned_context(user) -> dict:
@@ -64,6 +56,8 @@ def _referent_context(user) -> dict:
         select(Course)
         .where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
         .order_by(Course.start_date.desc())
+        # the panel shows titles only: the trainers are not loaded
+        .options(lazyload(Course.trainer_links))
     ).all()
     return {"courses": courses}
 

@@ -100,6 +100,9 @@ class Loader:
         if not self.pg:
             self.conn.execute(text("ANALYZE"))
             return
+        # Without fresh statistics the planner takes the bulk-loaded tables for empty ones
+        # (autovacuum gets to them only later) and picks nested loops over thousands of rows.
+        self.conn.execute(text("ANALYZE"))
         for table in self._next:
             self.conn.execute(
                 text(

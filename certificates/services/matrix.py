@@ -10,9 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from certificates.models import Dossier, DossierSnapshot, Evidence, EvidenceLink, EvidencePhase
+from certificates.models import (
+    Dossier,
+    DossierSnapshot,
+    Evidence,
+    EvidenceLink,
+    EvidencePhase,
+    dossier_competences,
+)
 from certificates.permissions import sees_snapshot_only
 from certificates.services.common import require_on, target_items
 from lms.accounts.models import User
@@ -173,3 +180,31 @@ def matrix(actor: User, dossier: Dossier) -> Matrix:
     for cell in cells.values():
         cell.evidence_ids.sort()
     return Matrix(dossier.id, snapshot_number, list(rows.values()), evidence)
+
+
+def unsupported_counts(actor: User, dossiers: list[Dossier]) -> dict[int, int]:
+    """For each dossier, how many abilities and knowledge items of its target competences no
+    live evidence of the dossier is linked to: the count of matrix().unsupported_item_ids,
+    for a whole list of dossiers in one query."""
+    if not dossiers:
+        return {}
+    for dossier in dossiers:
+        require_on(actor, dossier, True)
+    linked = (
+        select(EvidenceLink.evidence_id)
+        .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
+        .where(
+            Evidence.dossier_id == dossier_competences.c.dossier_id,
+            EvidenceLink.framework_item_id == FrameworkItem.id,
+        )
+        .exists()
+    )
+    counts = dict(
+        db.session.execute(
+            select(dossier_competences.c.dossier_id, func.count(FrameworkItem.id))
+            .join(FrameworkItem, FrameworkItem.competence_id == dossier_competences.c.competence_id)
+            .where(dossier_competences.c.dossier_id.in_([d.id for d in dossiers]), ~linked)
+            .group_by(dossier_competences.c.dossier_id)
+        ).all()
+    )
+    return {d.id: counts.get(d.id, 0) for d in dossiers}

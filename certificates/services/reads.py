@@ -23,7 +23,7 @@ from certificates.permissions import (
     is_dossier_expert,
 )
 from certificates.services.dossiers import dossiers_visible_to
-from certificates.services.matrix import matrix
+from certificates.services.matrix import unsupported_counts
 from lms.accounts.models import User
 from lms.accounts.permissions import is_assessor, is_staff
 from lms.db import db
@@ -136,10 +136,24 @@ def worklist(
     """The dossiers the actor sees (optionally in one state; waiting_only: those waiting on
     the actor), newest activity first, with the people on them and what waits on the actor;
     limit/offset cut the list in SQL (lms.web.PageWindow). A fixed number of queries."""
-    query = _worklist_query(actor, state, waiting_only)
+    n_targets = (
+        select(func.count())
+        .select_from(dossier_competences)
+        .where(dossier_competences.c.dossier_id == Dossier.id)
+        .scalar_subquery()
+    )
+    # each dossier with its profile and its number of target competences, in one query
+    query = (
+        _worklist_query(actor, state, waiting_only)
+        .join(Profile, Profile.id == Dossier.profile_id)
+        .add_columns(Profile, n_targets)
+    )
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    dossiers = list(db.session.scalars(query))
+    found = db.session.execute(query).all()
+    dossiers = [d for d, _p, _n in found]
+    profiles = {p.id: p for _d, p, _n in found}
+    targets = {d.id: n for d, _p, n in found}
     people_ids = {
         i
         for d in dossiers
@@ -157,26 +171,13 @@ def worklist(
         if people_ids
         else {}
     )
-    profile_ids = {d.profile_id for d in dossiers}
-    profiles = (
-        {p.id: p for p in db.session.scalars(select(Profile).where(Profile.id.in_(profile_ids)))}
-        if profile_ids
-        else {}
-    )
     decisions: dict[int, list[CompetenceDecision]] = defaultdict(list)
-    targets: dict[int, int] = defaultdict(int)
     assessed = [d.id for d in dossiers if d.state == S.UNDER_ASSESSMENT]
     if assessed:
         for x in db.session.scalars(
             select(CompetenceDecision).where(CompetenceDecision.dossier_id.in_(assessed))
         ):
             decisions[x.dossier_id].append(x)
-        for dossier_id, _c in db.session.execute(
-            select(dossier_competences.c.dossier_id, dossier_competences.c.competence_id).where(
-                dossier_competences.c.dossier_id.in_(assessed)
-            )
-        ):
-            targets[dossier_id] += 1
     rows = []
     for d in dossiers:
         row = WorkRow(
@@ -210,12 +211,10 @@ def worklist(
 
 def missing_items(actor: User, rows: list[WorkRow]) -> dict[int, int]:
     """For the actor's own dossiers still being built, how many target items have no
-    evidence yet (a candidate has a few dossiers at most: one matrix each)."""
-    return {
-        r.dossier.id: len(matrix(actor, r.dossier).unsupported_item_ids)
-        for r in rows
-        if "candidate" in r.roles and r.dossier.is_editable
-    }
+    evidence yet (one query whatever their number)."""
+    return unsupported_counts(
+        actor, [r.dossier for r in rows if "candidate" in r.roles and r.dossier.is_editable]
+    )
 
 
 def dossier_people(actor: User, dossier: Dossier) -> dict[str, User | None]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from courses.models import Course, CourseModule, CourseStatus, CourseTrainer, Enrolment, Module
 from courses.permissions import can_create_course, can_manage_course
@@ -316,6 +316,20 @@ def list_courses_for(actor: User):
     if is_referent(actor):
         return q.where(Course.id.in_(courses_with_employees_of(actor.organisation_id)))
     return q.where(False)
+
+
+def latest_open_courses(actor: User, limit: int = 10) -> list[Course]:
+    """The newest courses not closed, for the staff's dashboard panels: titles and states
+    only, so their trainers are not loaded (one query)."""
+    require_actor(actor)
+    require(is_staff(actor))
+    return db.session.scalars(
+        select(Course)
+        .where(Course.status != CourseStatus.CLOSED)
+        .order_by(Course.start_date.desc(), Course.id.desc())
+        .limit(limit)
+        .options(lazyload(Course.trainer_links))
+    ).all()
 
 
 def readable_courses(actor: User):

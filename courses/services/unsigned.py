@@ -50,27 +50,19 @@ def unsigned_registers(
     actor: User, *, now: dt.datetime | None = None, limit: int = LIMIT
 ) -> UnsignedList:
     """The oldest unsigned registers of past lessons (first `limit`) and how many there are:
-    a trainer's own lessons, every lesson for coordinators. Two queries whatever the number."""
+    a trainer's own lessons, every lesson for coordinators. One query whatever the number."""
     require_actor(actor)
     require(can_view_unsigned_registers(actor))
     now = now or utcnow()
     conds = _conditions(actor, now)
-    base = (
-        select(Lesson)
+    # one query: the first `limit` rows, each carrying the number of all of them
+    rows = db.session.execute(
+        select(Lesson, func.count().over().label("total"))
         .join(Lesson.course)
         .outerjoin(Register, Register.lesson_id == Lesson.id)
-        .where(*conds)
-    )
-    total = db.session.scalar(
-        select(func.count())
-        .select_from(Lesson)
-        .join(Lesson.course)
-        .outerjoin(Register, Register.lesson_id == Lesson.id)
-        .where(*conds)
-    )
-    lessons = db.session.scalars(
-        base.join(Lesson.module)
+        .join(Lesson.module)
         .join(Lesson.trainer)
+        .where(*conds)
         .options(
             # the list shows titles, dates and the trainer's name: no trainers, no roles
             contains_eager(Lesson.course).lazyload(Course.trainer_links),
@@ -80,9 +72,11 @@ def unsigned_registers(
         .order_by(Lesson.date, Lesson.start_time, Lesson.id)
         .limit(limit)
     ).all()
+    total = rows[0].total if rows else 0
+    lessons = [row[0] for row in rows]
     today = now.astimezone(LOCAL_TZ).date()
     items = [
         UnsignedRegister(le, le.course, le.module, le.trainer, (today - le.date).days)
         for le in lessons
     ]
-    return UnsignedList(items, total or 0)
+    return UnsignedList(items, total)

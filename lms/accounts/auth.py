@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
-from lms.accounts.models import User
-from lms.db import db
-
 
 def init_login_manager(manager: LoginManager) -> None:
     manager.login_view = "accounts.login"
@@ -28,11 +25,11 @@ def init_login_manager(manager: LoginManager) -> None:
             user_id, version = int(user_part), int(version_part)
         except (ValueError, AttributeError):
             return None
-        user = db.session.get(User, user_id)
-        if user is None or user.auth_version != version or not user.active:
-            return None
-        row = alive(user.id, raw)
+        row = alive(user_id, raw)  # the user and their roles come with it
         if row is None:
+            return None
+        user = row.user
+        if user.auth_version != version or not user.active:
             return None
         user.login_session_id = raw
         g.lms_login_session = row

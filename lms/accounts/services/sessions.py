@@ -13,6 +13,7 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from lms.accounts.models import User, UserSession
 from lms.accounts.permissions import can_manage_sessions
@@ -73,12 +74,22 @@ def start_session(
 
 def alive(user_id: int, raw: str, *, now: dt.datetime | None = None) -> UserSession | None:
     """The live session of this raw id for this user, or None (unknown, ended, idle too
-    long, too old). A live session's "last seen" is saved at most once a minute."""
+    long, too old), with its user and the user's roles loaded: one query on every request.
+    A live session's "last seen" is saved at most once a minute."""
     if not raw:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(raw)))
+    row = (
+        db.session.scalars(
+            select(UserSession)
+            .join(UserSession.user)
+            .where(UserSession.token_hash == _hash(raw), UserSession.user_id == user_id)
+            .options(contains_eager(UserSession.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
+    )
     now = now or utcnow()
-    if row is None or row.user_id != user_id or row.ended_at is not None:
+    if row is None or row.ended_at is not None:
         return None
     idle, _lifetime = _limits(row.remember)
     if now >= row.expires_at or now - row.last_seen_at >= idle:
