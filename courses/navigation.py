@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from courses.permissions import (
@@ -46,20 +46,26 @@ def _unsigned_context(user) -> dict:
     return {"list": unsigned_registers(user), "all": is_staff(user)}
 
 
+REFERENT_COURSES = 10  # newest courses with the referent's employees on the home page
+
+
 def _referent_context(user) -> dict:
+    """The newest courses the referent's employees are in (the first few, cut in SQL, each
+    row carrying how many there are in all: one query); the course list has them all."""
     from courses.models import Course
     from courses.services.courses import courses_with_employees_of
 
     if not is_referent(user):
-        return {"courses": []}
-    courses = db.session.scalars(
-        select(Course)
+        return {"courses": [], "total": 0}
+    rows = db.session.execute(
+        select(Course, func.count().over())
         .where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
-        .order_by(Course.start_date.desc())
+        .order_by(Course.start_date.desc(), Course.id.desc())
+        .limit(REFERENT_COURSES)
         # the panel shows titles only: the trainers are not loaded
         .options(lazyload(Course.trainer_links))
     ).all()
-    return {"courses": courses}
+    return {"courses": [c for c, _n in rows], "total": rows[0][1] if rows else 0}
 
 
 def register(app: Flask) -> None:

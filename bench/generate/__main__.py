@@ -57,7 +57,7 @@ def generate(app, scale_name: str, seed: int = 12, today=None, quiet: bool = Fal
     from flask_migrate import upgrade
 
     from bench.generate import assess, courses, people
-    from bench.generate.bulk import Loader
+    from bench.generate.bulk import Loader, vacuum
     from lms.audit.context import client_address
     from lms.db import db, utcnow
     from lms.demo import steps
@@ -108,6 +108,7 @@ def generate(app, scale_name: str, seed: int = 12, today=None, quiet: bool = Fal
         )
         loader.finish()
         db.session.commit()
+        vacuum(db.engine)
         timings["bulk"] = time.perf_counter() - t0
         say(f"bulk data loaded in {timings['bulk']:.1f} s")
         return {"timings": timings, "counts": loader.counts, "seconds": loader.seconds}

@@ -79,3 +79,33 @@ def test_referent_people_are_paged(app, make, login_as, monkeypatch):
     assert "pagina 3 di 3" in page3 and "persone=2" in page3
     bad = client.get("/?persone=abc")
     assert bad.status_code == 200 and names[0] in bad.get_data(as_text=True)
+
+
+def test_referent_courses_panel_shows_the_newest_and_links_to_all(app, make, login_as, monkeypatch):
+    import courses.navigation
+
+    org, elsewhere = make.organisation(), make.organisation()
+    referent = make.user(Role.REFERENT, organisation=org)
+    employee = make.user(Role.TRAINEE, organisation=org)
+    outsider = make.user(Role.TRAINEE, organisation=elsewhere)
+    start = dt.date(2026, 3, 2)
+    ours = []
+    for i in range(4):
+        course = make.course(title=f"Percorso {i}", start_date=start + dt.timedelta(days=i))
+        make.enrolment(course, employee)
+        ours.append(course)
+    theirs = make.course(title="Percorso altrui", start_date=start + dt.timedelta(days=30))
+    make.enrolment(theirs, outsider)
+    monkeypatch.setattr(courses.navigation, "REFERENT_COURSES", 2)
+    client = login_as(referent)
+    page = client.get("/").get_data(as_text=True)
+    shown = [c for c in ours if f"/percorsi/{c.id}/presenze" in page]
+    assert shown == ours[2:]  # the two newest
+    assert f"/percorsi/{theirs.id}/" not in page
+    assert "Tutti i 4 percorsi con i tuoi dipendenti" in page
+    listing = client.get("/percorsi").get_data(as_text=True)
+    assert all(f"/percorsi/{c.id}" in listing for c in ours)
+    monkeypatch.setattr(courses.navigation, "REFERENT_COURSES", 10)
+    page = client.get("/").get_data(as_text=True)
+    assert all(f"/percorsi/{c.id}/presenze" in page for c in ours)
+    assert "Tutti i" not in page

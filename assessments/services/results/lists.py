@@ -96,10 +96,11 @@ class WorkItem:
     late: bool
 
 
-def _worklist_query(user) -> Select:
-    """What waits on the user, oldest first, filtered in SQL: a double-marked grade with both
-    marks done waits only for an agreement (a discrepancy not agreed yet); otherwise a grade
-    waits unless the user's own mark is done (then it waits for the other marker)."""
+def _waiting_grades(user) -> Select:
+    """The ids of the grades waiting on the user, filtered in SQL on the grades and their
+    assessments only: a double-marked grade with both marks done waits only for an agreement
+    (a discrepancy not agreed yet); otherwise a grade waits unless the user's own mark is
+    done (then it waits for the other marker)."""
     done = (
         select(func.count(Mark.id))
         .where(Mark.grade_id == Grade.id, Mark.completed_at.is_not(None))
@@ -114,51 +115,68 @@ def _worklist_query(user) -> Select:
     )
     both_marked = and_(Assessment.double_marking.is_(True), done >= 2)
     q = (
-        select(Grade, Assessment, Course, User, Submission)
+        select(Grade.id)
         .join(Assessment, Assessment.id == Grade.assessment_id)
-        .join(Course, Course.id == Assessment.course_id)
-        .join(User, User.id == Grade.trainee_id)
-        .outerjoin(
-            Submission,
-            and_(
-                Submission.assessment_id == Grade.assessment_id,
-                Submission.trainee_id == Grade.trainee_id,
-            ),
-        )
         .where(
             Grade.status.in_([GradeStatus.SUBMITTED, GradeStatus.IN_GRADING]),
+            # cheap tests first: PostgreSQL evaluates each branch in this order, and the
+            # count of marks is a subquery per grade
             or_(
-                and_(both_marked, Grade.discrepancy.is_(True), Grade.agreed_at.is_(None)),
-                and_(not_(both_marked), not_(mine_done)),
+                and_(Grade.discrepancy.is_(True), Grade.agreed_at.is_(None), both_marked),
+                and_(not_(mine_done), not_(both_marked)),
             ),
         )
-        .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Grade.id)
-        # the worklist shows neither roles nor trainers
-        .options(lazyload(User.role_rows), lazyload(Course.trainer_links))
     )
     if not sees_all_assessment_work(user):
         q = q.where(
-            Course.id.in_(select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id))
+            Assessment.course_id.in_(
+                select(CourseTrainer.course_id).where(CourseTrainer.user_id == user.id)
+            )
         )
     return q
+
+
+def _submission_of_grade():
+    return and_(
+        Submission.assessment_id == Grade.assessment_id,
+        Submission.trainee_id == Grade.trainee_id,
+    )
 
 
 def worklist_count(user) -> int:
     """How many items worklist(user) has in all (one query)."""
     require(can_view_worklist(user))
-    q = _worklist_query(user).with_only_columns(Grade.id).order_by(None)
-    return db.session.scalar(select(func.count()).select_from(q.subquery()))
+    return db.session.scalar(select(func.count()).select_from(_waiting_grades(user).subquery()))
 
 
 def worklist(user, *, limit: int | None = None, offset: int = 0) -> list[WorkItem]:
     """What a trainer (or a coordinator) has to grade across their courses: submitted work,
-    grades in progress, second marks and agreements to record (two queries); limit and
-    offset select one page in SQL."""
+    grades in progress, second marks and agreements to record, oldest submission first.
+    Three queries: the page's grade ids (limit and offset cut in SQL, on narrow rows), then
+    those grades with their assessment, course, trainee and submission, then their marks."""
     require(can_view_worklist(user))
-    q = _worklist_query(user)
+    page = (
+        _waiting_grades(user)
+        .outerjoin(Submission, _submission_of_grade())
+        .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Grade.id)
+    )
     if limit is not None:
-        q = q.limit(limit).offset(offset)
-    rows = db.session.execute(q).all()
+        page = page.limit(limit).offset(offset)
+    ids = list(db.session.scalars(page))
+    if not ids:
+        return []
+    found = db.session.execute(
+        select(Grade, Assessment, Course, User, Submission)
+        .join(Assessment, Assessment.id == Grade.assessment_id)
+        .join(Course, Course.id == Assessment.course_id)
+        .join(User, User.id == Grade.trainee_id)
+        .outerjoin(Submission, _submission_of_grade())
+        .where(Grade.id.in_(ids))
+        # the worklist shows neither roles nor trainers
+        .options(lazyload(User.role_rows), lazyload(Course.trainer_links))
+    ).all()
+    position = {grade_id: i for i, grade_id in enumerate(ids)}
+    rows = sorted(found, key=lambda r: position[r[0].id])
     marks: dict[int, list[Mark]] = defaultdict(list)
     if rows:
         for m in db.session.scalars(select(Mark).where(Mark.grade_id.in_([r[0].id for r in rows]))):
