@@ -38,7 +38,8 @@ def courses_of_trainee(user: User, now: dt.datetime | None = None) -> list[Train
         db.session.scalars(
             select(Enrolment)
             .join(Enrolment.course)
-            .options(contains_eager(Enrolment.course))
+            # the pages show titles, dates and progress: the course's trainers are not loaded
+            .options(contains_eager(Enrolment.course).lazyload(Course.trainer_links))
             # a draft course is not shown to its trainees
             .where(Enrolment.user_id == user.id, Course.status != CourseStatus.DRAFT)
             .order_by(Course.start_date.desc(), Course.id)

@@ -239,6 +239,8 @@ def my_assessments(user) -> list[MyAssessment]:
             Course.status != CourseStatus.DRAFT,
         )
         .order_by(Course.start_date.desc(), Assessment.closes_at, Assessment.id)
+        # the lists show course titles: the courses' trainers are not loaded
+        .options(lazyload(Course.trainer_links))
     ).all()
     grades = {}
     if rows:
