@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from certificates.models import (
@@ -31,10 +32,18 @@ TRANSITION_LABELS = {
 
 
 def _label(labels, enum):
+    """A template helper naming an enum's value in the reader's language; each name is
+    translated once per language and kept (a matrix asks hundreds of times per page)."""
+    names: dict = {}
+
     def label(value) -> str:
         if value is None:
             return ""
-        return str(labels[value if isinstance(value, enum) else enum(value)])
+        key = (str(get_locale()), value if isinstance(value, enum) else enum(value))
+        name = names.get(key)
+        if name is None:
+            name = names[key] = str(labels[key[1]])
+        return name
 
     return label
 
