@@ -48,6 +48,22 @@ def check_text(text: str, field: str, *, multiline: bool = True, name_like: bool
     return text
 
 
+def ascii_number(raw, default=None):
+    """An id or count sent as text, as an int: ASCII digits, at most 9 of them (so that it fits
+    every integer column), surrounding spaces ignored; anything else gives default.
+    str.isdigit() alone also accepts "²" (which int() refuses) and "٣", and any length."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 9:
+            return int(text)
+    return default
+
+
+def ascii_numbers(values) -> list[int]:
+    """The values of a multi-valued field that are ascii_number()s, the others dropped."""
+    return [n for n in (ascii_number(v) for v in values) if n is not None]
+
+
 def whole_number(raw, field: str, *, low: int = 0, high: int = MAX_INT) -> int:
     """A whole number parsed strictly: an int (not a bool) or ASCII digits with an optional
     minus sign where negatives make sense, between low and high."""

@@ -24,6 +24,7 @@ from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
 from lms.files.http import INLINE_KINDS
 from lms.security import allowed_if
+from lms.validation import ascii_numbers
 from lms.web import PageWindow, acting_user, get_or_404
 
 
@@ -242,7 +243,7 @@ def agree(assessment_id: int, trainee_id: int):
 def release(assessment_id: int):
     a, _course = staff_assessment_or_404(assessment_id)
     if request.form.get("scope") == "selected":
-        ids = [int(v) for v in request.form.getlist("grade_id") if v.isdigit()]
+        ids = ascii_numbers(request.form.getlist("grade_id"))
         if not ids:
             flash(_("Tick the grades to release first."), "warning")
             return redirect(

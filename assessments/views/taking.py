@@ -25,6 +25,7 @@ from lms.errors import StaleEdit, ValidationFailed
 from lms.files.http import send_stored
 from lms.files.models import StoredFile
 from lms.security import allowed_if, login_required
+from lms.validation import ascii_numbers
 from lms.web import acting_user, get_or_404, require_visible
 
 
@@ -140,7 +141,7 @@ def parse_answers(form, attempt: Attempt) -> list[AnswerInput]:
         if key not in form and f"{key}_shown" not in form:
             continue
         values = form.getlist(key)
-        selected = [int(v) for v in values if v.isdigit()]
+        selected = ascii_numbers(values)
         text = form.get(f"{key}_text", "")
         answers.append(AnswerInput(qid, selected, text))
     return answers
@@ -233,7 +234,7 @@ def submit_work(assessment_id: int):
             a,
             text=text,
             uploads=uploads,
-            remove_file_ids=[int(v) for v in request.form.getlist("remove_file") if v.isdigit()],
+            remove_file_ids=ascii_numbers(request.form.getlist("remove_file")),
             seen_version=int_or_none(request.form.get("version")),
         )
     except ValidationFailed as err:

@@ -50,6 +50,7 @@ from lms.files.http import send_stored
 from lms.permissions import require
 from lms.security import allowed_if, login_required
 from lms.standards.models import Profile
+from lms.validation import ascii_number
 from lms.web import acting_user, require_visible
 
 EVIDENCE_MULTIPART = {
@@ -119,9 +120,10 @@ def _links(raw: list[str]) -> list[tuple[int, str]]:
     out = []
     for value in raw:
         ident, _sep, note = value.partition("|")
-        if not ident.strip().isdigit():
+        item_id = ascii_number(ident)
+        if item_id is None:
             raise ValidationFailed(fields={"link": ["Framework item ids are whole numbers."]})
-        out.append((int(ident), note.strip()))
+        out.append((item_id, note.strip()))
     return out
 
 

@@ -26,6 +26,7 @@ from lms.db import db
 from lms.errors import StaleEdit, ValidationFailed
 from lms.permissions import require
 from lms.security import login_required
+from lms.validation import ascii_number
 from lms.web import acting_user, require_visible
 
 
@@ -131,7 +132,7 @@ def _parse(form) -> tuple[dict, DecisionInput | None, dict]:
             test_date = dt.date.fromisoformat(values["test_date"])
         except ValueError:
             errors["test_date"] = [_("Enter a date.")]
-    values["version"] = int(values["version"]) if values["version"].isdigit() else 0
+    values["version"] = ascii_number(values["version"], 0)
     if errors:
         return values, None, errors
     data = DecisionInput(outcome, method, values["reasons"], test_date, values["test_result"])

@@ -7,6 +7,7 @@ from certificates.models import Dossier, Evidence
 from certificates.permissions import can_view_dossier
 from certificates.services.common import target_items
 from lms.standards.models import FrameworkItem, ItemKind
+from lms.validation import ascii_number
 from lms.web import get_or_404, require_visible
 
 
@@ -40,6 +41,7 @@ def links_from_form(form) -> list[tuple[int, str]]:
     """Ticked items (`link` values) with their notes (`note_<item id>`)."""
     out = []
     for value in form.getlist("link"):
-        if value.isdigit():
-            out.append((int(value), (form.get(f"note_{value}") or "").strip()))
+        item_id = ascii_number(value)
+        if item_id is not None:
+            out.append((item_id, (form.get(f"note_{value}") or "").strip()))
     return out

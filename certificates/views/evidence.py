@@ -26,6 +26,7 @@ from lms.errors import StaleEdit, ValidationFailed
 from lms.permissions import require
 from lms.security import login_required
 from lms.standards.picker import groups_of
+from lms.validation import ascii_number
 from lms.web import acting_user, apply_field_errors
 
 
@@ -131,9 +132,7 @@ def edit_evidence(dossier_id: int, evidence_id: int):
     if not form.validate():
         return _render(d, form, links, evidence, 422, seen)
     try:
-        services.edit_evidence(
-            me, evidence, _input(form, links), seen_version=int(seen) if seen.isdigit() else None
-        )
+        services.edit_evidence(me, evidence, _input(form, links), seen_version=ascii_number(seen))
         for name, content in _uploads():
             services.attach_file(me, evidence, name, content)
     except ValidationFailed as err:

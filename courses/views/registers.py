@@ -36,6 +36,7 @@ from lms.errors import (
 )
 from lms.routing import absolute_url
 from lms.security import allowed_if
+from lms.validation import ascii_number
 from lms.web import acting_user
 
 STATUSES = list(AttendanceStatus)
@@ -78,16 +79,16 @@ def _parse(form, rows) -> tuple[list[reg_services.RowInput], dict[int, dict]]:
         raw_min = (form.get(f"minutes_{eid}", "") or "").strip()
         note = form.get(f"note_{eid}", "") or ""
         seen = form.get(f"v_{eid}", "0")
-        seen = int(seen) if seen.isdigit() else 0
+        seen = ascii_number(seen, 0)
         os_, om, on = (
             form.get(f"os_{eid}", ""),
             form.get(f"om_{eid}", ""),
             form.get(f"on_{eid}", ""),
         )
         original = None
-        if os_ in valid and om.isdigit():
-            original = (AttendanceStatus(os_), int(om), on.strip())
-        minutes = int(raw_min) if raw_min.isdigit() else (None if raw_min == "" else -1)
+        if os_ in valid and ascii_number(om) is not None:
+            original = (AttendanceStatus(os_), ascii_number(om), on.strip())
+        minutes = ascii_number(raw_min, None if raw_min == "" else -1)
         status = AttendanceStatus(raw_status) if raw_status in valid else None
         inputs.append(reg_services.RowInput(eid, status, minutes, note, seen, original))
         submitted[eid] = {
@@ -141,7 +142,7 @@ def lesson(lesson_id: int):
 
 def _version(form) -> int | None:
     version = form.get("register_version", "")
-    return int(version) if version.isdigit() else None
+    return ascii_number(version)
 
 
 def _render_error(err, lesson, course, submitted):

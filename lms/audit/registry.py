@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from lms.validation import ascii_number, ascii_numbers
+
 ACTIONS_KEY = "audit_actions"
 FIELDS_KEY = "audit_fields"
 
@@ -81,12 +83,12 @@ def known_actions() -> dict[str, ActionLabel]:
 
 def int_ids(entries) -> set[int]:
     """The object ids of entries that are whole numbers (the usual case)."""
-    return {int(e.object_id) for e in entries if str(e.object_id).isdigit()}
+    return set(ascii_numbers(str(e.object_id) for e in entries))
 
 
 def object_id(entry) -> int | None:
     """An entry's object id as a whole number, None when it is not one."""
-    return int(entry.object_id) if str(entry.object_id).isdigit() else None
+    return ascii_number(str(entry.object_id))
 
 
 def describe_each(

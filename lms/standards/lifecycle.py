@@ -36,7 +36,7 @@ from lms.standards.permissions import (
     can_retire_framework,
     can_version_framework,
 )
-from lms.validation import optional_text, required_text
+from lms.validation import ascii_numbers, optional_text, required_text
 
 ITEM_CLASSES = {
     ItemKind.COMPETENCE: Competence,
@@ -104,7 +104,7 @@ def retire(actor, framework: Framework, *, now: dt.datetime | None = None) -> Fr
 def next_version(code: str) -> str:
     """One more than the highest numeric version of the frameworks with this code."""
     versions = db.session.scalars(select(Framework.version).where(Framework.code == code))
-    numbers = [int(v) for v in versions if v.isdigit()]
+    numbers = ascii_numbers(versions)
     return str(max(numbers, default=0) + 1)
 
 

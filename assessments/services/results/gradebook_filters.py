@@ -19,6 +19,7 @@ from lms.accounts.models import User
 from lms.db import db
 from lms.organisations.models import Organisation
 from lms.permissions import require
+from lms.validation import ascii_number
 
 # The states a row can be filtered by: the row has at least one grade in that state.
 STATES = {
@@ -65,7 +66,7 @@ def parse_filter(args: Mapping[str, str]) -> GradebookFilter:
     state = (args.get("stato") or "").strip()
     name = " ".join((args.get("nome") or "").split())[:NAME_MAX]
     return GradebookFilter(
-        organisation_id=int(org) if org.isdigit() and len(org) < 10 else None,
+        organisation_id=ascii_number(org),
         state=state if state in STATES else None,
         name=name,
     )

@@ -17,6 +17,7 @@ from lms.standards.models import FRAMEWORK_FIELDS, Framework, FrameworkItem, Ite
 from lms.standards.permissions import can_manage_standards
 from lms.standards.views import bp
 from lms.standards.views.common import crumbs, framework_or_404, item_or_404, profile_or_404
+from lms.validation import ascii_number
 from lms.web import acting_user, apply_field_errors
 
 PROFILE_FIELDS = (
@@ -164,8 +165,8 @@ def new_item(framework_id: int):
     form.competence_id.choices = [SelectChoice("", _("— none: a new competence —")), *choices]
     if request.method == "GET":
         wanted = request.args.get("competenza", "")
-        if wanted.isdigit():
-            form.competence_id.data = int(wanted)
+        if ascii_number(wanted) is not None:
+            form.competence_id.data = ascii_number(wanted)
             form.kind.data = ItemKind.ABILITY.value
         else:
             form.kind.data = ItemKind.COMPETENCE.value
