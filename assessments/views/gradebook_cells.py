@@ -17,8 +17,9 @@ def _row_cells(row, texts: dict, points, percent) -> str:
         outcome = texts["incomplete"]
     else:
         outcome = texts["passed"] if row.passed else texts["not_passed"]
-    planned = escape(texts["planned"] % {"p": percent[row.planned_pct], "t": row.threshold_pct})
-    held = escape(texts["held"] % {"h": percent[row.attendance_pct]})
+    # as in a template: the catalogue's text is trusted markup, the values are escaped
+    planned = texts["planned"] % {"p": percent[row.planned_pct], "t": row.threshold_pct}
+    held = texts["held"] % {"h": percent[row.attendance_pct]}
     admitted = texts["admitted"] if row.eligible else texts["not_admitted"]
     result = f"{escape(points[row.result])}%" if row.result is not None else "—"
     return (
@@ -40,8 +41,8 @@ def gradebook_lines(book, grade_links: dict, points, status_text: dict, percent)
         "passed": f'<span class="badge bg-success">{escape(_("passed"))}</span>',
         "not_passed": f'<span class="badge bg-danger">{escape(_("not passed"))}</span>',
         # formatted per row below: gettext without arguments leaves the placeholders
-        "planned": _("%(p)s of the planned hours (admission needs %(t)d%%)"),
-        "held": _("%(h)s of the hours held so far"),
+        "planned": Markup(_("%(p)s of the planned hours (admission needs %(t)d%%)")),  # noqa: S704
+        "held": Markup(_("%(h)s of the hours held so far")),  # noqa: S704
         "admitted": escape(_("admitted to the final assessment")),
         "not_admitted": f"<strong>{escape(_('not admitted yet'))}</strong>",
     }
