@@ -105,7 +105,8 @@ def machine_line(name: str, url: str) -> str:
 
 
 def write_section(path: Path, header: list[str], section: str, body: list[str]) -> None:
-    """Write a results file of one `## section` per database, replacing only this run's."""
+    """Write a results file of one `## section` per database, replacing only this run's
+    (in place: the sections keep the order they have in the file, a new one goes last)."""
     sections: dict[str, str] = {}
     if path.exists():
         for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
@@ -113,7 +114,7 @@ def write_section(path: Path, header: list[str], section: str, body: list[str]) 
             sections[title.strip()] = rest.strip("\n")
     sections[section] = "\n".join(body).strip("\n")
     text_out = "\n".join(header).rstrip("\n") + "\n"
-    for title in sorted(sections):
+    for title in sections:
         text_out += f"\n## {title}\n\n{sections[title]}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text_out, encoding="utf-8")
