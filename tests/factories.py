@@ -277,10 +277,9 @@ class Factory:
         evidence=False)."""
         from sqlalchemy import select
 
-        from certificates.models import DossierState, EvidenceKind, EvidenceType, EvidenceValue
+        from certificates.models import DossierState
         from certificates.services import dossiers
         from certificates.services.common import target_items
-        from certificates.services.evidence import EvidenceInput, add_evidence
         from lms.standards.models import profile_competences
 
         profile = profile or self.profile()
@@ -314,18 +313,7 @@ class Factory:
         if target >= 1:
             dossiers.start_identification(coordinator, dossier)
         if target >= 1 and evidence:
-            add_evidence(
-                candidate,
-                dossier,
-                EvidenceInput(
-                    kind=EvidenceKind.DOCUMENT,
-                    type=EvidenceType.RESULT,
-                    value=EvidenceValue.THIRD,
-                    title="Attestato di prova",
-                    issuer="Ente terzo",
-                    links=[(item.id, "Copre la voce") for item in target_items(dossier)],
-                ),
-            )
+            self.evidence(candidate, dossier, target_items(dossier))
         if target >= 2:
             dossiers.submit(candidate, dossier)
         if target >= 3:
@@ -334,6 +322,25 @@ class Factory:
             self._decide(dossier, method, content, people.get("outcomes") or {})
         db.session.commit()
         return dossier
+
+    def evidence(self, author, dossier, items, *, value=None, title="Attestato di prova"):
+        """One document of the author's on the dossier, linked to each of the items (a
+        third-party result unless value says otherwise), through the service."""
+        from certificates.models import EvidenceKind, EvidenceType, EvidenceValue
+        from certificates.services.evidence import EvidenceInput, add_evidence
+
+        return add_evidence(
+            author,
+            dossier,
+            EvidenceInput(
+                kind=EvidenceKind.DOCUMENT,
+                type=EvidenceType.RESULT,
+                value=value or EvidenceValue.THIRD,
+                title=title,
+                issuer="Ente terzo",
+                links=[(item.id, "Copre la voce") for item in items],
+            ),
+        )
 
     def _decide(self, dossier, method, content, outcomes):
         from certificates.models import AssessmentMethod, DecisionOutcome

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from certificates.models import DossierState as S
-from certificates.models import EvidenceKind, EvidenceType, EvidenceValue
+from certificates.models import EvidenceValue
 from certificates.services.common import target_items
-from certificates.services.evidence import EvidenceInput, add_evidence
 from certificates.services.matrix import matrix, unsupported_counts
 from lms.accounts.models import User
 from lms.db import db
@@ -17,19 +16,8 @@ from lms.standards.models import ItemKind
 from tests.querycount import statements
 
 
-def _cover(candidate, dossier, items) -> None:
-    add_evidence(
-        candidate,
-        dossier,
-        EvidenceInput(
-            kind=EvidenceKind.DOCUMENT,
-            type=EvidenceType.RESULT,
-            value=EvidenceValue.FIRST,
-            title="Autodichiarazione",
-            issuer="",
-            links=[(i.id, "Copre la voce") for i in items],
-        ),
-    )
+def _cover(make, author, dossier, items) -> None:
+    make.evidence(author, dossier, items, value=EvidenceValue.FIRST, title="Autodichiarazione")
     db.session.commit()
 
 
@@ -40,11 +28,11 @@ def test_counts_match_the_matrix_of_each_dossier(app, make):
     bare = make.dossier(profile, candidate=candidate, state=S.IDENTIFICATION, evidence=False)
     part = make.dossier(other, candidate=candidate, state=S.IDENTIFICATION, evidence=False)
     leaves = [i for i in target_items(part) if i.kind != ItemKind.COMPETENCE]
-    _cover(candidate, part, leaves[:2])
+    _cover(make, candidate, part, leaves[:2])
     competence_only = make.dossier(profile, state=S.IDENTIFICATION, evidence=False)
     comp = [i for i in target_items(competence_only) if i.kind == ItemKind.COMPETENCE]
     owner = db.session.get(User, competence_only.candidate_id)
-    _cover(owner, competence_only, comp)  # linked to the competences, not to their items
+    _cover(make, owner, competence_only, comp)  # linked to the competences, not to their items
     full = make.dossier(profile, state=S.IDENTIFICATION)  # every item covered
     for who, dossiers in ((candidate, [bare, part]), (owner, [competence_only])):
         expected = {d.id: len(matrix(who, d).unsupported_item_ids) for d in dossiers}
