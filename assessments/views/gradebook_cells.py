@@ -1,5 +1,6 @@
-"""The HTML of the gradebook's grade cells, built in one pass per page (a 300-trainee course
-with 12 assessments has 3,600 cells; a template loop per cell cost most of the page)."""
+"""The HTML of the gradebook's rows after the trainee's name, built in one pass per page (a
+300-trainee course with 12 assessments has 3,600 grade cells; a template loop per cell cost
+most of the page)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,6 @@ def gradebook_lines(book, grade_links: dict, points, status_text: dict, percent)
         f'<span class="visually-hidden">{escape(_("nothing yet"))}</span></span>'
     )
     state = {s: f'<span class="text-muted">{escape(t)}</span>' for s, t in status_text.items()}
-    shown_points: dict = {}
     columns = [(a.id, a.pass_mark, grade_links.get(a.id)) for a in book.assessments]
     out = []
     for row in book.rows:
@@ -68,10 +68,7 @@ def gradebook_lines(book, grade_links: dict, points, status_text: dict, percent)
             if g is None:
                 content = nothing
             elif g.score is not None and g.status in SHOWN:
-                text = shown_points.get(g.score)
-                if text is None:
-                    text = shown_points[g.score] = str(escape(points[g.score]))
-                content = text
+                content = str(escape(points[g.score]))
                 if g.status is GradeStatus.GRADED:
                     content += draft
                 if g.score < pass_mark:
