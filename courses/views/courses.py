@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from courses import bp
 from courses.forms import AddModuleForm, CourseForm, StatusForm
@@ -26,7 +26,9 @@ from lms.accounts.permissions import is_trainee
 from lms.db import db
 from lms.errors import ValidationFailed
 from lms.security import allowed_if, login_required
-from lms.web import acting_user, apply_field_errors, require_visible
+from lms.web import PageWindow, acting_user, apply_field_errors, require_visible
+
+COURSES_PAGE = 50  # courses per page of the course list
 
 
 def trainer_choices():
@@ -39,7 +41,16 @@ def courses():
     u = acting_user()
     if not can_list_courses(u):
         return redirect(url_for("courses.my_courses"))
-    rows = db.session.scalars(course_services.list_courses_for(u)).all()
+    listed = course_services.list_courses_for(u)
+    # one page of the list, counted and cut in SQL (a regional programme has hundreds)
+    total = db.session.scalar(select(func.count()).select_from(listed.order_by(None).subquery()))
+    pager = PageWindow(total, COURSES_PAGE, request.args.get("page"))
+    rows = db.session.scalars(
+        listed.limit(pager.limit)
+        .offset(pager.offset)
+        # the list shows titles, dates and states: the trainers are not loaded
+        .options(lazyload(Course.trainer_links))
+    ).all()
     counts = dict(
         db.session.execute(
             select(Enrolment.course_id, func.count(Enrolment.id))
@@ -50,7 +61,7 @@ def courses():
             .group_by(Enrolment.course_id)
         ).all()
     )
-    return render_template("courses/courses.html", courses=rows, counts=counts)
+    return render_template("courses/courses.html", courses=rows, counts=counts, pager=pager)
 
 
 @bp.get("/percorsi/<int:course_id>")

@@ -109,3 +109,28 @@ def test_referent_courses_panel_shows_the_newest_and_links_to_all(app, make, log
     page = client.get("/").get_data(as_text=True)
     assert all(f"/percorsi/{c.id}/presenze" in page for c in ours)
     assert "Tutti i" not in page
+
+
+def test_course_list_is_paged_in_sql(app, make, login_as, monkeypatch):
+    import courses.views.courses as course_views
+
+    start = dt.date(2026, 1, 5)
+    made = [
+        make.course(title=f"Percorso {i}", start_date=start + dt.timedelta(days=i))
+        for i in range(5)
+    ]
+    newest_first = [c.id for c in reversed(made)]
+    monkeypatch.setattr(course_views, "COURSES_PAGE", 2)
+    client = login_as(make.coordinator())
+
+    def listed(html):
+        return [cid for cid in newest_first if f'href="/percorsi/{cid}"' in html]
+
+    first = client.get("/percorsi").get_data(as_text=True)
+    assert listed(first) == newest_first[:2]
+    assert "pagina 1 di 3" in first and "page=2" in first
+    last = client.get("/percorsi?page=3").get_data(as_text=True)
+    assert listed(last) == newest_first[4:] and "pagina 3 di 3" in last
+    for bad in ("abc", "²", "0", "99"):
+        html = client.get("/percorsi", query_string={"page": bad}).get_data(as_text=True)
+        assert listed(html) in (newest_first[:2], newest_first[4:]), bad
