@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.db import db
 from lms.errors import ValidationFailed
+from lms.validation import ascii_number
 
 
 def acting_user():
@@ -54,8 +55,7 @@ class PageWindow:
     def __init__(self, total: int, per_page: int, asked: str | None):
         self.total, self.per_page = total, per_page
         self.pages = max(1, -(-total // per_page))
-        text = (asked or "").strip()
-        wanted = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 1
+        wanted = ascii_number(asked, 1)
         self.page = min(max(1, wanted), self.pages)
         self.offset, self.limit = (self.page - 1) * per_page, per_page
         self.has_prev, self.has_next = self.page > 1, self.page < self.pages

@@ -86,8 +86,9 @@ def _parse(form, rows) -> tuple[list[reg_services.RowInput], dict[int, dict]]:
             form.get(f"on_{eid}", ""),
         )
         original = None
-        if os_ in valid and ascii_number(om) is not None:
-            original = (AttendanceStatus(os_), ascii_number(om), on.strip())
+        old_minutes = ascii_number(om)
+        if os_ in valid and old_minutes is not None:
+            original = (AttendanceStatus(os_), old_minutes, on.strip())
         minutes = ascii_number(raw_min, None if raw_min == "" else -1)
         status = AttendanceStatus(raw_status) if raw_status in valid else None
         inputs.append(reg_services.RowInput(eid, status, minutes, note, seen, original))

@@ -11,24 +11,17 @@ from sqlalchemy import Select, func, select
 
 from lms.db import db
 from lms.errors import ValidationFailed
+from lms.validation import ascii_number
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
 
 
-def _whole(raw: str) -> int | None:
-    """A small whole number written in ASCII digits, or None."""
-    raw = raw.strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
-        return None
-    return int(raw)
-
-
 def page_args() -> tuple[int, int]:
     """Read and check page and per_page from the query string."""
-    page = _whole(request.args.get("page", "1"))
-    per_page = _whole(request.args.get("per_page", str(DEFAULT_PER_PAGE)))
+    page = ascii_number(request.args.get("page", "1"))
+    per_page = ascii_number(request.args.get("per_page", str(DEFAULT_PER_PAGE)))
     if (
         page is None
         or per_page is None

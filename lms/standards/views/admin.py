@@ -165,8 +165,9 @@ def new_item(framework_id: int):
     form.competence_id.choices = [SelectChoice("", _("— none: a new competence —")), *choices]
     if request.method == "GET":
         wanted = request.args.get("competenza", "")
-        if ascii_number(wanted) is not None:
-            form.competence_id.data = ascii_number(wanted)
+        competence_id = ascii_number(wanted)
+        if competence_id is not None:
+            form.competence_id.data = competence_id
             form.kind.data = ItemKind.ABILITY.value
         else:
             form.kind.data = ItemKind.COMPETENCE.value
