@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
 
 from courses.permissions import (
     can_have_calendar,
@@ -17,7 +15,6 @@ from courses.permissions import (
     is_staff,
 )
 from lms.accounts.permissions import is_referent, is_trainer
-from lms.db import db
 from lms.navigation import NavItem, Panel, add_demo_step, add_nav, add_panel
 
 
@@ -50,22 +47,11 @@ REFERENT_COURSES = 10  # newest courses with the referent's employees on the hom
 
 
 def _referent_context(user) -> dict:
-    """The newest courses the referent's employees are in (the first few, cut in SQL, each
-    row carrying how many there are in all: one query); the course list has them all."""
-    from courses.models import Course
-    from courses.services.courses import courses_with_employees_of
+    """The newest courses the referent's employees are in; the course list has them all."""
+    from courses.services.courses import newest_courses_with_employees
 
-    if not is_referent(user):
-        return {"courses": [], "total": 0}
-    rows = db.session.execute(
-        select(Course, func.count().over())
-        .where(Course.id.in_(courses_with_employees_of(user.organisation_id)))
-        .order_by(Course.start_date.desc(), Course.id.desc())
-        .limit(REFERENT_COURSES)
-        # the panel shows titles only: the trainers are not loaded
-        .options(lazyload(Course.trainer_links))
-    ).all()
-    return {"courses": [c for c, _n in rows], "total": rows[0][1] if rows else 0}
+    courses, total = newest_courses_with_employees(user, REFERENT_COURSES)
+    return {"courses": courses, "total": total}
 
 
 def register(app: Flask) -> None:

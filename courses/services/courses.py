@@ -318,6 +318,36 @@ def list_courses_for(actor: User):
     return q.where(False)
 
 
+def count_courses_for(actor: User) -> int:
+    """How many courses list_courses_for(actor) lists (one query)."""
+    listed = list_courses_for(actor).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(listed.subquery()))
+
+
+def courses_page_for(actor: User, *, limit: int, offset: int = 0) -> list[Course]:
+    """One page of list_courses_for(actor), cut in SQL; titles, dates and states only, so the
+    trainers are not loaded."""
+    return db.session.scalars(
+        list_courses_for(actor).limit(limit).offset(offset).options(lazyload(Course.trainer_links))
+    ).all()
+
+
+def newest_courses_with_employees(actor: User, limit: int) -> tuple[list[Course], int]:
+    """A referent's home panel: the newest courses their employees are in (the first `limit`)
+    and how many there are in all, in one query (each row carries the number of all)."""
+    require_actor(actor)
+    require(is_referent(actor))
+    rows = db.session.execute(
+        select(Course, func.count().over())
+        .where(Course.id.in_(courses_with_employees_of(actor.organisation_id)))
+        .order_by(Course.start_date.desc(), Course.id.desc())
+        .limit(limit)
+        # titles only: the trainers are not loaded
+        .options(lazyload(Course.trainer_links))
+    ).all()
+    return [c for c, _n in rows], rows[0][1] if rows else 0
+
+
 def latest_open_courses(actor: User, limit: int = 10) -> list[Course]:
     """The newest courses not closed, for the staff's dashboard panels: titles and states
     only, so their trainers are not loaded (one query)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from courses import bp
 from courses.forms import AddModuleForm, CourseForm, StatusForm
@@ -41,16 +41,9 @@ def courses():
     u = acting_user()
     if not can_list_courses(u):
         return redirect(url_for("courses.my_courses"))
-    listed = course_services.list_courses_for(u)
     # one page of the list, counted and cut in SQL (a regional programme has hundreds)
-    total = db.session.scalar(select(func.count()).select_from(listed.order_by(None).subquery()))
-    pager = PageWindow(total, COURSES_PAGE, request.args.get("page"))
-    rows = db.session.scalars(
-        listed.limit(pager.limit)
-        .offset(pager.offset)
-        # the list shows titles, dates and states: the trainers are not loaded
-        .options(lazyload(Course.trainer_links))
-    ).all()
+    pager = PageWindow(course_services.count_courses_for(u), COURSES_PAGE, request.args.get("page"))
+    rows = course_services.courses_page_for(u, limit=pager.limit, offset=pager.offset)
     counts = dict(
         db.session.execute(
             select(Enrolment.course_id, func.count(Enrolment.id))
