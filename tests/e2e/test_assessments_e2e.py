@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.support import DEMO_ACCOUNTS
 
 QUIZ = "Quiz: Legge 68/1999 e collocamento mirato"
@@ -93,8 +95,11 @@ def test_quiz_assignment_grading_release_and_feedback(
     assert region.get_attribute("tabindex") == "0"
     assert region.evaluate("r => r.scrollWidth > r.clientWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
+    # the grid has laid out again at the desktop width before it is clicked
+    page.wait_for_function("() => document.documentElement.clientWidth >= 1200")
     for criterion in rows.all():
         criterion.locator("td.rubric-level label").last.click()
+        expect(criterion.locator("td.rubric-level input[type=radio]").last).to_be_checked()
     page.locator("#feedback").fill(FEEDBACK)
     submit(page, page.locator("section[aria-labelledby=correzione] button[value=complete]"))
     page.screenshot(path=str(artifacts / "assessments-grade-rubric.png"), full_page=True)
