@@ -28,7 +28,29 @@
     });
   }
 
+  // Small screens: the main navigation folds behind a "Menu" button (a disclosure: the
+  // button says whether the list is open; Escape closes it and gives the focus back).
+  function foldMainNavigation() {
+    var nav = document.querySelector(".main-nav");
+    var button = nav && nav.querySelector(".main-nav-toggle");
+    if (!button) { return; }
+    button.hidden = false;
+    nav.classList.add("main-nav-foldable");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+    nav.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && button.getAttribute("aria-expanded") === "true"
+          && window.getComputedStyle(button).display !== "none") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldMainNavigation();
     // Move focus to the error summary so screen-reader users hear what went wrong.
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
