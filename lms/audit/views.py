@@ -57,6 +57,10 @@ OBJECT_LABELS = {
     "evidence": lazy_pgettext("one piece", "Evidence"),
     "competence_decision": _l("Decision"),
     "document": _l("Document"),
+    "issued_document": _l("Issued document"),
+    "issued_credential": _l("Digital credential"),
+    "material": _l("Material"),
+    "submission": _l("Submission"),
 }
 
 
