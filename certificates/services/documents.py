@@ -39,15 +39,16 @@ def status_of_many(ids: list[int]) -> dict[int, DocumentStatus]:
             IssuedDocument.id.in_(ids)
         )
     )
-    out = {}
-    for doc_id, is_revoked, is_superseded in rows:
-        if is_revoked:
-            out[doc_id] = DocumentStatus.REVOKED
-        elif is_superseded:
-            out[doc_id] = DocumentStatus.SUPERSEDED
-        else:
-            out[doc_id] = DocumentStatus.VALID
-    return out
+    return {doc_id: status_from(revoked, superseded) for doc_id, revoked, superseded in rows}
+
+
+def status_from(revoked: bool, superseded: bool) -> DocumentStatus:
+    """The rule: a revocation wins over a successor; with neither the document is valid."""
+    if revoked:
+        return DocumentStatus.REVOKED
+    if superseded:
+        return DocumentStatus.SUPERSEDED
+    return DocumentStatus.VALID
 
 
 def visible_documents_query(actor: User, dossier_id: int | None = None) -> Select:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from certificates.codes import ALPHABET, CodeError, normalise
 from certificates.credentials.services import certified_competences
@@ -28,7 +29,7 @@ from certificates.models import (
     Dossier,
     IssuedDocument,
 )
-from certificates.services.documents import document_status
+from certificates.services.documents import status_from
 from lms.accounts.models import User
 from lms.db import db
 from lms.errors import ValidationFailed
@@ -184,27 +185,34 @@ def find_document(code: str) -> IssuedDocument | None:
 
 
 def verification_of(document: IssuedDocument) -> Verification:
-    """What the public page shows about an issued document (a few queries, whatever its size)."""
-    revocation = db.session.scalar(
-        select(DocumentRevocation).where(DocumentRevocation.document_id == document.id)
-    )
-    superseded_by = db.session.scalar(
-        select(IssuedDocument.code).where(IssuedDocument.supersedes_id == document.id)
-    )
-    supersedes = None
-    if document.supersedes_id is not None:
-        supersedes = db.session.scalar(
-            select(IssuedDocument.code).where(IssuedDocument.id == document.supersedes_id)
+    """What the public page shows about an issued document: one query for the dossier, its
+    profile and framework, the holder's name, the revocation and the codes of the documents
+    this one replaces and is replaced by (two more for the competences a certificate lists)."""
+    successor = aliased(IssuedDocument)
+    predecessor = aliased(IssuedDocument)
+    dossier, profile, framework, holder, revocation, superseded_by, supersedes = db.session.execute(
+        select(
+            Dossier,
+            Profile,
+            Framework,
+            User.full_name,
+            DocumentRevocation,
+            select(successor.code).where(successor.supersedes_id == document.id).scalar_subquery(),
+            select(predecessor.code)
+            .where(predecessor.id == document.supersedes_id)
+            .scalar_subquery(),
         )
-    status = document_status(document)
-    dossier = db.session.get(Dossier, document.dossier_id)
-    profile = db.session.get(Profile, dossier.profile_id)
-    framework = db.session.get(Framework, profile.framework_id)
-    holder = db.session.get(User, document.holder_id)
+        .select_from(Dossier)
+        .join(Profile, Profile.id == Dossier.profile_id)
+        .join(Framework, Framework.id == Profile.framework_id)
+        .join(User, User.id == document.holder_id)
+        .outerjoin(DocumentRevocation, DocumentRevocation.document_id == document.id)
+        .where(Dossier.id == document.dossier_id)
+    ).one()
     return Verification(
         document=document,
-        status=status,
-        holder=holder.full_name,
+        status=status_from(revocation is not None, superseded_by is not None),
+        holder=holder,
         framework=framework,
         profile=profile,
         issuer=issuer(),

@@ -297,4 +297,5 @@ def test_the_page_costs_the_same_whatever_the_number_of_competences(client, make
             page = client.get(f"/verify/{doc.code}").get_data(as_text=True)
         assert page.count("<li><strong>") == competences
         counts.append(len(seen))
-    assert counts[0] == counts[1] <= 13, counts
+    # the document, then one query for all it shows, then the certified competences
+    assert counts[0] == counts[1] <= 6, counts
