@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 
 from sqlalchemy import select
 
-import lms.standards
 from courses.models import (
     ROME,
     AttendanceStatus,
@@ -32,14 +30,11 @@ from courses.services.registers import RowInput, save_register, sign_register
 from lms.accounts.models import User
 from lms.accounts.services import get_user_by_email, system_actor
 from lms.db import db
+from lms.standards.demo import ILLUSTRATIVE_FILE, illustrative_framework
 from lms.standards.exchange.json_format import import_json
 from lms.standards.lifecycle import publish
-from lms.standards.models import Competence, Framework
+from lms.standards.models import Competence
 
-FRAMEWORK_CODE = "DM-ILLUSTRATIVO"
-FRAMEWORK_FILE = (
-    Path(lms.standards.__file__).parent / "data" / "disability-manager-illustrativo.json"
-)
 COURSE_TITLE = "Percorso Disability Manager"
 COURSE_EDITION = "II edizione"
 
@@ -106,9 +101,9 @@ MEET_LINK = "https://meet.example.org/rencontrer-dm"
 
 def _framework(actor) -> dict[str, object]:
     """The illustrative framework, imported from its data file (the one source) and published."""
-    fw = db.session.scalar(select(Framework).where(Framework.code == FRAMEWORK_CODE))
+    fw = illustrative_framework()
     if fw is None:
-        fw = import_json(actor, FRAMEWORK_FILE.read_bytes())
+        fw = import_json(actor, ILLUSTRATIVE_FILE.read_bytes())
         publish(actor, fw)  # dossiers rest on a published framework only
     return {
         c.code: c

@@ -125,4 +125,7 @@ def init_app(app: Flask) -> None:
     from lms.navigation import add_demo_step
 
     add_demo_step(app, load_platform, order=10)
+    from lms.standards.demo import load_draft_version
+
+    add_demo_step(app, load_draft_version, order=95)  # after every step that uses the framework
     add_demo_step(app, demo_keys, order=5)  # creds: before anything is issued

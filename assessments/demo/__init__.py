@@ -39,15 +39,15 @@ from assessments.services.taking import AnswerInput, Upload
 from courses.models import Course, Enrolment, EnrolmentStatus
 from lms.accounts.services import get_user_by_email
 from lms.db import db, utcnow
-from lms.standards.models import Framework, FrameworkItem
+from lms.standards.demo import illustrative_framework
+from lms.standards.models import FrameworkItem
 
 COURSE_TITLE = "Percorso Disability Manager"
 COURSE_EDITION = "II edizione"
-FRAMEWORK_CODE = "DM-ILLUSTRATIVO"
 
 
 def _items() -> dict[str, int]:
-    fw = db.session.scalar(select(Framework).where(Framework.code == FRAMEWORK_CODE))
+    fw = illustrative_framework()
     if fw is None:
         return {}
     return {

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from bench.generate.bulk import Loader
 from bench.generate.courses import CourseData
 from lms.db import db, utcnow
-from lms.standards.models import Framework, FrameworkItem, Profile
+from lms.standards.demo import illustrative_framework
+from lms.standards.models import FrameworkItem, Profile
 
 FEATURED_KINDS = ["assignment", "practical", "oral", "practical"]
 SUBMITTED_SHARE = 0.85
@@ -193,7 +194,7 @@ EVIDENCE = [  # (kind, type, value, title, issuer)
 
 
 def _framework():
-    fw = db.session.scalar(select(Framework).where(Framework.code == "DM-ILLUSTRATIVO"))
+    fw = illustrative_framework()
     profile = db.session.scalar(
         select(Profile).where(Profile.framework_id == fw.id, Profile.code == "DM")
     )

@@ -20,9 +20,9 @@ from lms.accounts.models import User
 from lms.accounts.services import get_user_by_email
 from lms.db import db
 from lms.pdf import render_pdf
-from lms.standards.models import Framework, FrameworkItem, Profile
+from lms.standards.demo import illustrative_framework
+from lms.standards.models import FrameworkItem, Profile
 
-FRAMEWORK_CODE = "DM-ILLUSTRATIVO"
 COURSE_TITLE = "Percorso Disability Manager"
 FIRST_EDITION = "I edizione"
 MODULE_PLAN = ["NORM-01", "COM-01", "REL-01", "NORM-02", "COM-02", "REL-02"]
@@ -55,7 +55,7 @@ def _pdf(title: str, lines: list[str]) -> bytes:
 
 
 def _framework():
-    fw = db.session.scalar(select(Framework).where(Framework.code == FRAMEWORK_CODE))
+    fw = illustrative_framework()
     if fw is None:
         return None, {}
     profile = db.session.scalar(

@@ -9,6 +9,7 @@ of migration 0007); these services refuse first, with a message.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -101,11 +102,24 @@ def retire(actor, framework: Framework, *, now: dt.datetime | None = None) -> Fr
     return framework
 
 
-def next_version(code: str) -> str:
-    """One more than the highest numeric version of the frameworks with this code."""
-    versions = db.session.scalars(select(Framework.version).where(Framework.code == code))
-    numbers = ascii_numbers(versions)
-    return str(max(numbers, default=0) + 1)
+TRAILING_NUMBER = re.compile(r"^(.*?)([0-9]+)$")
+
+
+def next_version(code: str, based_on: str | None = None) -> str:
+    """The version of a new copy of the frameworks with this code.
+
+    Plain numbers ("1", "2"): one more than the highest. A copy of a version that ends in a
+    number after a prefix ("demo-1", "v3", "2024.1") keeps the prefix and takes one more than
+    the highest number found after that prefix ("demo-2", "v4", "2024.2")."""
+    versions = list(db.session.scalars(select(Framework.version).where(Framework.code == code)))
+    found = TRAILING_NUMBER.match(based_on or "")
+    prefix = found.group(1) if found else ""
+    if not prefix:
+        return str(max(ascii_numbers(versions), default=0) + 1)
+    numbers = [
+        int(m.group(2)) for v in versions if (m := TRAILING_NUMBER.match(v)) and m[1] == prefix
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
 
 
 def new_version(actor, framework: Framework) -> Framework:
@@ -117,7 +131,7 @@ def new_version(actor, framework: Framework) -> Framework:
     require(can_version_framework(actor, framework))
     copy = Framework(
         **{f: getattr(framework, f) for f in FRAMEWORK_FIELDS},
-        version=next_version(framework.code),
+        version=next_version(framework.code, framework.version),
         status=FrameworkStatus.DRAFT,
         based_on_id=framework.id,
     )

@@ -104,6 +104,28 @@ def test_new_version_copies_a_published_framework_keeping_uuids(app, make):
     assert lifecycle.next_version(old.code) == "3"
 
 
+@pytest.mark.parametrize(
+    ("versions", "based_on", "expected"),
+    [
+        (["1"], "1", "2"),
+        (["1", "2"], "1", "3"),  # a copy of an older version still goes after the newest
+        (["demo-1"], "demo-1", "demo-2"),  # the demo's illustrative framework
+        (["v3", "v4"], "v3", "v5"),
+        (["2024.1"], "2024.1", "2024.2"),
+        (["demo-1", "7"], "demo-1", "demo-2"),  # other prefixes do not count
+        (["bozza"], "bozza", "1"),  # no number to go on
+    ],
+)
+def test_a_new_version_keeps_the_prefix_of_the_one_it_copies(
+    app, make, versions, based_on, expected
+):
+    code = f"NV-{len(versions)}-{expected}"
+    for version in versions:
+        db.session.add(Framework(code=code, title="Quadro", issuer="Regione", version=version))
+    db.session.flush()
+    assert lifecycle.next_version(code, based_on) == expected
+
+
 def test_editing_a_draft_item_changes_its_uuid_only_when_the_text_changes(app, make):
     profile = make.profile(competences=1)
     new = lifecycle.new_version(make.admin(), _fw(profile))
