@@ -39,7 +39,7 @@ def crumbs(framework: Framework | None = None, *extra) -> list[tuple[str, str | 
     if framework is not None:
         out.append(
             (
-                _("%(code)s v%(version)s", code=framework.code, version=framework.version),
+                _("%(code)s, version %(version)s", code=framework.code, version=framework.version),
                 url_for("standards.framework", framework_id=framework.id),
             )
         )
