@@ -12,7 +12,7 @@ from lms.accounts.services import get_user_by_email
 from lms.db import db
 from lms.standards.editing import edit_framework
 from lms.standards.lifecycle import new_version
-from lms.standards.models import Framework, FrameworkStatus
+from lms.standards.models import FRAMEWORK_FIELDS, Framework, FrameworkStatus
 
 ILLUSTRATIVE_CODE = "DM-ILLUSTRATIVO"
 ILLUSTRATIVE_FILE = Path(__file__).parent / "data" / "disability-manager-illustrativo.json"
@@ -46,15 +46,6 @@ def load_draft_version() -> None:
     if draft is not None:
         return
     copy = new_version(admin, published)
-    edit_framework(
-        admin,
-        copy,
-        code=copy.code,
-        title=copy.title,
-        issuer=copy.issuer,
-        legal_act=copy.legal_act,
-        valid_from=copy.valid_from,
-        valid_until=copy.valid_until,
-        description=f"{DRAFT_NOTE}\n\n{copy.description}".strip(),
-        illustrative=copy.illustrative,
-    )
+    fields = {f: getattr(copy, f) for f in FRAMEWORK_FIELDS}
+    fields["description"] = f"{DRAFT_NOTE}\n\n{copy.description}".strip()
+    edit_framework(admin, copy, **fields)
