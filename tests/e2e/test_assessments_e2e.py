@@ -87,7 +87,12 @@ def test_quiz_assignment_grading_release_and_feedback(
     chosen = first_row.locator("td.rubric-level").nth(1)
     assert chosen.locator("input").is_checked()
     assert chosen.evaluate("td => getComputedStyle(td).backgroundColor") == "rgb(0, 51, 102)"
+    # the top level of every criterion, each click checked where it happens
+    for criterion in rows.all():
+        criterion.locator("td.rubric-level label").last.click()
+        expect(criterion.locator("td.rubric-level input[type=radio]").last).to_be_checked()
     # at 390 px the viewer fits the width and the grid scrolls inside its focusable region
+    # (narrowed after the clicks: a page laying out again is no place for them)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert viewer.bounding_box()["width"] <= 390
@@ -95,11 +100,6 @@ def test_quiz_assignment_grading_release_and_feedback(
     assert region.get_attribute("tabindex") == "0"
     assert region.evaluate("r => r.scrollWidth > r.clientWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
-    # the grid has laid out again at the desktop width before it is clicked
-    page.wait_for_function("() => document.documentElement.clientWidth >= 1200")
-    for criterion in rows.all():
-        criterion.locator("td.rubric-level label").last.click()
-        expect(criterion.locator("td.rubric-level input[type=radio]").last).to_be_checked()
     page.locator("#feedback").fill(FEEDBACK)
     submit(page, page.locator("section[aria-labelledby=correzione] button[value=complete]"))
     page.screenshot(path=str(artifacts / "assessments-grade-rubric.png"), full_page=True)
