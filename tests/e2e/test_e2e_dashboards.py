@@ -56,6 +56,7 @@ def test_layout_on_a_phone_screen(page, login, visit, browser, live_server):
     toggle = page.get_by_role("button", name="Menu")
     links = page.locator("nav.main-nav a")
     assert toggle.get_attribute("aria-expanded") == "false"
+    expect(toggle).to_have_accessible_name("Menu")  # the arrow drawn after it is not read
     assert links.count() == 10 and not links.first.is_visible()
     assert header["height"] <= 200
     # The button opens the list: every destination reachable, one under the other.
