@@ -275,7 +275,10 @@ def publish(framework_id: int):
     if _confirmed():
         lifecycle.publish(acting_user(), fw)
         db.session.commit()
-        flash(_("%(code)s, version %(version)s, is published.", code=fw.code, version=fw.version), "success")
+        flash(
+            _("%(code)s, version %(version)s, is published.", code=fw.code, version=fw.version),
+            "success",
+        )
         return _to_framework(fw)
     return _confirm(
         _("Publish the framework"),
@@ -296,7 +299,10 @@ def retire(framework_id: int):
     if _confirmed():
         lifecycle.retire(acting_user(), fw)
         db.session.commit()
-        flash(_("%(code)s, version %(version)s, is retired.", code=fw.code, version=fw.version), "success")
+        flash(
+            _("%(code)s, version %(version)s, is retired.", code=fw.code, version=fw.version),
+            "success",
+        )
         return _to_framework(fw)
     return _confirm(
         _("Retire the framework"),
