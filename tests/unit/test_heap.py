@@ -13,7 +13,8 @@ def test_freeze_moves_the_startup_objects_out_of_the_collected_generations():
     kept = [object() for _ in range(3)]  # noqa: F841 - alive across the freeze
     try:
         frozen = freeze_startup_heap()
-        assert frozen == gc.get_freeze_count() > 0
+        # frozen objects freed since (by the live server's thread, say) leave the count
+        assert frozen > 0 and 0 < gc.get_freeze_count() <= frozen
         assert sum(gc.get_count()) < frozen
         # objects made afterwards are still collected
         cycle = []
