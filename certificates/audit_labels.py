@@ -177,6 +177,10 @@ def init_app(app: Flask) -> None:
                 _l("Evidence removed"),
                 _l("%(actor)s removed a piece of evidence from a dossier"),
             ),
+            "evidence.remove_file": (
+                _l("File removed from evidence"),
+                _l("%(actor)s removed a file from the evidence %(title)s"),
+            ),
             "evidence.attach": (
                 _l("File attached to evidence"),
                 _l("%(actor)s attached a file to the evidence %(title)s"),
@@ -229,6 +233,15 @@ def init_app(app: Flask) -> None:
             ),
         },
         describe=describe_documents,
+    )
+    register_actions(
+        app,
+        {
+            "credential.issue": (
+                _l("Digital credential issued"),
+                _l("%(actor)s issued a digital credential"),
+            ),
+        },
     )
     register_fields(
         app,

@@ -202,6 +202,10 @@ def init_app(app: Flask) -> None:
             "module.retire": (_l("Module retired"), _l("%(actor)s retired a module")),
             "module.restore": (_l("Module restored"), _l("%(actor)s put a module back in use")),
             "module.delete": (_l("Module deleted"), _l("%(actor)s deleted a module")),
+            "material.create": (_l("Material added"), _l("%(actor)s added a material")),
+            "material.update": (_l("Material changed"), _l("%(actor)s changed a material")),
+            "material.move": (_l("Material moved"), _l("%(actor)s moved a material")),
+            "material.delete": (_l("Material deleted"), _l("%(actor)s deleted a material")),
         },
     )
     register_fields(

@@ -74,6 +74,10 @@ def init_app(app: Flask) -> None:
         {
             "user.create": (_l("Account created"), _l("%(actor)s created the account of %(name)s")),
             "user.update": (_l("Account changed"), _l("%(actor)s changed the account of %(name)s")),
+            "user.holder_data": (
+                _l("Certificate details changed"),
+                _l("%(actor)s changed the details printed on the certificates of %(name)s"),
+            ),
             "user.activate": (
                 _l("Account reactivated"),
                 _l("%(actor)s reactivated the account of %(name)s"),
@@ -142,6 +146,10 @@ def init_app(app: Flask) -> None:
                 _l("Framework version created"),
                 _l("%(actor)s created a new version of the framework %(name)s"),
             ),
+            "framework.edit": (
+                _l("Framework changed"),
+                _l("%(actor)s changed the framework %(name)s"),
+            ),
             "framework.publish": (
                 _l("Framework published"),
                 _l("%(actor)s published the framework %(name)s"),
@@ -164,7 +172,17 @@ def init_app(app: Flask) -> None:
                 _l("Framework item changed"),
                 _l("%(actor)s changed an item of a framework"),
             ),
+            "framework_item.delete": (
+                _l("Framework item removed"),
+                _l("%(actor)s removed an item from a framework"),
+            ),
             "profile.create": (_l("Profile created"), _l("%(actor)s created a profile")),
+            "profile.edit": (_l("Profile changed"), _l("%(actor)s changed a profile")),
+            "profile.competences": (
+                _l("Profile competences changed"),
+                _l("%(actor)s changed the competences of a profile"),
+            ),
+            "profile.delete": (_l("Profile removed"), _l("%(actor)s removed a profile")),
         },
     )
     register_fields(
