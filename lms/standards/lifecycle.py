@@ -37,7 +37,7 @@ from lms.standards.permissions import (
     can_retire_framework,
     can_version_framework,
 )
-from lms.validation import ascii_numbers, optional_text, required_text
+from lms.validation import optional_text, required_text
 
 ITEM_CLASSES = {
     ItemKind.COMPETENCE: Competence,
@@ -111,14 +111,10 @@ def next_version(code: str, based_on: str | None = None) -> str:
     Plain numbers ("1", "2"): one more than the highest. A copy of a version that ends in a
     number after a prefix ("demo-1", "v3", "2024.1") keeps the prefix and takes one more than
     the highest number found after that prefix ("demo-2", "v4", "2024.2")."""
-    versions = list(db.session.scalars(select(Framework.version).where(Framework.code == code)))
     found = TRAILING_NUMBER.match(based_on or "")
-    prefix = found.group(1) if found else ""
-    if not prefix:
-        return str(max(ascii_numbers(versions), default=0) + 1)
-    numbers = [
-        int(m.group(2)) for v in versions if (m := TRAILING_NUMBER.match(v)) and m[1] == prefix
-    ]
+    prefix = found[1] if found else ""
+    versions = db.session.scalars(select(Framework.version).where(Framework.code == code))
+    numbers = [int(m[2]) for v in versions if (m := TRAILING_NUMBER.match(v)) and m[1] == prefix]
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 
